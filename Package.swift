@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // ncurses, quarantined: only VigilTerminal imports it.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // Tiny C target: SIGWINCH/SIGHUP/SIGTERM handlers that write to the self-pipe.
+        .target(name: "CVigilSignal", path: "Sources/CVigilSignal"),
+        // Pure domain: model, metrics, state, reducer, key map. Foundation only.
+        .target(name: "VigilCore"),
+        // Pure rendering: cell grid, widgets, themes, views.
+        .target(name: "VigilRender", dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]),
+        // Sources: decoders of real API formats, demo replay.
+        .target(name: "VigilSources", dependencies: ["VigilCore"]),
+        // The only code that touches ncurses.
+        .target(name: "VigilTerminal", dependencies: ["CNcursesw", "CVigilSignal", "VigilRender", "VigilCore"]),
+        // Event loop, effect runner, pollers.
+        .target(name: "VigilRuntime", dependencies: ["VigilCore", "VigilRender", "VigilSources", "VigilTerminal"]),
+        .executableTarget(name: "vigil", dependencies: [
+            "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilRenderTests", dependencies: ["VigilRender", "VigilCore", "VigilSources"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore"]),
+        .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["vigil"]),
+    ]
+)

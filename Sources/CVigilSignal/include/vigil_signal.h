@@ -1,0 +1,1 @@
+int vigil_signal_placeholder(void);
