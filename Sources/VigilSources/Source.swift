@@ -1,0 +1,26 @@
+import Foundation
+import VigilCore
+
+/// A place Vigil polls for incidents, deployments, CI runs and metric series, and that confirms
+/// acknowledgements. Implementations do their own IO; the runtime calls them off the UI thread.
+public protocol Source: Sendable {
+    /// The configured id ("demo", "pagerduty", …).
+    var id: SourceID { get }
+    /// How often the runtime polls it.
+    var pollInterval: Duration { get }
+    /// Everything it knows as of `now`.
+    func poll(now: Date) async throws -> SourceSnapshot
+    /// Acknowledges an incident it owns; returns only when the source has confirmed it.
+    /// Throws `SourceError` when the source refuses or cannot be reached.
+    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation
+}
+
+/// Why a source call failed, in words an engineer can act on.
+public struct SourceError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The message shown on the panel or next to the incident.
+    public var message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
