@@ -1,0 +1,151 @@
+import Foundation
+
+/// What one source last told us and how healthy it is.
+public struct SourceState: Sendable, Hashable {
+    /// The latest snapshot (nil until the first successful poll).
+    public var snapshot: SourceSnapshot?
+    /// When the last successful poll finished.
+    public var lastSuccess: Date?
+    /// The last error, cleared by a success.
+    public var lastError: String?
+    /// When the last error happened.
+    public var lastErrorAt: Date?
+    /// Expected poll interval, seconds (data older than twice this is stale).
+    public var pollInterval: TimeInterval
+    /// Creates an empty state.
+    public init(pollInterval: TimeInterval) { self.pollInterval = pollInterval }
+
+    /// True when the data is older than twice the poll interval at `now`.
+    public func isStale(at now: Date) -> Bool {
+        guard let t = lastSuccess else { return true }
+        return now.timeIntervalSince(t) > 2 * pollInterval
+    }
+}
+
+/// Where an acknowledgement made from this Vigil stands.
+public enum AckProgress: Sendable, Hashable {
+    /// Sent; waiting for the source.
+    case pending(since: Date)
+    /// The source confirmed it.
+    case confirmed(AckConfirmation)
+    /// The source refused it or could not be reached.
+    case failed(String)
+}
+
+/// Which screen is in front.
+public enum Mode: Sendable, Hashable {
+    case dashboard
+    case details(String)
+    case confirmAck(String, returnTo: ReturnMode)
+    case help(returnTo: ReturnMode)
+
+    /// Where a dialog returns to.
+    public enum ReturnMode: Sendable, Hashable { case dashboard, details(String) }
+
+    /// The key context of this mode.
+    public var keyContext: KeyContext {
+        switch self {
+        case .dashboard: return .dashboard
+        case .details: return .details
+        case .confirmAck: return .confirm
+        case .help: return .help
+        }
+    }
+}
+
+/// A short message shown in the footer until `until`.
+public struct Flash: Sendable, Hashable {
+    /// The text.
+    public var text: String
+    /// True for errors.
+    public var isError: Bool
+    /// When it disappears.
+    public var until: Date
+}
+
+/// The whole state of the app. Changed only by `reduce`.
+public struct AppState: Sendable {
+    /// The current time, from the last tick.
+    public var now: Date
+    /// The terminal size.
+    public var size: Size
+    /// Read-only (wall monitor): no mutating key is bound.
+    public var readOnly: Bool
+    /// Who acknowledges.
+    public var user: String
+    /// The key map in force.
+    public var keyMap: KeyMap
+    /// The chosen window.
+    public var window: TimeWindow = .week
+    /// The focused panel.
+    public var focus: PanelID = .incidents
+    /// The selected incident, by id (stable across refreshes).
+    public var selectedIncident: String?
+    /// Scroll offset of list panels other than incidents.
+    public var scroll: [PanelID: Int] = [:]
+    /// Which screen is in front.
+    public var mode: Mode = .dashboard
+    /// Theme names available and the one in use.
+    public var themeNames: [String]
+    /// Index into `themeNames`.
+    public var themeIndex: Int = 0
+    /// Per-source data and health, by source id.
+    public var sources: [SourceID: SourceState] = [:]
+    /// Order sources were configured in.
+    public var sourceOrder: [SourceID] = []
+    /// Acknowledgements made here, by incident id.
+    public var acks: [String: AckProgress] = [:]
+    /// Footer message.
+    public var flash: Flash?
+    /// Metric settings.
+    public var metricsConfig = MetricsConfig()
+    /// Set once quitting was asked for.
+    public var quitting = false
+    /// Name shown in the header ("demo", a config name).
+    public var title: String
+
+    /// Creates a state.
+    public init(now: Date, size: Size, readOnly: Bool = false, user: String, themeNames: [String] = ["default"],
+                title: String = "demo", sources: [(SourceID, TimeInterval)] = []) {
+        self.now = now; self.size = size; self.readOnly = readOnly; self.user = user
+        self.keyMap = KeyMap.standard(readOnly: readOnly)
+        self.themeNames = themeNames.isEmpty ? ["default"] : themeNames
+        self.title = title
+        for (id, interval) in sources {
+            self.sources[id] = SourceState(pollInterval: interval)
+            sourceOrder.append(id)
+        }
+    }
+
+    /// All incidents from all sources.
+    public var incidents: [Incident] { sourceOrder.flatMap { sources[$0]?.snapshot?.incidents ?? [] } }
+    /// All deployments.
+    public var deployments: [Deployment] { sourceOrder.flatMap { sources[$0]?.snapshot?.deployments ?? [] } }
+    /// All CI runs.
+    public var builds: [BuildRun] { sourceOrder.flatMap { sources[$0]?.snapshot?.builds ?? [] } }
+    /// All series.
+    public var series: [MetricSeries] { sourceOrder.flatMap { sources[$0]?.snapshot?.series ?? [] } }
+
+    /// True when some source provides this kind of data (so "no data" can say why).
+    public func provides(_ kind: KeyPath<SourceSnapshot, [Incident]?>) -> Bool {
+        sources.values.contains { $0.snapshot?[keyPath: kind] != nil }
+    }
+
+    /// Open incidents, most severe first, then oldest first: the incident table's rows.
+    public var openIncidents: [Incident] {
+        incidents.filter(\.isOpen).sorted {
+            if $0.severity != $1.severity { return $0.severity < $1.severity }
+            if $0.triggeredAt != $1.triggeredAt { return $0.triggeredAt < $1.triggeredAt }
+            return $0.id < $1.id
+        }
+    }
+
+    /// The incident with an id.
+    public func incident(_ id: String) -> Incident? { incidents.first { $0.id == id } }
+
+    /// The layout for the current size.
+    public var layout: DashboardLayout { DashboardLayout.compute(size) }
+
+    /// The theme in use.
+    public var themeName: String { themeNames[min(max(themeIndex, 0), themeNames.count - 1)] }
+}

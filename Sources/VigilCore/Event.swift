@@ -1,0 +1,29 @@
+import Foundation
+
+/// Everything that can happen to the app. The runtime turns the world into events.
+public enum Event: Sendable {
+    /// Time passed.
+    case tick(Date)
+    /// The terminal changed size.
+    case resized(Size)
+    /// A key was pressed.
+    case key(Key)
+    /// A source answered a poll.
+    case sourceUpdated(SourceID, SourceSnapshot, at: Date)
+    /// A source poll failed.
+    case sourceFailed(SourceID, String, at: Date)
+    /// A source confirmed an acknowledgement.
+    case ackSucceeded(incidentID: String, AckConfirmation)
+    /// A source refused an acknowledgement or could not be reached.
+    case ackFailed(incidentID: String, String)
+}
+
+/// Side effects the reducer asks the runtime for. Their results come back as events.
+public enum Effect: Sendable, Hashable {
+    /// Acknowledge an incident at its source.
+    case acknowledge(incidentID: String, source: SourceID, by: String)
+    /// Repaint the whole terminal (Ctrl-L).
+    case repaint
+    /// Quit, restoring the terminal.
+    case quit
+}

@@ -1,0 +1,102 @@
+/// What a key asks for. The reducer interprets actions; the key map only names them.
+public enum Action: Sendable, Hashable {
+    case quit, up, down, left, right, nextPanel, previousPanel, top, bottom, pageUp, pageDown
+    case open, close, acknowledge, confirm, cancel, help, cycleWindow, cycleTheme, repaint
+}
+
+/// Where a binding applies.
+public enum KeyContext: String, Sendable, Hashable, CaseIterable {
+    case dashboard = "Dashboard", details = "Incident details", confirm = "Confirmation", help = "Help"
+}
+
+/// One key binding: dispatch entry, footer hint and help line at once, so they cannot drift.
+public struct Binding: Sendable, Hashable {
+    /// The keys that trigger it (the first is the one shown).
+    public var keys: [Key]
+    /// What it does.
+    public var action: Action
+    /// Where it applies.
+    public var context: KeyContext
+    /// The help line.
+    public var help: String
+    /// Short footer label, or nil to keep it out of the footer.
+    public var hint: String?
+    /// True for actions that change something at a source (hidden and unbound in read-only mode).
+    public var mutates: Bool
+
+    /// Creates a binding.
+    public init(_ keys: [Key], _ action: Action, _ context: KeyContext, help: String, hint: String? = nil,
+                mutates: Bool = false) {
+        self.keys = keys; self.action = action; self.context = context; self.help = help; self.hint = hint
+        self.mutates = mutates
+    }
+
+    /// How the keys are written ("j/↓").
+    public func keyLabel(ascii: Bool = false) -> String {
+        keys.map { ascii ? $0.asciiLabel : $0.label }.joined(separator: "/")
+    }
+}
+
+/// The key map: the only table that dispatches keys and the only source of hints and help.
+public struct KeyMap: Sendable, Hashable {
+    /// All active bindings.
+    public let bindings: [Binding]
+
+    /// Creates a key map from bindings.
+    public init(_ bindings: [Binding]) { self.bindings = bindings }
+
+    /// Every binding Vigil has.
+    public static let all: [Binding] = [
+        Binding([.char("j"), .down], .down, .dashboard, help: "Select next incident / scroll", hint: "move"),
+        Binding([.char("k"), .up], .up, .dashboard, help: "Select previous incident / scroll"),
+        Binding([.char("h"), .left], .left, .dashboard, help: "Focus the panel to the left"),
+        Binding([.char("l"), .right], .right, .dashboard, help: "Focus the panel to the right"),
+        Binding([.tab], .nextPanel, .dashboard, help: "Focus the next panel", hint: "panel"),
+        Binding([.backTab], .previousPanel, .dashboard, help: "Focus the previous panel"),
+        Binding([.char("g"), .home], .top, .dashboard, help: "First incident"),
+        Binding([.char("G"), .end], .bottom, .dashboard, help: "Last incident"),
+        Binding([.pageDown], .pageDown, .dashboard, help: "Page down"),
+        Binding([.pageUp], .pageUp, .dashboard, help: "Page up"),
+        Binding([.enter], .open, .dashboard, help: "Details of the selected incident", hint: "details"),
+        Binding([.char("a")], .acknowledge, .dashboard, help: "Acknowledge the selected incident", hint: "ack",
+                mutates: true),
+        Binding([.char("w")], .cycleWindow, .dashboard, help: "Cycle the window 24h / 7d / 30d", hint: "window"),
+        Binding([.char("t")], .cycleTheme, .dashboard, help: "Cycle themes", hint: "theme"),
+        Binding([.ctrl("l")], .repaint, .dashboard, help: "Repaint the whole screen"),
+        Binding([.char("?")], .help, .dashboard, help: "Show this help", hint: "help"),
+        Binding([.char("q"), .ctrl("c")], .quit, .dashboard, help: "Quit", hint: "quit"),
+
+        Binding([.char("a")], .acknowledge, .details, help: "Acknowledge this incident", hint: "ack", mutates: true),
+        Binding([.char("j"), .down], .down, .details, help: "Next incident"),
+        Binding([.char("k"), .up], .up, .details, help: "Previous incident"),
+        Binding([.escape, .enter, .char("q")], .close, .details, help: "Back to the dashboard", hint: "back"),
+        Binding([.ctrl("c")], .quit, .details, help: "Quit"),
+
+        Binding([.char("y")], .confirm, .confirm, help: "Yes, acknowledge", hint: "yes", mutates: true),
+        Binding([.char("n"), .escape, .char("q")], .cancel, .confirm, help: "No, cancel", hint: "no"),
+        Binding([.ctrl("c")], .quit, .confirm, help: "Quit"),
+
+        Binding([.char("?"), .escape, .char("q"), .enter], .close, .help, help: "Close help", hint: "close"),
+        Binding([.ctrl("c")], .quit, .help, help: "Quit"),
+    ]
+
+    /// The key map for a mode: in read-only mode every mutating binding is simply absent.
+    public static func standard(readOnly: Bool) -> KeyMap {
+        KeyMap(all.filter { !(readOnly && $0.mutates) })
+    }
+
+    /// The action bound to a key in a context, if any.
+    public func action(for key: Key, in context: KeyContext) -> Action? {
+        bindings.first { $0.context == context && $0.keys.contains(key) }?.action
+    }
+
+    /// Footer hints for a context, in table order.
+    public func hints(in context: KeyContext) -> [Binding] {
+        bindings.filter { $0.context == context && $0.hint != nil }
+    }
+
+    /// Help lines for a context.
+    public func help(in context: KeyContext) -> [Binding] {
+        bindings.filter { $0.context == context }
+    }
+}

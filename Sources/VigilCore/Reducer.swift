@@ -1,0 +1,199 @@
+import Foundation
+
+/// The only place state changes. Pure: no IO, no clock, no terminal. Returns the effects the
+/// runtime must perform.
+public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
+    switch event {
+    case .tick(let now):
+        state.now = now
+        if let f = state.flash, f.until <= now { state.flash = nil }
+        return []
+
+    case .resized(let size):
+        state.size = size
+        return []
+
+    case .key(let key):
+        guard let action = state.keyMap.action(for: key, in: state.mode.keyContext) else { return [] }
+        return perform(action, on: &state)
+
+    case .sourceUpdated(let id, let snapshot, let at):
+        let oldIndex = state.selectedIncident.flatMap { sel in state.openIncidents.firstIndex { $0.id == sel } }
+        var s = state.sources[id] ?? SourceState(pollInterval: 60)
+        if state.sources[id] == nil { state.sourceOrder.append(id) }
+        s.snapshot = snapshot
+        s.lastSuccess = at
+        s.lastError = nil
+        s.lastErrorAt = nil
+        state.sources[id] = s
+        reconcileSelection(&state, previousIndex: oldIndex)
+        return []
+
+    case .sourceFailed(let id, let message, let at):
+        var s = state.sources[id] ?? SourceState(pollInterval: 60)
+        if state.sources[id] == nil { state.sourceOrder.append(id) }
+        s.lastError = message
+        s.lastErrorAt = at
+        state.sources[id] = s
+        return []
+
+    case .ackSucceeded(let id, let confirmation):
+        state.acks[id] = .confirmed(confirmation)
+        // Show the source's answer at once; the next poll brings the source's own record.
+        if let incident = state.incident(id), var src = state.sources[incident.source],
+           var list = src.snapshot?.incidents, let i = list.firstIndex(where: { $0.id == id }) {
+            if list[i].status == .triggered { list[i].status = .acknowledged }
+            list[i].acknowledgedBy = list[i].acknowledgedBy ?? confirmation.by
+            list[i].acknowledgedAt = list[i].acknowledgedAt ?? confirmation.at
+            src.snapshot?.incidents = list
+            state.sources[incident.source] = src
+        }
+        flash(&state, "\(id) acknowledged by \(confirmation.by) at \(clock(confirmation.at))", error: false)
+        return []
+
+    case .ackFailed(let id, let message):
+        state.acks[id] = .failed(message)
+        flash(&state, "\(id) not acknowledged: \(message)", error: true)
+        return []
+    }
+}
+
+private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
+    switch action {
+    case .quit:
+        state.quitting = true
+        return [.quit]
+    case .repaint:
+        return [.repaint]
+    case .help:
+        state.mode = .help(returnTo: returnMode(state.mode))
+        return []
+    case .close, .cancel:
+        switch state.mode {
+        case .help(let back), .confirmAck(_, let back):
+            state.mode = mode(for: back)
+        default:
+            state.mode = .dashboard
+        }
+        return []
+    case .cycleWindow:
+        state.window = state.window.next
+        return []
+    case .cycleTheme:
+        state.themeIndex = (state.themeIndex + 1) % max(1, state.themeNames.count)
+        flash(&state, "theme: \(state.themeName)", error: false)
+        return []
+    case .up, .down, .top, .bottom, .pageUp, .pageDown:
+        moveSelection(action, &state)
+        return []
+    case .left, .right:
+        let layout = state.layout
+        if let n = layout.neighbour(of: state.focus, dx: action == .left ? -1 : 1, dy: 0) { state.focus = n }
+        return []
+    case .nextPanel, .previousPanel:
+        let visible = state.layout.panels.map(\.id)
+        guard !visible.isEmpty else { return [] }
+        let i = visible.firstIndex(of: state.focus) ?? -1
+        let step = action == .nextPanel ? 1 : visible.count - 1
+        state.focus = visible[(i + step + visible.count) % visible.count]
+        return []
+    case .open:
+        if let id = state.selectedIncident, state.incident(id) != nil { state.mode = .details(id) }
+        return []
+    case .acknowledge:
+        return askToAcknowledge(&state)
+    case .confirm:
+        guard case .confirmAck(let id, let back) = state.mode else { return [] }
+        state.mode = mode(for: back)
+        guard let incident = state.incident(id) else {
+            flash(&state, "\(id) is gone from its source", error: true)
+            return []
+        }
+        state.acks[id] = .pending(since: state.now)
+        return [.acknowledge(incidentID: id, source: incident.source, by: state.user)]
+    }
+}
+
+private func askToAcknowledge(_ state: inout AppState) -> [Effect] {
+    let target: String?
+    if case .details(let id) = state.mode { target = id } else { target = state.selectedIncident }
+    guard let id = target, let incident = state.incident(id) else {
+        flash(&state, "No incident selected", error: true)
+        return []
+    }
+    if incident.status == .resolved {
+        flash(&state, "\(id) is already resolved", error: true)
+        return []
+    }
+    if incident.status == .acknowledged {
+        let who = incident.acknowledgedBy.map { " by \($0)" } ?? ""
+        flash(&state, "\(id) is already acknowledged\(who)", error: false)
+        return []
+    }
+    if case .pending = state.acks[id] {
+        flash(&state, "\(id): acknowledgement already on its way", error: false)
+        return []
+    }
+    state.mode = .confirmAck(id, returnTo: returnMode(state.mode))
+    return []
+}
+
+private func moveSelection(_ action: Action, _ state: inout AppState) {
+    let inDetails: Bool
+    if case .details = state.mode { inDetails = true } else { inDetails = false }
+    guard inDetails || state.focus == .incidents else {
+        // Metric panels hold no selection: vertical keys move focus between panels.
+        let dy = (action == .down || action == .pageDown || action == .bottom) ? 1 : -1
+        if let n = state.layout.neighbour(of: state.focus, dx: 0, dy: dy) { state.focus = n }
+        return
+    }
+    let rows = state.openIncidents
+    guard !rows.isEmpty else { state.selectedIncident = nil; return }
+    let current = state.selectedIncident.flatMap { id in rows.firstIndex { $0.id == id } }
+    let page = max(1, (state.layout.rect(of: .incidents)?.height ?? 10) - 3)
+    var i = current ?? -1
+    switch action {
+    case .down: i += 1
+    case .up: i = current == nil ? 0 : i - 1
+    case .top: i = 0
+    case .bottom: i = rows.count - 1
+    case .pageDown: i += page
+    case .pageUp: i -= page
+    default: break
+    }
+    i = min(max(i, 0), rows.count - 1)
+    state.selectedIncident = rows[i].id
+    if case .details = state.mode { state.mode = .details(rows[i].id) }
+}
+
+/// Keeps a selection when its incident resolves: the row now in its place is selected.
+private func reconcileSelection(_ state: inout AppState, previousIndex: Int?) {
+    let rows = state.openIncidents
+    if let id = state.selectedIncident, rows.contains(where: { $0.id == id }) { return }
+    guard !rows.isEmpty else { state.selectedIncident = nil; return }
+    state.selectedIncident = rows[min(previousIndex ?? 0, rows.count - 1)].id
+}
+
+private func returnMode(_ m: Mode) -> Mode.ReturnMode {
+    if case .details(let id) = m { return .details(id) }
+    return .dashboard
+}
+
+private func mode(for r: Mode.ReturnMode) -> Mode {
+    switch r {
+    case .dashboard: return .dashboard
+    case .details(let id): return .details(id)
+    }
+}
+
+private func flash(_ state: inout AppState, _ text: String, error: Bool) {
+    state.flash = Flash(text: text, isError: error, until: state.now.addingTimeInterval(error ? 10 : 5))
+}
+
+/// "14:02" in UTC, the time format of flashes and ack lines.
+public func clock(_ d: Date) -> String {
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = TimeZone(identifier: "UTC") ?? .current
+    let c = cal.dateComponents([.hour, .minute], from: d)
+    return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+}
