@@ -192,15 +192,22 @@ public enum Metrics {
     /// DORA deployment-frequency tier over the 90 days before `now`, as the four-keys project
     /// computes it: daily when the median week has deploys on ≥ 3 days; weekly when most weeks
     /// have a deploy; monthly when the median month has ≥ 1; otherwise yearly.
-    public static func doraTier(_ all: [Deployment], now: Date) -> DoraTier {
-        let start = now.addingTimeInterval(-90 * 86_400)
+    ///
+    /// When the history known to Vigil is shorter than 90 days (`historyStart`, e.g. the oldest
+    /// deployment any source returned), only the whole weeks and months inside it are judged:
+    /// weeks before the data begins are unknown, not weeks without deploys.
+    public static func doraTier(_ all: [Deployment], now: Date, historyStart: Date? = nil) -> DoraTier {
+        var start = now.addingTimeInterval(-90 * 86_400)
+        if let h = historyStart, h > start { start = h }
+        let span = now.timeIntervalSince(start) / 86_400
         let days = Set(all.filter { $0.isProduction && $0.outcome == .success && $0.at >= start && $0.at < now }
-            .map { Int($0.at.timeIntervalSince(start) / 86_400) })
+            .map { Int(now.timeIntervalSince($0.at) / 86_400) })   // days ago, 0 = the last 24 h
         if days.isEmpty { return .none }
-        let weeks = (0..<13).map { wk in (wk * 7..<wk * 7 + 7).filter { days.contains($0) }.count }
+        let weekCount = max(1, Int(span / 7)), monthCount = max(1, Int(span / 30))
+        let weeks = (0..<weekCount).map { wk in (wk * 7..<wk * 7 + 7).filter { days.contains($0) }.count }
         if let m = Stats.median(weeks.map(Double.init)), m >= 3 { return .daily }
         if weeks.filter({ $0 > 0 }).count * 2 > weeks.count { return .weekly }
-        let months = (0..<3).map { mo in (mo * 30..<mo * 30 + 30).filter { days.contains($0) }.count }
+        let months = (0..<monthCount).map { mo in (mo * 30..<mo * 30 + 30).filter { days.contains($0) }.count }
         if let m = Stats.median(months.map(Double.init)), m >= 1 { return .monthly }
         return .yearly
     }

@@ -144,14 +144,14 @@ public struct CellGrid: Sendable, Equatable {
                 if cells[base + x] == old.cells[base + x] { x += 1; continue }
                 var start = x
                 if start > 0 && cells[base + start].isContinuation { start -= 1 }
-                var end = x + 1
-                // Merge changes separated by short equal gaps: fewer cursor moves, fewer bytes.
-                var gap = 0
-                while end < width {
-                    if cells[base + end] != old.cells[base + end] { gap = 0 } else { gap += 1; if gap > 3 { break } }
-                    end += 1
+                // Merge changes separated by short equal gaps (up to 3 cells): fewer cursor moves.
+                var lastChanged = x
+                var probe = x + 1
+                while probe < width && probe - lastChanged <= 4 {
+                    if cells[base + probe] != old.cells[base + probe] { lastChanged = probe }
+                    probe += 1
                 }
-                end -= gap
+                var end = lastChanged + 1
                 if end < width && cells[base + end].isContinuation { end += 1 }
                 runs.append(Run(y: y, x: start, cells: Array(cells[(base + start)..<(base + end)])))
                 x = end

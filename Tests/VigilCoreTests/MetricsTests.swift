@@ -179,6 +179,10 @@ import Testing
         #expect(Metrics.doraTier(monthly, now: noon) == .monthly)
         #expect(Metrics.doraTier([deploy("x", version: "1", at: -80 * day)], now: noon) == .yearly)
         #expect(Metrics.doraTier([], now: noon) == .none)
+        // Only 30 days known: judged over those 4 weeks, not as 9 empty weeks plus 4 busy ones.
+        let recent = (0..<30).map { d in deploy("r\(d)", version: "\(d)", at: -Double(d) * day - 3_600) }
+        #expect(Metrics.doraTier(recent, now: noon) == .yearly)
+        #expect(Metrics.doraTier(recent, now: noon, historyStart: noon.addingTimeInterval(-30 * day)) == .daily)
     }
 
     @Test func versionOrder() {

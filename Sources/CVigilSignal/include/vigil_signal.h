@@ -1,1 +1,33 @@
-int vigil_signal_placeholder(void);
+#ifndef VIGIL_SIGNAL_H
+#define VIGIL_SIGNAL_H
+
+/*
+ * Signal hooks for Vigil's terminal thread. Every handler is async-signal-safe: it only stores
+ * into a sig_atomic_t and write(2)s one byte to the self-pipe, so the thread blocked in poll()
+ * wakes up.
+ *
+ * Bytes written: 'W' for SIGWINCH, 'H' for SIGHUP, 'T' for SIGTERM, 'I' for SIGINT.
+ */
+
+/* Installs the handlers (once; later calls only change the fd). SIGWINCH is chained after the
+ * handler installed before (ncurses' own, so KEY_RESIZE still arrives). `write_fd` is the
+ * non-blocking write end of the self-pipe, or -1 to only record signals. Returns 0, or -1 when
+ * sigaction failed. Call it after newterm(), which installs ncurses' handlers. */
+int vigil_signal_install(int write_fd);
+
+/* Changes the fd the handlers write to (-1: none). */
+void vigil_signal_set_fd(int write_fd);
+
+/* Restores the handlers that were installed before vigil_signal_install. Idempotent. */
+void vigil_signal_uninstall(void);
+
+/* The last terminating signal received (SIGHUP, SIGTERM or SIGINT), cleared; 0 if none. */
+int vigil_signal_take(void);
+
+/* 1 when a terminating signal or a SIGWINCH is waiting to be taken, else 0 (clears nothing). */
+int vigil_signal_pending(void);
+
+/* Whether a SIGWINCH arrived since the last call (1) or not (0); clears it. */
+int vigil_signal_take_winch(void);
+
+#endif

@@ -1,0 +1,113 @@
+import Foundation
+import VigilCore
+
+/// The whole screen as a pure function of the state: `render(state) -> CellGrid`.
+public enum DashboardView {
+    /// Renders one frame.
+    public static func render(_ state: AppState, _ ctx: ViewContext) -> CellGrid {
+        var grid = CellGrid(width: state.size.width, height: state.size.height,
+                            filling: Cell(" ", style: ctx.theme[.background]))
+        guard state.size.width > 0, state.size.height > 0 else { return grid }
+        let layout = state.layout
+        let figures = DashboardFigures(state)
+        header(state, figures, layout.header, ctx, &grid)
+        for p in layout.panels {
+            if p.id == .incidents {
+                IncidentsView.render(state, p.rect, ctx, &grid)
+            } else {
+                metricPanel(p.id, state, figures, p.rect, ctx, &grid)
+            }
+        }
+        footer(state, layout.footer, ctx, &grid)
+        let body = Rect(x: 0, y: 1, width: state.size.width, height: max(0, state.size.height - 2))
+        switch state.mode {
+        case .dashboard: break
+        case .details(let id): DetailsView.render(state, id, body, ctx, &grid)
+        case .confirmAck(let id, _): ConfirmView.render(state, id, body, ctx, &grid)
+        case .help: HelpView.render(state, body, ctx, &grid)
+        }
+        return grid
+    }
+
+    static func metricPanel(_ id: PanelID, _ state: AppState, _ f: DashboardFigures, _ rect: Rect,
+                            _ ctx: ViewContext, _ grid: inout CellGrid) {
+        let panel = Panel(title: id.title, focused: state.focus == id && state.mode == .dashboard,
+                          theme: ctx.theme, glyphs: ctx.glyphs, badge: badge(state, ctx))
+        let inner = panel.render(in: rect, on: &grid)
+        guard !inner.isEmpty else { return }
+        let lines = RankedLine.pick(MetricPanels.lines(id, f, state, ctx), height: inner.height)
+        for (row, line) in lines.enumerated() {
+            let y = inner.y + row
+            switch line {
+            case .text(let spans):
+                grid.put(spans: truncate(spans, toWidth: inner.width, ellipsis: ctx.glyphs.ellipsis),
+                         x: inner.x, y: y, maxWidth: inner.width)
+            case .spark(let values):
+                Sparkline(values: values, glyphs: ctx.glyphs, style: ctx.theme[.sparkline])
+                    .render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), on: &grid)
+            }
+        }
+    }
+
+    /// "stale 5m" on every panel when all data is stale; nil when fresh.
+    static func badge(_ state: AppState, _ ctx: ViewContext) -> Span? {
+        let stale = state.sources.values.filter { $0.isStale(at: state.now) }
+        guard !state.sources.isEmpty, stale.count == state.sources.count else { return nil }
+        let newest = state.sources.values.compactMap(\.lastSuccess).max()
+        let text = newest.map { "stale " + Formatting.age(seconds: state.now.timeIntervalSince($0)) } ?? "no data yet"
+        return Span(text, style: ctx.theme[.healthStale])
+    }
+
+    static func header(_ state: AppState, _ f: DashboardFigures, _ rect: Rect, _ ctx: ViewContext,
+                       _ grid: inout CellGrid) {
+        guard !rect.isEmpty else { return }
+        grid.fill(rect, with: Cell(" ", style: ctx.theme[.header]))
+        var left: [Span] = [ctx.span(" VIGIL ", .headerAccent), ctx.span(" \(state.title) ", .header),
+                            ctx.span(" window \(state.window.rawValue) ", .header)]
+        if state.readOnly { left.append(ctx.span(" READ-ONLY ", .headerAccent)) }
+        left.append(contentsOf: health(state, ctx))
+        let right = " \(state.themeName) · \(Formatting.clock(state.now)) UTC "
+        let rw = GlyphWidth.of(right)
+        let used = grid.put(spans: truncate(left, toWidth: max(0, rect.width - rw - 1), ellipsis: ctx.glyphs.ellipsis),
+                            x: rect.x, y: rect.y, maxWidth: rect.width)
+        if used + rw < rect.width { grid.put(right, x: rect.maxX - rw, y: rect.y, style: ctx.theme[.header]) }
+    }
+
+    /// The health summary: all fresh, or which sources are not.
+    static func health(_ state: AppState, _ ctx: ViewContext) -> [Span] {
+        if state.sources.isEmpty { return [ctx.span(" no sources ", .healthStale)] }
+        var bad: [Span] = []
+        for id in state.sourceOrder {
+            guard let s = state.sources[id] else { continue }
+            if let err = s.lastError {
+                bad.append(ctx.span(" \(ctx.glyphs.severityCritical) \(id): \(err) ", .healthError))
+            } else if s.lastSuccess == nil {
+                bad.append(ctx.span(" \(ctx.glyphs.pending) \(id): connecting ", .healthStale))
+            } else if s.isStale(at: state.now), let t = s.lastSuccess {
+                bad.append(ctx.span(" \(ctx.glyphs.pending) \(id) stale \(Formatting.age(seconds: state.now.timeIntervalSince(t))) ",
+                                    .healthStale))
+            }
+        }
+        if bad.isEmpty {
+            let n = state.sources.count
+            return [ctx.span(" \(ctx.glyphs.check) \(n == 1 ? "source" : "all \(n) sources") fresh ", .healthOK)]
+        }
+        return bad
+    }
+
+    static func footer(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
+        guard !rect.isEmpty else { return }
+        grid.fill(rect, with: Cell(" ", style: ctx.theme[.footerText]))
+        if let flash = state.flash, flash.until > state.now {
+            let role: Role = flash.isError ? .healthError : .statusAcknowledged
+            grid.put(spans: truncate([ctx.span(" " + flash.text + " ", role)], toWidth: rect.width,
+                                     ellipsis: ctx.glyphs.ellipsis), x: rect.x, y: rect.y, maxWidth: rect.width)
+            return
+        }
+        let ascii = ctx.glyphs == .ascii
+        let hints = state.keyMap.hints(in: state.mode.keyContext).map { b in
+            (key: b.keys.first.map { ascii ? $0.asciiLabel : $0.label } ?? "", label: b.hint ?? "")
+        }
+        HintsBar(hints: hints, theme: ctx.theme, glyphs: ctx.glyphs).render(in: rect, on: &grid)
+    }
+}

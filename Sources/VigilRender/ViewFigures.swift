@@ -1,0 +1,81 @@
+import Foundation
+import VigilCore
+
+/// Every figure the dashboard shows, for the current and the previous window. Computed from the
+/// state in one pass per frame; pure.
+public struct DashboardFigures: Sendable {
+    /// The current window.
+    public var window: DateInterval
+    /// Builds now / before.
+    public var builds: (now: BuildStats, before: BuildStats)
+    /// Deployments now / before.
+    public var deploys: (now: DeployStats, before: DeployStats)
+    /// DORA tier over 90 days.
+    public var tier: DoraTier
+    /// Outages now / before.
+    public var outages: (now: OutageStats, before: OutageStats)
+    /// Pages now / before.
+    public var pages: (now: PageStats, before: PageStats)
+    /// MTTR now / before.
+    public var mttr: (now: DurationSummary, before: DurationSummary)
+    /// MTTA now / before.
+    public var mtta: (now: DurationSummary, before: DurationSummary)
+    /// Coverage: latest now, latest before, values in the window.
+    public var coverage: (now: Double?, before: Double?, values: [Double])
+    /// Per-service application performance, sorted by service.
+    public var services: [ServicePerformance]
+    /// Whether any source provides each kind of data.
+    public var has: (incidents: Bool, deploys: Bool, builds: Bool, series: Bool)
+
+    /// Latency and errors of one service over the window.
+    public struct ServicePerformance: Sendable, Hashable {
+        /// The service.
+        public var service: String
+        /// Latest p50, seconds.
+        public var p50: Double?
+        /// Latest p99, seconds.
+        public var p99: Double?
+        /// p99 mean over the previous window, seconds.
+        public var p99Before: Double?
+        /// Latest error ratio.
+        public var errorRate: Double?
+    }
+
+    /// Computes the figures at `state.now` for `state.window`.
+    public init(_ state: AppState) {
+        let now = state.now
+        let w = state.window.interval(endingAt: now), p = state.window.previousInterval(endingAt: now)
+        let bucket = state.window.bucketSeconds
+        let incidents = state.incidents, deployments = state.deployments, runs = state.builds
+        let cfg = state.metricsConfig
+        window = w
+        builds = (Metrics.builds(runs, in: w, bucket: bucket), Metrics.builds(runs, in: p, bucket: bucket))
+        deploys = (Metrics.deployments(deployments, incidents: incidents, in: w, bucket: bucket, config: cfg),
+                   Metrics.deployments(deployments, incidents: incidents, in: p, bucket: bucket, config: cfg))
+        tier = Metrics.doraTier(deployments, now: now, historyStart: deployments.map(\.at).min())
+        outages = (Metrics.outages(incidents, in: w, now: now, bucket: bucket, config: cfg),
+                   Metrics.outages(incidents, in: p, now: p.end, bucket: bucket, config: cfg))
+        pages = (Metrics.pages(incidents, in: w, bucket: bucket, config: cfg),
+                 Metrics.pages(incidents, in: p, bucket: bucket, config: cfg))
+        mttr = (Metrics.mttr(incidents, in: w), Metrics.mttr(incidents, in: p))
+        mtta = (Metrics.mtta(incidents, in: w), Metrics.mtta(incidents, in: p))
+
+        var byKey: [SeriesKey: MetricSeries] = [:]
+        for s in state.series { byKey[s.key] = s }
+        let cov = byKey[SeriesKey(.coverage)]
+        let covNow = Metrics.seriesWindow(cov, in: w)
+        coverage = (covNow.latest, Metrics.seriesWindow(cov, in: p).latest, covNow.values)
+        let names = Set(byKey.keys.filter { $0.kind != .coverage && !$0.service.isEmpty }.map(\.service)).sorted()
+        services = names.map { name in
+            ServicePerformance(
+                service: name,
+                p50: Metrics.seriesWindow(byKey[SeriesKey(.latencyP50, service: name)], in: w).latest,
+                p99: Metrics.seriesWindow(byKey[SeriesKey(.latencyP99, service: name)], in: w).latest,
+                p99Before: Metrics.seriesMean(byKey[SeriesKey(.latencyP99, service: name)], in: p),
+                errorRate: Metrics.seriesWindow(byKey[SeriesKey(.errorRate, service: name)], in: w).latest)
+        }
+        let snaps = state.sources.values.compactMap(\.snapshot)
+        has = (snaps.contains { $0.incidents != nil }, snaps.contains { $0.deployments != nil },
+               snaps.contains { $0.builds != nil }, snaps.contains { $0.series != nil })
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import VigilCore
+
+/// The open incidents, most severe and oldest first.
+enum IncidentsView {
+    static func render(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
+        let rows = state.openIncidents
+        let unacked = rows.filter { $0.status == .triggered }.count
+        let badge = Span(" \(rows.count) open · \(unacked) unacked ", style: ctx.theme[unacked > 0 ? .statusTriggered : .textDim])
+        let panel = Panel(title: PanelID.incidents.title, focused: state.focus == .incidents && state.mode == .dashboard,
+                          theme: ctx.theme, glyphs: ctx.glyphs, badge: badge)
+        let inner = panel.render(in: rect, on: &grid)
+        guard !inner.isEmpty else { return }
+        if !state.provides(\.incidents) {
+            grid.put("no data: no incident source has answered yet", x: inner.x, y: inner.y,
+                     style: ctx.theme[.textDim], maxWidth: inner.width)
+            return
+        }
+        if rows.isEmpty {
+            grid.put("\(ctx.glyphs.check) No open incidents", x: inner.x, y: inner.y, style: ctx.theme[.statusResolved],
+                     maxWidth: inner.width)
+            return
+        }
+        let wide = inner.width >= 110
+        let columns = [
+            Table.Column("SEV", width: .fixed(6)),
+            Table.Column("STATUS", width: .fixed(9)),
+            Table.Column("SERVICE", width: .fixed(wide ? 16 : 12)),
+            Table.Column("AGE", width: .fixed(6), alignment: .right),
+            Table.Column("ACK", width: .fixed(wide ? 22 : 14)),
+            Table.Column("TITLE", width: .flex(min: 10)),
+        ]
+        let cells = rows.map { row($0, state, ctx) }
+        let selected = state.selectedIncident.flatMap { id in rows.firstIndex { $0.id == id } }
+        Table(columns: columns, rows: cells, selected: selected, theme: ctx.theme, glyphs: ctx.glyphs)
+            .render(in: inner, on: &grid)
+    }
+
+    static func row(_ i: Incident, _ state: AppState, _ ctx: ViewContext) -> [Span] {
+        let sev = Span("\(ctx.glyphs.severity(i.severity)) \(i.severity.label)", style: ctx.theme[.severity(i.severity)])
+        let status: Span
+        let who: Span
+        switch (i.status, state.acks[i.id]) {
+        case (.acknowledged, _):
+            status = ctx.span("\(ctx.glyphs.check) acked", .statusAcknowledged)
+            let at = i.acknowledgedAt.map { " " + Formatting.clock($0) } ?? ""
+            who = ctx.span((i.acknowledgedBy ?? "someone") + at, .statusAcknowledged)
+        case (.triggered, .pending?):
+            status = ctx.span("\(ctx.glyphs.pending) acking", .statusPending)
+            who = ctx.span("acknowledging…", .statusPending)
+        case (.triggered, .failed(let msg)?):
+            status = ctx.span("\(ctx.glyphs.severityCritical) TRIG", .statusTriggered)
+            who = ctx.span("ack failed: " + msg, .healthError)
+        default:
+            status = ctx.span("\(ctx.glyphs.severityCritical) TRIG", .statusTriggered)
+            who = ctx.span("-", .textDim)
+        }
+        return [sev, status, ctx.span(i.service, .text),
+                ctx.span(coarseAge(state.now.timeIntervalSince(i.triggeredAt)), .text),
+                who, ctx.span(i.title, .text)]
+    }
+}
+
+/// Ages in whole minutes at least: the screen is redrawn once a minute when nothing else
+/// happens, so a seconds figure would be wrong most of the time.
+func coarseAge(_ seconds: TimeInterval) -> String {
+    seconds < 60 ? "<1m" : Formatting.age(seconds: seconds)
+}
+
+/// An incident's details: labels, timeline, links.
+enum DetailsView {
+    static func render(_ state: AppState, _ id: String, _ area: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
+        guard let i = state.incident(id) else { return }
+        var lines: [[Span]] = []
+        lines.append([ctx.span("\(ctx.glyphs.severity(i.severity)) \(i.severity.label) ", .severity(i.severity)),
+                      ctx.span(i.title, .dialogText)])
+        lines.append([ctx.span("service ", .label), ctx.span(i.service, .dialogText),
+                      ctx.span("  source ", .label), ctx.span(i.source, .dialogText),
+                      ctx.span("  status ", .label), ctx.span(i.status.rawValue, .dialogText)])
+        lines.append([ctx.span("triggered ", .label),
+                      ctx.span("\(Formatting.clock(i.triggeredAt)) (\(coarseAge(state.now.timeIntervalSince(i.triggeredAt))) ago)", .dialogText)])
+        switch state.acks[id] {
+        case .pending?:
+            lines.append([ctx.span("acknowledging… (waiting for \(i.source) to confirm)", .statusPending)])
+        case .failed(let m)?:
+            lines.append([ctx.span("acknowledgement failed: \(m)", .healthError)])
+        default: break
+        }
+        if let by = i.acknowledgedBy ?? i.acknowledgedAt.map({ _ in "someone" }) {
+            let at = i.acknowledgedAt.map { " at \(Formatting.clock($0))" } ?? ""
+            lines.append([ctx.span("acknowledged by \(by)\(at)", .statusAcknowledged)])
+        }
+        if let r = i.resolvedAt { lines.append([ctx.span("resolved at \(Formatting.clock(r))", .statusResolved)]) }
+        if !i.labels.isEmpty {
+            lines.append([])
+            lines.append([ctx.span("Labels", .title)])
+            for kv in i.labels { lines.append([ctx.span("  \(kv.key)=", .label), ctx.span(kv.value, .dialogText)]) }
+        }
+        if !i.timeline.isEmpty {
+            lines.append([])
+            lines.append([ctx.span("Timeline", .title)])
+            for e in i.timeline.suffix(12) {
+                lines.append([ctx.span("  \(Formatting.clock(e.at)) ", .label), ctx.span(e.text, .dialogText)])
+            }
+        }
+        if !i.links.isEmpty {
+            lines.append([])
+            lines.append([ctx.span("Links", .title)])
+            for l in i.links { lines.append([ctx.span("  \(l.title): ", .label), ctx.span(l.url, .dialogText)]) }
+        }
+        _ = Dialog(title: "\(i.id)", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
+    }
+}
+
+/// The y/n question before an acknowledgement.
+enum ConfirmView {
+    static func render(_ state: AppState, _ id: String, _ area: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
+        guard let i = state.incident(id) else { return }
+        let lines: [[Span]] = [
+            [ctx.span("\(i.severity.label) ", .severity(i.severity)), ctx.span("\(i.service): \(i.title)", .dialogText)],
+            [],
+            [ctx.span("Acknowledge at \(i.source) as \(state.user)?", .dialogText)],
+            [],
+            [ctx.span(" y ", .footerKey), ctx.span(" yes    ", .dialogText), ctx.span(" n ", .footerKey),
+             ctx.span(" no", .dialogText)],
+        ]
+        _ = Dialog(title: "Acknowledge \(i.id)?", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs)
+            .render(in: area, on: &grid)
+    }
+}
+
+/// Every binding of the key map in force, grouped by where it applies.
+enum HelpView {
+    static func render(_ state: AppState, _ area: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
+        let ascii = ctx.glyphs == .ascii
+        var lines: [[Span]] = []
+        for context in KeyContext.allCases {
+            let bindings = state.keyMap.help(in: context)
+            guard !bindings.isEmpty else { continue }
+            if !lines.isEmpty { lines.append([]) }
+            lines.append([ctx.span(context.rawValue, .title)])
+            for b in bindings {
+                lines.append([ctx.span("  " + b.keyLabel(ascii: ascii).padding(toLength: 16, withPad: " ", startingAt: 0), .footerText),
+                              ctx.span(b.help, .dialogText)])
+            }
+        }
+        if state.readOnly { lines.append([]); lines.append([ctx.span("Read-only: acknowledging is disabled.", .label)]) }
+        _ = Dialog(title: "Help", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import VigilCore
+
+/// One line of a metric panel: text, or a sparkline across the whole width.
+enum PanelLine {
+    case text([Span])
+    case spark([Double])
+}
+
+/// A panel line with its importance (1 = keep first) for panels too short for all of them.
+struct RankedLine {
+    var line: PanelLine
+    var rank: Int
+    init(_ rank: Int, _ line: PanelLine) { self.rank = rank; self.line = line }
+
+    /// The `height` most important lines, in display order.
+    static func pick(_ lines: [RankedLine], height: Int) -> [PanelLine] {
+        guard height < lines.count else { return lines.map(\.line) }
+        let keep = Set(lines.indices.sorted { (lines[$0].rank, $0) < (lines[$1].rank, $1) }.prefix(max(0, height)))
+        return lines.indices.filter { keep.contains($0) }.map { lines[$0].line }
+    }
+}
+
+/// Values shifted so a sparkline spans their own range rather than starting at 0 (coverage
+/// moving between 72% and 75% would otherwise be a row of full bars).
+func relativeToRange(_ values: [Double]) -> [Double] {
+    let finite = values.filter(\.isFinite)
+    guard let lo = finite.min(), let hi = finite.max(), hi > lo else { return values }
+    let base = lo - (hi - lo) / 8
+    return values.map { $0 - base }
+}
+
+/// The content of the six metric panels. Each line has a rank, so a short panel keeps the
+/// headline and the key secondary figures (see `RankedLine.pick`).
+enum MetricPanels {
+    static func lines(_ id: PanelID, _ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
+        switch id {
+        case .builds: return builds(f, state, ctx)
+        case .deployments: return deployments(f, state, ctx)
+        case .outages: return outages(f, state, ctx)
+        case .pages: return pages(f, state, ctx)
+        case .response: return response(f, ctx)
+        case .quality: return quality(f, ctx)
+        case .incidents: return []
+        }
+    }
+
+    private static func noData(_ why: String, _ ctx: ViewContext) -> [RankedLine] {
+        [RankedLine(1, .text([ctx.span("no data: " + why, .textDim)]))]
+    }
+
+    private static func sp(_ s: String) -> Span { Span(s) }
+
+    static func builds(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
+        guard f.has.builds else { return noData("no CI source configured", ctx) }
+        let (b, prev) = f.builds
+        if b.finished == 0 && prev.finished == 0 {
+            return noData("no CI runs finished in \(state.window.rawValue)", ctx)
+        }
+        var out: [RankedLine] = [
+            RankedLine(1, .text([ctx.span(Formatting.perDay(b.perDay), .value), sp(" runs ")]
+                                + Trend.of(b.perDay, prev.perDay, upIsGood: true, ctx))),
+            RankedLine(2, .spark(b.buckets.map(Double.init))),
+            RankedLine(2, .text([ctx.span("ok ", .label), ctx.span(Formatting.percent(b.successRate), .text), sp(" ")]
+                                + Trend.of(b.successRate, prev.successRate, upIsGood: true, measure: .points, ctx)
+                                + [ctx.span(" med ", .label), ctx.span(Formatting.age(b.duration.median), .text)])),
+            RankedLine(4, .text([ctx.span("p90 ", .label), ctx.span(Formatting.age(b.duration.p90), .text),
+                                 ctx.span("  finished ", .label), ctx.span("\(b.finished)", .text)])),
+        ]
+        for p in b.byPipeline.prefix(4) {
+            out.append(RankedLine(5, .text([ctx.span("\(ctx.glyphs.bullet) ", .textDim), ctx.span(p.name, .text),
+                                            ctx.span(" \(p.count)", .label)])))
+        }
+        return out
+    }
+
+    static func deployments(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
+        guard f.has.deploys else { return noData("no deployment source configured", ctx) }
+        let (d, prev) = f.deploys
+        if d.total == 0 && prev.total == 0 {
+            return noData("no production deploys in \(state.window.rawValue)", ctx)
+        }
+        return [
+            RankedLine(1, .text([ctx.span(Formatting.perDay(d.perDay), .value), sp(" ")]
+                                + Trend.of(d.perDay, prev.perDay, upIsGood: true, ctx)
+                                + [ctx.span(" DORA ", .label), ctx.span(f.tier.performance, .text)])),
+            RankedLine(4, .spark(d.buckets.map(Double.init))),
+            RankedLine(2, .text([ctx.span("CFR ", .label), ctx.span(Formatting.percent(d.changeFailureRate), .text), sp(" ")]
+                                + Trend.of(d.changeFailureRate, prev.changeFailureRate, upIsGood: false,
+                                           measure: .points, ctx))),
+            RankedLine(3, .text([ctx.span("rollbacks ", .label),
+                                 ctx.span("\(d.rollbacks)", d.rollbacks > 0 ? .trendBad : .text),
+                                 ctx.span(" failed ", .label), ctx.span("\(d.failed)/\(d.total)", .text)])),
+            RankedLine(5, .text([ctx.span("tier ", .label), ctx.span(f.tier.rawValue, .text),
+                                 ctx.span("  lead ", .label), ctx.span(Formatting.age(d.leadTime), .text)])),
+        ]
+    }
+
+    static func outages(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
+        guard f.has.incidents else { return noData("no incident source configured", ctx) }
+        let (o, prev) = f.outages
+        var head: [Span]
+        if let first = o.ongoing.first {
+            head = [ctx.span("\(ctx.glyphs.severityCritical) \(first.service) down \(coarseAge(first.running))",
+                             .severityCritical)]
+            if o.ongoing.count > 1 { head.append(ctx.span(" +\(o.ongoing.count - 1)", .severityCritical)) }
+        } else {
+            head = [ctx.span("\(ctx.glyphs.check) no outage now", .statusResolved)]
+        }
+        var out: [RankedLine] = [
+            RankedLine(1, .text(head)),
+            RankedLine(2, .text([ctx.span("\(o.count)", .value), sp(" in \(state.window.rawValue) ")]
+                                + Trend.of(Double(o.count), Double(prev.count), upIsGood: false, ctx)
+                                + [ctx.span(" down ", .label), ctx.span(Formatting.age(seconds: o.minutes * 60), .text)])),
+            RankedLine(3, .spark(o.buckets.map(Double.init))),
+        ]
+        for g in o.ongoing.prefix(5) {
+            out.append(RankedLine(4, .text([ctx.span("\(ctx.glyphs.bullet) \(g.service) ", .severityCritical),
+                                            ctx.span(coarseAge(g.running) + " ", .text), ctx.span(g.title, .textDim)])))
+        }
+        return out
+    }
+
+    static func pages(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
+        guard f.has.incidents else { return noData("no incident source configured", ctx) }
+        let (p, prev) = f.pages
+        var out: [RankedLine] = [
+            RankedLine(1, .text([ctx.span(Formatting.perDay(p.perDay), .value), sp(" ")]
+                                + Trend.of(p.perDay, prev.perDay, upIsGood: false, ctx)
+                                + [ctx.span(" \(p.offHours)", .text), ctx.span(" off-hrs", .label)])),
+            RankedLine(3, .spark(p.buckets.map(Double.init))),
+        ]
+        if p.byService.isEmpty {
+            out.append(RankedLine(2, .text([ctx.span("no pages in \(state.window.rawValue)", .textDim)])))
+        } else {
+            var noisy: [Span] = [ctx.span("noisiest ", .label)]
+            for (i, s) in p.byService.prefix(3).enumerated() {
+                if i > 0 { noisy.append(ctx.span(" · ", .textDim)) }
+                noisy += [ctx.span(s.name, .text), ctx.span(" \(s.count)", .label)]
+            }
+            out.append(RankedLine(2, .text(noisy)))
+        }
+        out.append(RankedLine(4, .text([ctx.span("pages ", .label), ctx.span("\(p.count)", .text),
+                                        ctx.span(" of which off-hours ", .label), ctx.span("\(p.offHours)", .text)])))
+        let top = max(1, p.byService.first?.count ?? 1)
+        for s in p.byService.prefix(6) {
+            let bar = String(repeating: ctx.glyphs.sparkline.last ?? "#", count: max(1, s.count * 8 / top))
+            out.append(RankedLine(5, .text([ctx.span(s.name.padding(toLength: 14, withPad: " ", startingAt: 0), .text),
+                                            ctx.span(bar, .sparkline), ctx.span(" \(s.count)", .label)])))
+        }
+        return out
+    }
+
+    static func response(_ f: DashboardFigures, _ ctx: ViewContext) -> [RankedLine] {
+        guard f.has.incidents else { return noData("no incident source configured", ctx) }
+        let (r, rp) = f.mttr, (a, ap) = f.mtta
+        return [
+            RankedLine(1, .text([ctx.span("MTTR ", .label), ctx.span(Formatting.age(r.mean), .value), sp(" ")]
+                                + Trend.of(r.mean, rp.mean, upIsGood: false, ctx)
+                                + [ctx.span(" n=\(r.count)", .label)])),
+            RankedLine(3, .text([ctx.span("  med ", .label), ctx.span(Formatting.age(r.median), .text),
+                                 ctx.span(" p90 ", .label), ctx.span(Formatting.age(r.p90), .text)])),
+            RankedLine(2, .text([ctx.span("MTTA ", .label), ctx.span(Formatting.age(a.mean), .value), sp(" ")]
+                                + Trend.of(a.mean, ap.mean, upIsGood: false, ctx)
+                                + [ctx.span(" n=\(a.count)", .label)])),
+            RankedLine(4, .text([ctx.span("  med ", .label), ctx.span(Formatting.age(a.median), .text),
+                                 ctx.span(" p90 ", .label), ctx.span(Formatting.age(a.p90), .text)])),
+            RankedLine(5, .text([ctx.span("before: MTTR ", .label), ctx.span(Formatting.age(rp.mean), .textDim),
+                                 ctx.span(" MTTA ", .label), ctx.span(Formatting.age(ap.mean), .textDim)])),
+        ]
+    }
+
+    static func quality(_ f: DashboardFigures, _ ctx: ViewContext) -> [RankedLine] {
+        guard f.has.series else { return noData("no metrics source configured", ctx) }
+        var out: [RankedLine] = [
+            RankedLine(1, .text([ctx.span("coverage ", .label),
+                                 ctx.span(f.coverage.now.map { Formatting.oneDecimal($0) + "%" } ?? "-", .value), sp(" ")]
+                                + Trend.of(f.coverage.now.map { $0 / 100 }, f.coverage.before.map { $0 / 100 },
+                                           upIsGood: true, measure: .points, ctx))),
+        ]
+        if let worst = f.services.filter({ $0.p99 != nil }).max(by: { ($0.p99 ?? 0) < ($1.p99 ?? 0) }) {
+            out.append(RankedLine(2, .text([ctx.span("slowest ", .label), ctx.span(worst.service, .text),
+                                            ctx.span(" p99 ", .label),
+                                            ctx.span(Formatting.latency(worst.p99), (worst.p99 ?? 0) > 1 ? .trendBad : .text),
+                                            sp(" ")]
+                                           + Trend.of(worst.p99, worst.p99Before, upIsGood: false, ctx))))
+        }
+        if !f.coverage.values.isEmpty { out.append(RankedLine(3, .spark(relativeToRange(f.coverage.values)))) }
+        if f.services.isEmpty {
+            out.append(RankedLine(3, .text([ctx.span("no latency series", .textDim)])))
+            return out
+        }
+        out.append(RankedLine(4, .text([ctx.span("service".padding(toLength: 13, withPad: " ", startingAt: 0)
+                                                 + "   p50    p99    err", .label)])))
+        for s in f.services {
+            let err = s.errorRate ?? 0
+            out.append(RankedLine(5, .text([
+                ctx.span(s.service.padding(toLength: 13, withPad: " ", startingAt: 0), .text),
+                ctx.span(Formatting.latency(s.p50).leftPad(6), .text),
+                ctx.span(Formatting.latency(s.p99).leftPad(7), (s.p99 ?? 0) > 1 ? .trendBad : .text),
+                sp(" "),
+                ctx.span(Formatting.percent(s.errorRate).leftPad(6), err > 0.01 ? .trendBad : .text)])))
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Right-aligns in `n` columns.
+    func leftPad(_ n: Int) -> String {
+        let w = GlyphWidth.of(self)
+        return w >= n ? self : String(repeating: " ", count: n - w) + self
+    }
+}

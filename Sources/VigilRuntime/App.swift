@@ -1,0 +1,110 @@
+import Foundation
+import VigilCore
+import VigilRender
+import VigilSources
+import VigilTerminal
+
+/// A theme as loaded, ready to map to whatever colour depth the terminal has.
+public struct LoadedTheme: Sendable {
+    /// Name shown in the header.
+    public var name: String
+    /// Gives the theme for a depth (uses the file's `ansi16:` overrides on 16-colour terminals).
+    public var forDepth: @Sendable (ColorDepth) -> Theme
+    /// Creates a loaded theme.
+    public init(name: String, forDepth: @escaping @Sendable (ColorDepth) -> Theme) {
+        self.name = name; self.forDepth = forDepth
+    }
+}
+
+/// The interactive app: the ncurses loop on the calling thread, pollers in tasks.
+public final class App {
+    private var state: AppState
+    private let themes: [LoadedTheme]
+    private let options: TerminalOptions
+    private let sources: [any Source]
+    private let forceASCII: Bool
+
+    /// Creates the app. `state.themeNames` must match `themes`.
+    public init(state: AppState, themes: [LoadedTheme], sources: [any Source], options: TerminalOptions,
+                forceASCII: Bool) {
+        self.state = state; self.themes = themes; self.sources = sources; self.options = options
+        self.forceASCII = forceASCII
+    }
+
+    /// Runs until the user quits or the terminal goes away. Restores the terminal on every path.
+    public func run() throws(TerminalError) {
+        let wakeup = try Wakeup()
+        let term = try NcursesTerminal(options: options)
+        defer { term.restore() }
+        let inbox = Inbox(wakeup: wakeup)
+        let runner = SourceRunner(sources: sources, inbox: inbox)
+        let glyphs: Glyphs = (forceASCII || term.asciiOnly || !term.isUTF8) ? .ascii : .unicode
+        var mapped: [Int: Theme] = [:]
+        func theme() -> Theme {
+            if let t = mapped[state.themeIndex] { return t }
+            let loaded = themes.indices.contains(state.themeIndex) ? themes[state.themeIndex] : themes.first
+            let t = options.noColor || term.colorDepth == .mono ? Theme.monochrome
+                : (loaded?.forDepth(term.colorDepth) ?? Theme.builtinDefault)
+            mapped[state.themeIndex] = t
+            return t
+        }
+
+        state.size = term.size
+        state.now = Date()
+        var tasks = runner.start()
+        defer { for t in tasks { t.cancel() } }
+        var last: CellGrid?
+        var running = true
+
+        func apply(_ event: Event) {
+            for effect in reduce(&state, event) {
+                switch effect {
+                case .quit: running = false
+                case .repaint: term.forceRepaint(); last = nil
+                case .acknowledge(let id, _, let by):
+                    if let incident = state.incident(id) { tasks.append(runner.acknowledge(incident, by: by)) }
+                }
+            }
+        }
+
+        while running {
+            let grid = DashboardView.render(state, ViewContext(theme: theme(), glyphs: glyphs))
+            if grid != last {
+                term.draw(grid, previous: last)
+                last = grid
+            }
+            let result = term.wait(timeout: timeUntilNextTick(), wakeup: wakeup)
+            if result.inputClosed { break }
+            if let sig = term.takeSignal() {
+                _ = sig
+                break
+            }
+            apply(.tick(Date()))
+            for input in term.readInput() {
+                switch input {
+                case .key(let k): apply(.key(k))
+                case .resize(let s): apply(.resized(s)); last = nil
+                }
+                if !running { break }
+            }
+            for event in inbox.drain() { apply(event) }
+            tasks.removeAll { $0.isCancelled }
+        }
+    }
+
+    /// Until the next moment something visible can change on its own: the next whole minute (the
+    /// clock and ages are shown in minutes), a flash expiring, or a source turning stale.
+    private func timeUntilNextTick() -> Duration {
+        let now = Date()
+        let t = now.timeIntervalSince1970
+        var next = (t / 60).rounded(.down) * 60 + 60
+        if let f = state.flash { next = min(next, f.until.timeIntervalSince1970) }
+        for s in state.sources.values {
+            if let l = s.lastSuccess {
+                let staleAt = l.timeIntervalSince1970 + 2 * s.pollInterval + 0.01
+                if staleAt > t { next = min(next, staleAt) }
+            }
+        }
+        return .milliseconds(max(10, Int((next - t) * 1_000)))
+    }
+}

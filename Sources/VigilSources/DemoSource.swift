@@ -1,0 +1,185 @@
+import Foundation
+import VigilCore
+
+/// The demo scenario's description (`sample-data/scenario.json`).
+public struct DemoScenario: Sendable, Hashable, Decodable {
+    /// A short name.
+    public var name: String
+    /// What happens in it.
+    public var description: String
+    /// The instant the recorded data ends; the demo moves it to the moment it starts.
+    public var endsAt: Date
+    /// The services it covers.
+    public var services: [String]
+    /// The user name the demo suggests for acknowledging.
+    public var user: String
+}
+
+/// A source that replays the bundled 30-day scenario (`sample-data/`) through the real decoders,
+/// shifted so that it ends the moment the demo starts, and then keeps it alive: as time passes it
+/// deterministically generates CI runs, deployments and pages, lets teammates acknowledge and
+/// resolve open incidents, and extends the metric series. What it generates is a pure function of
+/// the time elapsed since `startedAt` (plus the acknowledgements made through it).
+public actor DemoSource: Source {
+    /// Always "demo".
+    public nonisolated let id: SourceID = "demo"
+    /// One second: the demo answers instantly.
+    public nonisolated let pollInterval: Duration = .seconds(1)
+    /// The scenario as loaded (its `endsAt` as recorded, before the shift).
+    public nonisolated let scenario: DemoScenario
+    /// The instant the scenario's end was moved to.
+    public nonisolated let startedAt: Date
+    /// The directory the data was loaded from.
+    public nonisolated let directory: URL
+
+    private let ackLatency: ClosedRange<Int>
+    private var world: DemoWorld
+
+    /// Loads every file of `directory` with the real decoders and moves all times by
+    /// `startedAt - scenario.endsAt`.
+    /// - Parameter ackLatencyMilliseconds: how long an acknowledgement takes to be confirmed.
+    /// - Throws: `SourceError` naming the file that is missing or malformed.
+    public init(directory: URL, startedAt: Date, ackLatencyMilliseconds: ClosedRange<Int> = 200...400) throws {
+        let scenario = try SourceJSON.decode(DemoScenario.self, from: try Self.read("scenario.json", in: directory),
+                                             what: "scenario.json")
+        let offset = startedAt.timeIntervalSince(scenario.endsAt)
+        let source: SourceID = "demo"
+
+        let pdIncidents = try PagerDutyDecoder.incidents(
+            from: try Self.read("pagerduty-incidents.json", in: directory), source: source)
+        let logEntries = try PagerDutyDecoder.logEntries(from: try Self.read("pagerduty-log-entries.json", in: directory))
+        let incidents = PagerDutyDecoder.merging(logEntries, into: pdIncidents)
+
+        let silencesURL = directory.appendingPathComponent("alertmanager-silences.json")
+        let silences = FileManager.default.fileExists(atPath: silencesURL.path)
+            ? try AlertmanagerDecoder.silences(from: try Self.read("alertmanager-silences.json", in: directory)) : []
+        let alerts = try AlertmanagerDecoder().incidents(
+            from: try Self.read("alertmanager-alerts.json", in: directory), source: source, silences: silences)
+
+        let runs = try GitHubActionsDecoder().decode(try Self.read("github-actions-runs.json", in: directory))
+
+        var series: [MetricSeries] = []
+        for (file, kind) in [("prometheus-coverage.json", SeriesKind.coverage),
+                             ("prometheus-latency-p50.json", .latencyP50),
+                             ("prometheus-latency-p99.json", .latencyP99),
+                             ("prometheus-error-rate.json", .errorRate)] {
+            series += try PrometheusDecoder.series(from: try Self.read(file, in: directory), kind: kind)
+        }
+
+        self.scenario = scenario
+        self.startedAt = startedAt
+        self.directory = directory
+        self.ackLatency = ackLatencyMilliseconds
+        self.world = DemoWorld(
+            source: source, startedAt: startedAt, services: scenario.services, user: scenario.user,
+            incidents: incidents.map { $0.shifted(by: offset) }, alerts: alerts.map { $0.shifted(by: offset) },
+            builds: runs.builds.map { $0.shifted(by: offset) }, deployments: runs.deployments.map { $0.shifted(by: offset) },
+            series: series.map { $0.shifted(by: offset) })
+    }
+
+    /// Everything the demo shows as of `now`: history plus what was generated since the start.
+    public func poll(now: Date) async throws -> SourceSnapshot {
+        world.advance(to: now)
+        return world.snapshot(at: now)
+    }
+
+    /// Acknowledges after a short, realistic delay. Refuses unknown, resolved and already
+    /// acknowledged incidents with a `SourceError` saying so; otherwise the next poll shows the
+    /// incident acknowledged by `user` at `now`.
+    public func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation {
+        let span = UInt64(ackLatency.count)
+        let latency = ackLatency.lowerBound + Int(stableHash(incident.id + user) % max(span, 1))
+        if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
+        world.advance(to: now)
+        return try world.acknowledge(id: incident.id, by: user, at: now)
+    }
+
+    /// Finds the sample-data directory: `explicit` when given (nil if it holds no `scenario.json`),
+    /// else `$VIGIL_SAMPLE_DATA`, else `./sample-data`, else a `sample-data` next to the executable
+    /// or one of its parent directories, else the one in the source tree this file was built from.
+    public static func locateSampleData(explicit: String?) -> URL? {
+        let fileManager = FileManager.default
+        func valid(_ url: URL) -> URL? {
+            fileManager.fileExists(atPath: url.appendingPathComponent("scenario.json").path) ? url.standardizedFileURL : nil
+        }
+        if let explicit, !explicit.isEmpty {
+            return valid(URL(fileURLWithPath: explicit))
+        }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["VIGIL_SAMPLE_DATA"], !fromEnvironment.isEmpty,
+           let url = valid(URL(fileURLWithPath: fromEnvironment)) {
+            return url
+        }
+        let cwd = URL(fileURLWithPath: fileManager.currentDirectoryPath)
+        if let url = valid(cwd.appendingPathComponent("sample-data")) { return url }
+
+        var executables: [URL] = []
+        if let exe = try? fileManager.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            executables.append(URL(fileURLWithPath: exe))
+        }
+        if let first = ProcessInfo.processInfo.arguments.first, first.contains("/") {
+            let url = first.hasPrefix("/") ? URL(fileURLWithPath: first) : cwd.appendingPathComponent(first)
+            executables.append(url.resolvingSymlinksInPath())
+        }
+        for exe in executables {
+            var dir = exe.deletingLastPathComponent().standardizedFileURL
+            while true {
+                if let url = valid(dir.appendingPathComponent("sample-data")) { return url }
+                let parent = dir.deletingLastPathComponent()
+                if parent.path == dir.path { break }
+                dir = parent
+            }
+        }
+        // Sources/VigilSources/DemoSource.swift → ../../sample-data
+        let here = URL(fileURLWithPath: #filePath)
+        return valid(here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("sample-data"))
+    }
+
+    private static func read(_ name: String, in directory: URL) throws -> Data {
+        let url = directory.appendingPathComponent(name)
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw SourceError("demo data: cannot read \(url.path): \(error.localizedDescription)")
+        }
+    }
+}
+
+extension Incident {
+    /// The same incident with every time moved by `offset` seconds.
+    func shifted(by offset: TimeInterval) -> Incident {
+        var copy = self
+        copy.triggeredAt += offset
+        copy.acknowledgedAt = acknowledgedAt.map { $0 + offset }
+        copy.resolvedAt = resolvedAt.map { $0 + offset }
+        copy.timeline = timeline.map { TimelineEntry(at: $0.at + offset, text: $0.text) }
+        return copy
+    }
+}
+
+extension BuildRun {
+    /// The same run with every time moved by `offset` seconds.
+    func shifted(by offset: TimeInterval) -> BuildRun {
+        var copy = self
+        copy.startedAt += offset
+        copy.finishedAt = finishedAt.map { $0 + offset }
+        return copy
+    }
+}
+
+extension Deployment {
+    /// The same deployment with every time moved by `offset` seconds.
+    func shifted(by offset: TimeInterval) -> Deployment {
+        var copy = self
+        copy.at += offset
+        copy.commitAt = commitAt.map { $0 + offset }
+        return copy
+    }
+}
+
+extension MetricSeries {
+    /// The same series with every sample moved by `offset` seconds.
+    func shifted(by offset: TimeInterval) -> MetricSeries {
+        MetricSeries(key: key, samples: samples.map { Sample(at: $0.at + offset, value: $0.value) })
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import VigilCore
+
+/// Decodes GitHub Actions `GET /repos/{owner}/{repo}/actions/runs` responses: runs of deploy and
+/// rollback workflows become `Deployment`s, every other run becomes a CI `BuildRun`.
+///
+/// Service, version and environment of a deployment come from the run's `display_title` (the
+/// workflow's `run-name`), matched against regular expressions with the named groups `service`,
+/// `version` and optionally `environment`.
+public struct GitHubActionsDecoder: Sendable, Hashable {
+    /// Workflow names whose runs are deployments (compared case-insensitively).
+    public var deployWorkflows: [String]
+    /// Workflow names whose runs are rollbacks (deployments marked as rolled back).
+    public var rollbackWorkflows: [String]
+    /// Pattern for deploy run titles, e.g. "Deploy checkout v2.14.3 to production".
+    public var deployTitlePattern: String
+    /// Pattern for rollback run titles, e.g. "Rollback payments to v1.8.2".
+    public var rollbackTitlePattern: String
+    /// Environment used when a title names none.
+    public var defaultEnvironment: String
+
+    /// The default deploy title pattern.
+    public static let defaultDeployTitlePattern =
+        #"^\s*Deploy\s+(?<service>\S+)\s+(?<version>\S+)\s+to\s+(?<environment>\S+)"#
+    /// The default rollback title pattern.
+    public static let defaultRollbackTitlePattern =
+        #"^\s*Roll\s*back\s+(?<service>\S+)\s+to\s+(?<version>\S+)(?:\s+(?:in|on)\s+(?<environment>\S+))?"#
+
+    /// Creates a decoder.
+    public init(deployWorkflows: [String] = ["Deploy"], rollbackWorkflows: [String] = ["Rollback"],
+                deployTitlePattern: String = GitHubActionsDecoder.defaultDeployTitlePattern,
+                rollbackTitlePattern: String = GitHubActionsDecoder.defaultRollbackTitlePattern,
+                defaultEnvironment: String = "production") {
+        self.deployWorkflows = deployWorkflows
+        self.rollbackWorkflows = rollbackWorkflows
+        self.deployTitlePattern = deployTitlePattern
+        self.rollbackTitlePattern = rollbackTitlePattern
+        self.defaultEnvironment = defaultEnvironment
+    }
+
+    /// Decodes a workflow-runs response.
+    ///
+    /// Runs are returned oldest first. Cancelled and skipped deploy runs changed nothing and are
+    /// left out of `deployments`; a deploy run whose title does not match the pattern is kept with
+    /// service "unknown", the short commit sha as version, and environment "unknown".
+    public func decode(_ data: Data) throws(SourceError) -> GitHubActionsRuns {
+        let list = try SourceJSON.decode(RunList.self, from: data, what: "GitHub Actions runs", snakeCaseKeys: true)
+        let deployRegex = try compile(deployTitlePattern, "deploy title pattern")
+        let rollbackRegex = try compile(rollbackTitlePattern, "rollback title pattern")
+        let deployNames = Set(deployWorkflows.map { $0.lowercased() })
+        let rollbackNames = Set(rollbackWorkflows.map { $0.lowercased() })
+
+        var builds: [BuildRun] = []
+        var deployments: [Deployment] = []
+        for run in list.workflowRuns.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
+            let name = (run.name ?? "").lowercased()
+            let isRollback = rollbackNames.contains(name)
+            if isRollback || deployNames.contains(name) {
+                if let deployment = deployment(from: run, rollback: isRollback,
+                                               regex: isRollback ? rollbackRegex : deployRegex) {
+                    deployments.append(deployment)
+                }
+            } else {
+                builds.append(build(from: run))
+            }
+        }
+        return GitHubActionsRuns(builds: builds, deployments: deployments, totalCount: list.totalCount)
+    }
+
+    private func compile(_ pattern: String, _ what: String) throws(SourceError) -> Regex<AnyRegexOutput> {
+        do {
+            return try Regex(pattern)
+        } catch {
+            throw SourceError("GitHub Actions: the \(what) is not a valid regular expression: \(error)")
+        }
+    }
+
+    private func build(from run: RawRun) -> BuildRun {
+        let started = run.runStartedAt ?? run.createdAt
+        let conclusion = Self.conclusion(run)
+        let finished = conclusion == .inProgress ? nil : max(run.updatedAt ?? started, started)
+        return BuildRun(id: "GHA-\(run.id)", pipeline: nonEmpty(run.name) ?? nonEmpty(run.path) ?? "workflow \(run.workflowId ?? 0)",
+                        startedAt: started, finishedAt: finished, conclusion: conclusion)
+    }
+
+    private func deployment(from run: RawRun, rollback: Bool, regex: Regex<AnyRegexOutput>) -> Deployment? {
+        let outcome: DeploymentOutcome
+        switch Self.conclusion(run) {
+        case .success: outcome = .success
+        case .inProgress: outcome = .inProgress
+        case .cancelled, .skipped: return nil
+        case .failure, .timedOut: outcome = .failure
+        }
+        let title = run.displayTitle ?? ""
+        var service = "unknown", version = String((run.headSha ?? "").prefix(7)), environment = "unknown"
+        if let match = try? regex.firstMatch(in: title) {
+            func group(_ name: String) -> String? { match.output[name]?.substring.map(String.init).flatMap(nonEmpty) }
+            service = group("service") ?? service
+            version = group("version") ?? version
+            environment = group("environment") ?? defaultEnvironment
+        }
+        let started = run.runStartedAt ?? run.createdAt
+        let at = outcome == .inProgress ? started : max(run.updatedAt ?? started, started)
+        return Deployment(id: "GHA-\(run.id)", service: service, environment: environment, version: version, at: at,
+                          outcome: outcome, markedRollback: rollback, commitAt: run.headCommit?.timestamp)
+    }
+
+    private static func conclusion(_ run: RawRun) -> BuildConclusion {
+        let status = run.status?.lowercased() ?? "completed"
+        guard status == "completed" else { return .inProgress }
+        switch run.conclusion?.lowercased() {
+        case "success", "neutral": return .success
+        case "cancelled": return .cancelled
+        case "timed_out": return .timedOut
+        case "skipped", "stale": return .skipped
+        case nil: return .inProgress
+        default: return .failure  // failure, startup_failure, action_required
+        }
+    }
+
+    struct RunList: Decodable {
+        var totalCount: Int?
+        var workflowRuns: [RawRun]
+    }
+
+    struct Commit: Decodable {
+        var id: String?
+        var message: String?
+        var timestamp: Date?
+    }
+
+    struct RawRun: Decodable {
+        var id: Int64
+        var name: String?
+        var displayTitle: String?
+        var headBranch: String?
+        var headSha: String?
+        var path: String?
+        var runNumber: Int?
+        var event: String?
+        var status: String?
+        var conclusion: String?
+        var workflowId: Int64?
+        var createdAt: Date
+        var updatedAt: Date?
+        var runStartedAt: Date?
+        var htmlUrl: String?
+        var headCommit: Commit?
+    }
+}
+
+/// What one GitHub Actions runs response holds, split into CI runs and deployments.
+public struct GitHubActionsRuns: Sendable, Hashable {
+    /// Runs of CI workflows, oldest first.
+    public var builds: [BuildRun]
+    /// Runs of deploy and rollback workflows, oldest first.
+    public var deployments: [Deployment]
+    /// `total_count` of the response (all matching runs, across pages), when present.
+    public var totalCount: Int?
+
+    /// Creates a result.
+    public init(builds: [BuildRun], deployments: [Deployment], totalCount: Int? = nil) {
+        self.builds = builds; self.deployments = deployments; self.totalCount = totalCount
+    }
+}

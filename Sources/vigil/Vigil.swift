@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilRender
+import VigilRuntime
+import VigilSources
+import VigilTerminal
+
+/// The `vigil` command.
+@main
+struct Vigil: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "An on-call terminal dashboard: builds, deploys, outages, pages, MTTR/MTTA, and acknowledgements.",
+        discussion: """
+            With no configuration, vigil replays the demo scenario in sample-data/ so you can try it at once.
+            Keys: j/k move, Tab next panel, Enter details, a acknowledge (y to confirm), w window, t theme, ? help, q quit.
+            """,
+        version: version)
+
+    @Flag(help: "Run the built-in demo replay of sample-data/ (the default when no config exists).")
+    var demo = false
+
+    @Option(name: .customLong("data"), help: ArgumentHelp("Directory of the demo data.", valueName: "DIR"))
+    var dataDirectory: String?
+
+    @Flag(name: .customLong("read-only"), help: "Bind no key that changes anything at a source (wall monitors).")
+    var readOnly = false
+
+    @Option(help: ArgumentHelp("Theme name from themes/ (default, light, high-contrast, ansi16, …) or a theme file path.",
+                               valueName: "NAME|PATH"))
+    var theme: String = "default"
+
+    @Option(name: .customLong("themes-dir"), help: ArgumentHelp("Directory of theme files.", valueName: "DIR"))
+    var themesDirectory: String?
+
+    @Option(help: ArgumentHelp("Colour depth: auto, truecolor, 256, 16 or none.", valueName: "DEPTH"))
+    var colors: String = "auto"
+
+    @Flag(help: "Draw with ASCII only (no box drawing, braille or block glyphs).")
+    var ascii = false
+
+    @Option(help: ArgumentHelp("Window shown first: 24h, 7d or 30d.", valueName: "WINDOW"))
+    var window: String = "7d"
+
+    @Option(help: ArgumentHelp("Name recorded on acknowledgements (default: $VIGIL_USER, then $USER).", valueName: "NAME"))
+    var user: String?
+
+    @Flag(help: "Print one frame as plain text to standard output and exit (no terminal needed).")
+    var once = false
+
+    @Option(help: "Width of the --once frame.")
+    var width: Int = 120
+
+    @Option(help: "Height of the --once frame.")
+    var height: Int = 40
+
+    @Option(help: ArgumentHelp("Pretend it is this instant (ISO 8601), for reproducible --once captures.",
+                               valueName: "TIME"))
+    var now: String?
+
+    func validate() throws {
+        guard TimeWindow(rawValue: window) != nil else {
+            throw ValidationError("--window must be one of 24h, 7d, 30d (got \"\(window)\").")
+        }
+        guard colors == "auto" || colors == "none" || ColorDepth(rawValue: colors) != nil else {
+            throw ValidationError("--colors must be auto, truecolor, 256, 16 or none (got \"\(colors)\").")
+        }
+        guard width > 0, height > 0, width <= 10_000, height <= 10_000 else {
+            throw ValidationError("--width and --height must be between 1 and 10000.")
+        }
+        if let now, Self.parseDate(now) == nil {
+            throw ValidationError("--now must be an ISO 8601 time such as 2026-11-26T12:00:00Z (got \"\(now)\").")
+        }
+    }
+
+    static func parseDate(_ s: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        if let d = f.date(from: s) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: s)
+    }
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        let start = now.flatMap(Self.parseDate) ?? Date()
+        let themes = try loadThemes()
+        let source = try makeDemoSource(startedAt: start)
+        var state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly,
+                             user: user ?? env["VIGIL_USER"] ?? env["USER"] ?? "oncall",
+                             themeNames: themes.list.map(\.name), title: "demo",
+                             sources: [(source.id, Double(source.pollInterval.components.seconds))])
+        state.themeIndex = themes.selected
+        state.window = TimeWindow(rawValue: window) ?? .week
+
+        if once {
+            try printOnce(state: state, source: source, themes: themes, at: start)
+            return
+        }
+        var options = TerminalOptions()
+        options.noColor = colors == "none" || !(env["NO_COLOR"] ?? "").isEmpty
+        options.colorDepth = colors == "none" ? .mono : ColorDepth(rawValue: colors)
+        options.asciiOnly = ascii ? true : nil
+        let app = App(state: state, themes: themes.list, sources: [source], options: options, forceASCII: ascii)
+        do {
+            try app.run()
+        } catch {
+            FileHandle.standardError.write(Data("vigil: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// One frame to standard output, after one poll of every source.
+    func printOnce(state: AppState, source: any Source, themes: (list: [LoadedTheme], selected: Int),
+                   at start: Date) throws {
+        var state = state
+        let semaphore = DispatchSemaphore(value: 0)
+        let inbox = Inbox(wakeup: nil)
+        let runner = SourceRunner(sources: [source], inbox: inbox, now: { start })
+        Task.detached {
+            await runner.pollOnce(source)
+            semaphore.signal()
+        }
+        semaphore.wait()
+        for e in inbox.drain() { _ = reduce(&state, e) }
+        let grid = DashboardView.render(state, ViewContext(theme: .monochrome, glyphs: ascii ? .ascii : .unicode))
+        print(grid.trimmedText)
+    }
+
+    func makeDemoSource(startedAt: Date) throws -> DemoSource {
+        guard let dir = DemoSource.locateSampleData(explicit: dataDirectory) else {
+            throw failure("""
+                cannot find the demo data (sample-data/scenario.json).
+                Run vigil from the repository, or pass --data DIR, or set VIGIL_SAMPLE_DATA.
+                """)
+        }
+        do {
+            return try DemoSource(directory: dir, startedAt: startedAt)
+        } catch {
+            throw failure("cannot load the demo data in \(dir.path): \(error)")
+        }
+    }
+
+    func loadThemes() throws -> (list: [LoadedTheme], selected: Int) {
+        let dir = ThemeLoader.locateThemesDirectory(explicit: themesDirectory)
+        var names = dir.map { ThemeLoader.available(in: $0) } ?? []
+        if names.isEmpty { names = ["default"] }
+        var list: [LoadedTheme] = []
+        for name in names {
+            if let dir, let doc = try? ThemeLoader.document(nameOrPath: name, themesDirectory: dir) {
+                list.append(LoadedTheme(name: name, forDepth: { doc.theme(for: $0) }))
+            } else if name == "default" {
+                list.append(LoadedTheme(name: "default", forDepth: { Theme.builtinDefault.mapped(to: $0) }))
+            }
+        }
+        // The chosen theme must load, with a clear error when it does not.
+        do {
+            let doc = try ThemeLoader.document(nameOrPath: theme, themesDirectory: dir)
+            if let i = list.firstIndex(where: { $0.name == theme }) { return (list, i) }
+            list.append(LoadedTheme(name: doc.theme.name, forDepth: { doc.theme(for: $0) }))
+            return (list, list.count - 1)
+        } catch {
+            if theme == "default" && dir == nil { return (list, 0) }
+            throw failure("\(error)")
+        }
+    }
+
+    func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("vigil: \(message)\n".utf8))
+        return ExitCode(1)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import VigilCore
+@testable import VigilRender
+
+/// 2026-11-26 12:00:00 UTC.
+private let noon = Date(timeIntervalSince1970: 1_795_694_400)
+private let ctx = ViewContext(theme: .monochrome, glyphs: .unicode)
+
+private func incident(_ id: String, _ sev: Severity, service: String, ago: TimeInterval, acked: String? = nil,
+                      title: String) -> Incident {
+    Incident(id: id, source: "test", sourceKey: id, title: title, service: service, severity: sev,
+             status: acked == nil ? .triggered : .acknowledged, triggeredAt: noon.addingTimeInterval(-ago),
+             acknowledgedAt: acked.map { _ in noon.addingTimeInterval(-ago + 120) }, acknowledgedBy: acked,
+             labels: [KeyValue("env", "prod")],
+             timeline: [TimelineEntry(at: noon.addingTimeInterval(-ago), text: "Triggered by checks")],
+             links: [Link(title: "Runbook", url: "https://runbooks.example/\(service)")])
+}
+
+private func state(size: Size, readOnly: Bool = false) -> AppState {
+    var s = AppState(now: noon, size: size, readOnly: readOnly, user: "alice", sources: [("test", 30)])
+    let incidents = [
+        incident("PD-1", .critical, service: "checkout", ago: 42 * 60, title: "Checkout 5xx above 5%"),
+        incident("PD-2", .high, service: "payments", ago: 3 * 3_600, acked: "bob", title: "Card auth latency p99 > 2s"),
+        incident("PD-3", .warning, service: "search", ago: 20 * 60, title: "Index lag growing"),
+    ]
+    _ = reduce(&s, .sourceUpdated("test", SourceSnapshot(incidents: incidents), at: noon))
+    return s
+}
+
+@Suite struct IncidentTableTests {
+    @Test func incidentsShowSeverityStatusServiceAgeAndWho() throws {
+        let grid = DashboardView.render(state(size: Size(width: 100, height: 9)), ctx)
+        let text = grid.lines.joined(separator: "\n")
+        // 9 rows: no room for metric panels, the incidents take the body.
+        #expect(grid.lines[1].hasPrefix("┏ Incidents"))
+        let rows = grid.lines.filter { $0.range(of: #"SEV\d"#, options: .regularExpression) != nil }
+        try #require(rows.count == 3)
+        #expect(rows[0].contains("SEV1") && rows[0].contains("checkout") && rows[0].contains("42m")
+                && rows[0].contains("Checkout 5xx"))
+        #expect(rows[0].contains("▶"))                   // selection visible without colour
+        #expect(rows[1].contains("SEV2") && rows[1].contains("bob 09:02") && rows[1].contains("acked"))
+        #expect(rows[2].contains("SEV3") && rows[2].contains("20m"))
+        #expect(text.contains("3 open · 2 unacked"))
+    }
+
+    @Test func selectedRowIsReverseVideoInMonochrome() {
+        let grid = DashboardView.render(state(size: Size(width: 100, height: 9)), ctx)
+        guard let y = grid.lines.firstIndex(where: { $0.contains("SEV1") }),
+              let x = Array(grid.lines[y]).firstIndex(of: "S") else {
+            Issue.record("no SEV1 row"); return
+        }
+        #expect(grid.style(at: x, y).attrs.contains(.reverse))
+    }
+
+    @Test func pendingAckShowsAtOnce() {
+        var s = state(size: Size(width: 100, height: 9))
+        _ = reduce(&s, .key(.char("a")))
+        let dialog = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(dialog.contains("Acknowledge PD-1?"))
+        #expect(dialog.contains("as alice"))
+        _ = reduce(&s, .key(.char("y")))
+        let pending = DashboardView.render(s, ctx).lines.first { $0.contains("SEV1") } ?? ""
+        #expect(pending.contains("acknowledging…"))
+        _ = reduce(&s, .ackSucceeded(incidentID: "PD-1", AckConfirmation(by: "alice", at: noon)))
+        let done = DashboardView.render(s, ctx).lines.first { $0.contains("SEV1") } ?? ""
+        #expect(done.contains("alice 12:00"))
+        let footer = DashboardView.render(s, ctx).lines.last ?? ""
+        #expect(footer.contains("PD-1 acknowledged by alice at 12:00"))
+    }
+
+    @Test func refusedAckShowsTheError() {
+        var s = state(size: Size(width: 120, height: 9))
+        _ = reduce(&s, .key(.char("a")))
+        _ = reduce(&s, .key(.char("y")))
+        _ = reduce(&s, .ackFailed(incidentID: "PD-1", "HTTP 403"))
+        let lines = DashboardView.render(s, ctx).lines
+        #expect(lines.first { $0.contains("SEV1") }?.contains("ack failed: HTTP 403") == true)
+        #expect(lines.last?.contains("PD-1 not acknowledged: HTTP 403") == true)
+    }
+}
+
+@Suite struct FooterAndHelpTests {
+    @Test func footerHintsComeFromTheKeyMap() {
+        let s = state(size: Size(width: 120, height: 30))
+        let footer = DashboardView.render(s, ctx).lines.last ?? ""
+        for b in s.keyMap.hints(in: .dashboard) {
+            #expect(footer.contains(b.hint ?? "?"), "footer lacks \(b.hint ?? "")")
+        }
+        #expect(footer.contains("ack"))
+    }
+
+    @Test func readOnlyFooterAndHelpHaveNoAck() {
+        var s = state(size: Size(width: 120, height: 40), readOnly: true)
+        let footer = DashboardView.render(s, ctx).lines.last ?? ""
+        #expect(!footer.contains("ack"))
+        _ = reduce(&s, .key(.char("?")))
+        let help = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(help.contains("Help"))
+        #expect(help.contains("Cycle the window"))
+        #expect(!help.contains("Acknowledge"))
+        #expect(DashboardView.render(s, ctx).lines[0].contains("READ-ONLY"))
+    }
+
+    @Test func helpListsEveryBinding() {
+        var s = state(size: Size(width: 120, height: 60))
+        _ = reduce(&s, .key(.char("?")))
+        let help = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        for b in s.keyMap.bindings { #expect(help.contains(b.help), "help lacks \(b.help)") }
+    }
+
+    @Test func detailsShowLabelsTimelineAndLinks() {
+        var s = state(size: Size(width: 120, height: 40))
+        _ = reduce(&s, .key(.enter))
+        let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("env=prod"))
+        #expect(text.contains("Triggered by checks"))
+        #expect(text.contains("https://runbooks.example/checkout"))
+    }
+}
+
+@Suite struct RobustnessTests {
+    @Test func everySizeFromZeroToLargeRendersWithoutCrashing() {
+        for w in [0, 1, 2, 5, 10, 20, 40, 79, 80, 81, 120, 200, 301] {
+            for h in [0, 1, 2, 3, 4, 6, 10, 23, 24, 25, 40, 60, 81] {
+                var s = state(size: Size(width: w, height: h))
+                let g = DashboardView.render(s, ctx)
+                #expect(g.width == w && g.height == h)
+                for key in [Key.char("?"), .escape, .enter, .char("a")] {
+                    _ = reduce(&s, .key(key))
+                    _ = DashboardView.render(s, ctx)
+                }
+            }
+        }
+    }
+
+    @Test func noDataSaysWhy() {
+        let s = AppState(now: noon, size: Size(width: 120, height: 40), user: "alice", sources: [("test", 30)])
+        let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("no data"))
+        #expect(text.contains("test: connecting"))
+        #expect(!text.contains(" 0.0/day"))
+    }
+
+    @Test func aFailingSourceIsNamedInTheHeader() {
+        var s = state(size: Size(width: 120, height: 40))
+        _ = reduce(&s, .sourceFailed("test", "connection refused", at: noon))
+        #expect(DashboardView.render(s, ctx).lines[0].contains("test: connection refused"))
+    }
+}

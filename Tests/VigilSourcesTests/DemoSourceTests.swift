@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilSources
+
+@Suite struct DemoSourceTests {
+    /// A fixed start, so every run of the tests sees the same demo.
+    let start = Date(timeIntervalSince1970: 1_900_000_000)
+
+    func makeSource(latency: ClosedRange<Int> = 0...0) throws -> DemoSource {
+        try DemoSource(directory: sampleDataURL, startedAt: start, ackLatencyMilliseconds: latency)
+    }
+
+    /// Every instant a snapshot mentions.
+    func instants(_ snapshot: SourceSnapshot) -> [Date] {
+        var dates: [Date] = []
+        for incident in snapshot.incidents ?? [] {
+            dates += [incident.triggeredAt] + [incident.acknowledgedAt, incident.resolvedAt].compactMap { $0 }
+            dates += incident.timeline.map(\.at)
+        }
+        for build in snapshot.builds ?? [] { dates += [build.startedAt] + [build.finishedAt].compactMap { $0 } }
+        for deployment in snapshot.deployments ?? [] { dates += [deployment.at] + [deployment.commitAt].compactMap { $0 } }
+        for series in snapshot.series ?? [] { dates += series.samples.map(\.at) }
+        return dates
+    }
+
+    @Test func theScenarioEndsWhenTheDemoStarts() async throws {
+        let source = try makeSource()
+        #expect(source.id == "demo")
+        #expect(source.pollInterval == .seconds(1))
+        let snapshot = try await source.poll(now: start)
+        let dates = instants(snapshot)
+        let newest = try #require(dates.max())
+        #expect(newest <= start)
+        #expect(start.timeIntervalSince(newest) < 5 * 60)
+        let oldest = try #require(dates.filter { $0 > start.addingTimeInterval(-40 * 86_400) }.min())
+        #expect(start.timeIntervalSince(oldest) > 29 * 86_400)
+
+        let incidents = try #require(snapshot.incidents)
+        #expect(incidents.count >= 60 + 5)  // PagerDuty incidents and Alertmanager alerts
+        #expect(incidents.contains { $0.id.hasPrefix("PD-") } && incidents.contains { $0.id.hasPrefix("AM-") })
+        #expect(incidents.allSatisfy { $0.source == "demo" })
+        #expect(incidents.contains { $0.severity == .critical && $0.isOpen })
+        #expect((snapshot.deployments ?? []).filter(\.isProduction).count >= 300)
+        #expect((snapshot.builds ?? []).count >= 600)
+        #expect((snapshot.series ?? []).count == 3 * 7 + 1)
+    }
+
+    @Test func tenMinutesLaterThereIsNewActivity() async throws {
+        let source = try makeSource()
+        let before = try await source.poll(now: start)
+        let later = try await source.poll(now: start.addingTimeInterval(600))
+
+        // Runs that were going at the start have finished.
+        let runningBefore = Set((before.builds ?? []).filter { $0.finishedAt == nil }.map(\.id))
+        #expect(!runningBefore.isEmpty)
+        let finishedNow = (later.builds ?? []).filter { runningBefore.contains($0.id) && $0.finishedAt != nil }
+        #expect(!finishedNow.isEmpty)
+        #expect((later.deployments ?? []).contains { $0.outcome != .inProgress && $0.at > start })
+
+        // Someone picked up the pages that were waiting.
+        let waiting = Set((before.incidents ?? []).filter { $0.status == .triggered && $0.id.hasPrefix("PD-") && $0.paged }.map(\.id))
+        #expect(!waiting.isEmpty)
+        let picked = (later.incidents ?? []).filter { waiting.contains($0.id) && $0.status != .triggered }
+        #expect(picked.count == waiting.count)
+        #expect(picked.allSatisfy { $0.acknowledgedBy != nil && ($0.acknowledgedAt ?? .distantPast) > start })
+
+        // Metrics moved on.
+        let lastBefore = (before.series ?? []).compactMap { $0.samples.last?.at }.max() ?? .distantPast
+        let lastLater = (later.series ?? []).compactMap { $0.samples.last?.at }.max() ?? .distantPast
+        #expect(lastLater > lastBefore)
+        #expect(instants(later).allSatisfy { $0 <= start.addingTimeInterval(600) })
+    }
+
+    @Test func theDemoKeepsGeneratingWorkForHours() async throws {
+        let source = try makeSource()
+        let before = try await source.poll(now: start)
+        let later = try await source.poll(now: start.addingTimeInterval(6 * 3600))
+        let oldBuilds = Set((before.builds ?? []).map(\.id))
+        let oldDeploys = Set((before.deployments ?? []).map(\.id))
+        let oldIncidents = Set((before.incidents ?? []).map(\.id))
+        let newBuilds = (later.builds ?? []).filter { !oldBuilds.contains($0.id) }
+        let newDeploys = (later.deployments ?? []).filter { !oldDeploys.contains($0.id) }
+        let newIncidents = (later.incidents ?? []).filter { !oldIncidents.contains($0.id) }
+        #expect(newBuilds.count >= 10)
+        #expect(newDeploys.count >= 3)
+        #expect(!newIncidents.isEmpty)
+        #expect(newIncidents.contains { $0.status == .resolved })
+        #expect(newIncidents.allSatisfy { $0.triggeredAt > start && $0.number != nil })
+        // The outage that was going on at the start is over.
+        let outage = try #require(before.incidents?.first { $0.severity == .critical && $0.isOpen && $0.id.hasPrefix("PD-") })
+        #expect(later.incidents?.first { $0.id == outage.id }?.status == .resolved)
+    }
+
+    @Test func aNewPageArrivesWithinAQuarterHourAndCanBeAcknowledged() async throws {
+        let source = try makeSource()
+        let before = Set((try await source.poll(now: start)).incidents?.map(\.id) ?? [])
+        let now = start.addingTimeInterval(13 * 60)
+        let snapshot = try await source.poll(now: now)
+        let page = try #require(snapshot.incidents?.first { !before.contains($0.id) })
+        #expect(page.status == .triggered)
+        #expect(page.triggeredAt > start && page.triggeredAt <= now)
+        #expect(page.id == "PD-\(page.sourceKey)")
+        #expect(page.links.first?.title == "PagerDuty")
+        #expect(page.timeline.map(\.text) == ["Triggered through the API."])
+        let confirmation = try await source.acknowledge(page, by: "demo-oncall", now: now)
+        #expect(confirmation.by == "demo-oncall")
+        let after = try await source.poll(now: now.addingTimeInterval(1))
+        #expect(after.incidents?.first { $0.id == page.id }?.status == .acknowledged)
+    }
+
+    @Test func twoInstancesShowTheSameDemo() async throws {
+        let a = try makeSource()
+        let b = try makeSource()
+        // Different polling patterns, same answer.
+        _ = try await a.poll(now: start.addingTimeInterval(300))
+        _ = try await a.poll(now: start.addingTimeInterval(1_800))
+        let now = start.addingTimeInterval(3 * 3600 + 17)
+        let first = try await a.poll(now: now)
+        let second = try await b.poll(now: now)
+        #expect(first == second)
+    }
+
+    @Test func acknowledgingShowsOnTheNextPoll() async throws {
+        let source = try makeSource(latency: 200...400)
+        let snapshot = try await source.poll(now: start)
+        let page = try #require(snapshot.incidents?.first { $0.status == .triggered && $0.id.hasPrefix("PD-") && $0.paged })
+        let now = start.addingTimeInterval(30)
+
+        let clock = ContinuousClock()
+        let began = clock.now
+        let confirmation = try await source.acknowledge(page, by: "demo-oncall", now: now)
+        #expect(clock.now - began >= .milliseconds(190))
+        #expect(confirmation == AckConfirmation(by: "demo-oncall", at: now))
+
+        let after = try await source.poll(now: start.addingTimeInterval(31))
+        let acknowledged = try #require(after.incidents?.first { $0.id == page.id })
+        #expect(acknowledged.status == .acknowledged)
+        #expect(acknowledged.acknowledgedBy == "demo-oncall")
+        #expect(acknowledged.acknowledgedAt == now)
+        #expect(acknowledged.timeline.contains { $0.text == "Acknowledged by demo-oncall." && $0.at == now })
+
+        // A teammate's planned acknowledgement later does not override it.
+        let muchLater = try await source.poll(now: start.addingTimeInterval(1_200))
+        #expect(muchLater.incidents?.first { $0.id == page.id }?.acknowledgedBy == "demo-oncall")
+
+        // Acknowledging again is refused, naming who and when.
+        await #expect(throws: SourceError.self) {
+            _ = try await source.acknowledge(page, by: "someone-else", now: start.addingTimeInterval(40))
+        }
+        do {
+            _ = try await source.acknowledge(page, by: "someone-else", now: start.addingTimeInterval(40))
+        } catch let error as SourceError {
+            #expect(error.message.hasPrefix("\(page.id) is already acknowledged by demo-oncall at "))
+        }
+    }
+
+    @Test func alertsCanBeAcknowledgedToo() async throws {
+        let source = try makeSource()
+        let snapshot = try await source.poll(now: start)
+        let alert = try #require(snapshot.incidents?.first { $0.id.hasPrefix("AM-") && $0.status == .triggered })
+        _ = try await source.acknowledge(alert, by: "demo-oncall", now: start.addingTimeInterval(5))
+        let after = try await source.poll(now: start.addingTimeInterval(6))
+        #expect(after.incidents?.first { $0.id == alert.id }?.acknowledgedBy == "demo-oncall")
+    }
+
+    @Test func refusesResolvedAndUnknownIncidents() async throws {
+        let source = try makeSource()
+        let snapshot = try await source.poll(now: start)
+        let resolved = try #require(snapshot.incidents?.first { $0.status == .resolved })
+        do {
+            _ = try await source.acknowledge(resolved, by: "demo-oncall", now: start)
+            Issue.record("acknowledging a resolved incident succeeded")
+        } catch let error as SourceError {
+            #expect(error.message == "\(resolved.id) is already resolved")
+        }
+
+        var unknown = resolved
+        unknown.id = "PD-NOSUCH"
+        do {
+            _ = try await source.acknowledge(unknown, by: "demo-oncall", now: start)
+            Issue.record("acknowledging an unknown incident succeeded")
+        } catch let error as SourceError {
+            #expect(error.message == "unknown incident PD-NOSUCH")
+        }
+
+        let acknowledged = try #require(snapshot.incidents?.first { $0.status == .acknowledged && $0.id.hasPrefix("PD-") })
+        do {
+            _ = try await source.acknowledge(acknowledged, by: "demo-oncall", now: start)
+            Issue.record("acknowledging an acknowledged incident succeeded")
+        } catch let error as SourceError {
+            #expect(error.message.contains("is already acknowledged by \(acknowledged.acknowledgedBy ?? "?")"))
+        }
+    }
+
+    @Test func memoryStaysBoundedOverWeeks() async throws {
+        let source = try makeSource()
+        let now = start.addingTimeInterval(40 * 86_400)
+        let snapshot = try await source.poll(now: now)
+        let cutoff = now.addingTimeInterval(-31 * 86_400)
+        #expect((snapshot.builds ?? []).allSatisfy { $0.startedAt >= cutoff })
+        #expect((snapshot.deployments ?? []).allSatisfy { $0.at >= cutoff })
+        #expect((snapshot.incidents ?? []).allSatisfy { $0.triggeredAt >= cutoff || $0.isOpen })
+        #expect((snapshot.series ?? []).allSatisfy { $0.samples.allSatisfy { $0.at >= cutoff && $0.at <= now } })
+        #expect((snapshot.series ?? []).allSatisfy { !$0.samples.isEmpty })
+        // Nothing from the recorded scenario is left; all of it was generated.
+        #expect((snapshot.incidents ?? []).allSatisfy { $0.triggeredAt > start })
+        #expect((snapshot.builds ?? []).count > 100)
+    }
+
+    @Test func locatesTheSampleData() throws {
+        let found = try #require(DemoSource.locateSampleData(explicit: sampleDataURL.path))
+        #expect(FileManager.default.fileExists(atPath: found.appendingPathComponent("scenario.json").path))
+        #expect(DemoSource.locateSampleData(explicit: "/nonexistent/vigil-sample-data") == nil)
+        // Without an explicit path it is still found (cwd, executable, or the source tree).
+        let implicit = try #require(DemoSource.locateSampleData(explicit: nil))
+        #expect(FileManager.default.fileExists(atPath: implicit.appendingPathComponent("scenario.json").path))
+    }
+
+    @Test func missingDataIsASourceError() {
+        let error = sourceError { _ = try DemoSource(directory: URL(fileURLWithPath: "/nonexistent"), startedAt: start) }
+        #expect(error?.message.contains("scenario.json") == true)
+    }
+}
