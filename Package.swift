@@ -32,7 +32,7 @@ let package = Package(
         ]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilRenderTests", dependencies: ["VigilRender", "VigilCore", "VigilSources"],
-                    resources: [.copy("Golden")]),
+                    exclude: ["Golden"]),
         .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vigil"]),

@@ -1,6 +1,7 @@
 #include "vigil_signal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
@@ -65,6 +66,16 @@ int vigil_signal_install(int write_fd) {
         || vigil_catch(SIGINT, &old_int) != 0) {
         return -1;
     }
+    /* A parent may have started us with these signals blocked (test runners, some process
+       supervisors); then resize, Ctrl-C, SIGTERM and SIGHUP would never arrive. Unblock them on
+       the terminal thread, which is the thread that calls this. */
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGWINCH);
+    sigaddset(&wanted, SIGHUP);
+    sigaddset(&wanted, SIGTERM);
+    sigaddset(&wanted, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &wanted, NULL);
     vigil_installed = 1;
     return 0;
 }

@@ -66,7 +66,7 @@ public enum DashboardView {
                             ctx.span(" window \(state.window.rawValue) ", .header)]
         if state.readOnly { left.append(ctx.span(" READ-ONLY ", .headerAccent)) }
         left.append(contentsOf: health(state, ctx))
-        let right = " \(state.themeName) · \(Formatting.clock(state.now)) UTC "
+        let right = " \(state.themeName) \(ctx.glyphs.dot) \(Formatting.clock(state.now)) UTC "
         let rw = GlyphWidth.of(right)
         let used = grid.put(spans: truncate(left, toWidth: max(0, rect.width - rw - 1), ellipsis: ctx.glyphs.ellipsis),
                             x: rect.x, y: rect.y, maxWidth: rect.width)

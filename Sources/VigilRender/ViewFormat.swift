@@ -42,3 +42,8 @@ public struct ViewContext: Sendable {
     /// A span in a role's style.
     func span(_ text: String, _ role: Role) -> Span { Span(text, style: theme[role]) }
 }
+
+extension Glyphs {
+    /// A separator between items on one line: "·", or "|" in ASCII.
+    public var dot: String { self == .ascii ? "|" : "·" }
+}

@@ -6,7 +6,7 @@ enum IncidentsView {
     static func render(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
         let rows = state.openIncidents
         let unacked = rows.filter { $0.status == .triggered }.count
-        let badge = Span(" \(rows.count) open · \(unacked) unacked ", style: ctx.theme[unacked > 0 ? .statusTriggered : .textDim])
+        let badge = Span(" \(rows.count) open \(ctx.glyphs.dot) \(unacked) unacked ", style: ctx.theme[unacked > 0 ? .statusTriggered : .textDim])
         let panel = Panel(title: PanelID.incidents.title, focused: state.focus == .incidents && state.mode == .dashboard,
                           theme: ctx.theme, glyphs: ctx.glyphs, badge: badge)
         let inner = panel.render(in: rect, on: &grid)
@@ -47,7 +47,7 @@ enum IncidentsView {
             who = ctx.span((i.acknowledgedBy ?? "someone") + at, .statusAcknowledged)
         case (.triggered, .pending?):
             status = ctx.span("\(ctx.glyphs.pending) acking", .statusPending)
-            who = ctx.span("acknowledging…", .statusPending)
+            who = ctx.span("acknowledging" + ctx.glyphs.ellipsis, .statusPending)
         case (.triggered, .failed(let msg)?):
             status = ctx.span("\(ctx.glyphs.severityCritical) TRIG", .statusTriggered)
             who = ctx.span("ack failed: " + msg, .healthError)
@@ -81,7 +81,7 @@ enum DetailsView {
                       ctx.span("\(Formatting.clock(i.triggeredAt)) (\(coarseAge(state.now.timeIntervalSince(i.triggeredAt))) ago)", .dialogText)])
         switch state.acks[id] {
         case .pending?:
-            lines.append([ctx.span("acknowledging… (waiting for \(i.source) to confirm)", .statusPending)])
+            lines.append([ctx.span("acknowledging" + ctx.glyphs.ellipsis + " (waiting for \(i.source) to confirm)", .statusPending)])
         case .failed(let m)?:
             lines.append([ctx.span("acknowledgement failed: \(m)", .healthError)])
         default: break

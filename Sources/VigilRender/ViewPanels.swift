@@ -135,7 +135,7 @@ enum MetricPanels {
         } else {
             var noisy: [Span] = [ctx.span("noisiest ", .label)]
             for (i, s) in p.byService.prefix(3).enumerated() {
-                if i > 0 { noisy.append(ctx.span(" · ", .textDim)) }
+                if i > 0 { noisy.append(ctx.span(" \(ctx.glyphs.dot) ", .textDim)) }
                 noisy += [ctx.span(s.name, .text), ctx.span(" \(s.count)", .label)]
             }
             out.append(RankedLine(2, .text(noisy)))

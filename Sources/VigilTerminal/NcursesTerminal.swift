@@ -49,6 +49,7 @@ public final class NcursesTerminal {
     private let synchronizedOutput: Bool
     private var signalsInstalled = false
     private var attachedWakeup: Wakeup?
+    private var headlessKeys: Wakeup?
 
     // drawing state
     private var lastDrawn: CellGrid?
@@ -63,6 +64,8 @@ public final class NcursesTerminal {
     private var pairs: [PairKey: Int32] = [:]
     private var styleCache: [ColorKey: (pair: Int32, bold: Bool)] = [:]
     private var pairsOverflowed = false
+    /// How often the colour pairs ran out and were reset (tests).
+    private(set) var pairResets = 0
 
     // attributes
     private let attrBold = vigil_wa_bold()
@@ -91,23 +94,49 @@ public final class NcursesTerminal {
                       headless: false, options: options)
     }
 
-    /// A terminal that draws into files instead of a TTY, for tests: ncurses keeps the screen in
-    /// memory, so `screenLines()` reads back what was drawn. `outputPath` receives the bytes
-    /// ncurses would have sent (default: discarded).
+    /// A terminal without a TTY, for tests: ncurses keeps the screen in memory, so
+    /// `screenLines()` reads back what was drawn, and `feedInput` types keys. `outputPath`
+    /// receives the bytes ncurses would have sent (default: discarded). Signal handlers are not
+    /// installed.
     public convenience init(headless size: Size, term: String = "xterm-256color",
                             options: TerminalOptions = TerminalOptions(),
                             outputPath: String? = nil) throws(TerminalError) {
         guard let output = fopen(outputPath ?? "/dev/null", "w") else {
             throw .setupFailed("cannot open \(outputPath ?? "/dev/null") for writing")
         }
-        guard let input = fopen("/dev/null", "r") else {
+        // Input is a pipe we hold the write end of: poll() blocks on it like on a quiet TTY.
+        let keys: Wakeup
+        do { keys = try Wakeup() } catch {
             fclose(output)
-            throw .setupFailed("cannot open /dev/null for reading")
+            throw error
+        }
+        let readFD = dup(keys.readFD)
+        guard readFD >= 0, let input = fdopen(readFD, "r") else {
+            if readFD >= 0 { close(readFD) }
+            fclose(output)
+            throw .setupFailed("cannot open an input pipe")
         }
         try self.init(term: term, output: output, input: input, owned: [output, input],
                       headless: true, options: options)
+        headlessKeys = keys
         resize(to: size)
     }
+
+    /// Bytes as if typed on the keyboard (headless terminals only; ignored otherwise).
+    public func feedInput(_ bytes: [UInt8]) {
+        guard let keys = headlessKeys, !bytes.isEmpty else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return write(keys.writeFD, base + offset, raw.count - offset)
+            }
+            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+        }
+    }
+
+    /// Text as if typed (headless terminals only).
+    public func feedInput(_ text: String) { feedInput(Array(text.utf8)) }
 
     private init(term: String, output: UnsafeMutablePointer<FILE>?, input: UnsafeMutablePointer<FILE>?,
                  owned: [UnsafeMutablePointer<FILE>], headless: Bool,
@@ -230,7 +259,8 @@ public final class NcursesTerminal {
         if runs.isEmpty && !full { return }
 
         let screenSize = size
-        if base == nil || base?.size != grid.size || grid.size != screenSize { werase(win) }
+        // A full rewrite starts from blank, so nothing outside a smaller grid survives.
+        if base == nil || base?.size != grid.size { werase(win) }
         if full, let cur = vigil_curscr() { clearok(cur, true) }
 
         paint(runs, in: win, screen: screenSize)
@@ -243,7 +273,9 @@ public final class NcursesTerminal {
         }
 
         wnoutrefresh(win)
-        if synchronizedOutput { _ = putp(NcursesTerminal.beginSynchronizedUpdate) }
+        // Straight to the fd: putp would go through stdio's stdout, not this screen's buffer.
+        // ncurses then sends the whole frame in one write(2) at the end of doupdate.
+        if synchronizedOutput { writeToTerminal(NcursesTerminal.beginSynchronizedUpdate) }
         doupdate()
         if synchronizedOutput { writeToTerminal(NcursesTerminal.endSynchronizedUpdate) }
         lastDrawn = grid
@@ -320,6 +352,8 @@ public final class NcursesTerminal {
         if first < 0x20 || (first >= 0x7F && first < 0xA0) { return [0x20] }
         if asciiOnly { return first < 0x80 ? [first] : [0x3F] }
         if all.count == 1 { return [first] }
+        // A ZWJ sequence cannot be one cchar_t (its parts are spacing): draw its first emoji.
+        if all.contains(where: { $0.value == 0x200D }) { return [first] }
         return Array(all.prefix(5).map(\.value))
     }
 
@@ -396,6 +430,7 @@ public final class NcursesTerminal {
     }
 
     private func resetPairs() {
+        pairResets += 1
         pairs.removeAll(keepingCapacity: true)
         styleCache.removeAll(keepingCapacity: true)
         nextPair = 1
@@ -551,6 +586,7 @@ public final class NcursesTerminal {
         delscreen(screen)
         for file in ownedFiles { fclose(file) }
         ownedFiles = []
+        headlessKeys = nil
     }
 
     /// Writes bytes straight to the terminal's fd (ncurses has flushed its own buffer by then).

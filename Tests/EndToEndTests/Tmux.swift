@@ -65,7 +65,9 @@ final class TmuxSession {
             if done(lines.joined(separator: "\n")) { return lines }
             usleep(50_000)
         }
-        throw E2EError.timeout("\(what)\n--- screen ---\n" + lines.joined(separator: "\n"))
+        let report = "\(what)\n--- screen ---\n" + lines.joined(separator: "\n")
+        FileHandle.standardError.write(Data(("e2e timeout: " + report + "\n").utf8))
+        throw E2EError.timeout(report)
     }
 
     @discardableResult
@@ -75,17 +77,44 @@ final class TmuxSession {
 
     struct Result { var status: Int32; var output: String }
 
+    /// Runs a command to completion with posix_spawn and waitpid. Not Foundation's `Process`:
+    /// its exit monitoring did not reap the `tmux new-session` client under the test runner
+    /// (the client stayed a zombie and `waitUntilExit` never returned). Output goes through a
+    /// file, not a pipe, because the tmux server the client forks would keep a pipe open.
     static func run(_ exe: String, _ args: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let outPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vigil-e2e-\(getpid())-\(counter.next()).out").path
+        defer { unlink(outPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([exe] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        // Swift Testing's worker threads block signals, and a spawned child inherits the mask:
+        // reset it, or tmux and everything it starts (vigil) would never see SIGINT or SIGWINCH.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGPIPE] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, exe, &actions, &attr, argv, environ)
+        guard rc == 0 else { throw E2EError.missing("cannot start \(exe): errno \(rc)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0
+        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let data = FileManager.default.contents(atPath: outPath) ?? Data()
+        return Result(status: code, output: String(decoding: data, as: UTF8.self))
     }
 
     final class Counter: @unchecked Sendable {
