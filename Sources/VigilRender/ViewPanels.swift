@@ -64,8 +64,9 @@ enum MetricPanels {
             RankedLine(2, .text([ctx.span("ok ", .label), ctx.span(Formatting.percent(b.successRate), .text), sp(" ")]
                                 + Trend.of(b.successRate, prev.successRate, upIsGood: true, measure: .points, ctx)
                                 + [ctx.span(" med ", .label), ctx.span(Formatting.age(b.duration.median), .text)])),
-            RankedLine(4, .text([ctx.span("p90 ", .label), ctx.span(Formatting.age(b.duration.p90), .text),
-                                 ctx.span("  finished ", .label), ctx.span("\(b.finished)", .text)])),
+            RankedLine(4, .text([ctx.span("p90 ", .label), ctx.span(Formatting.age(b.duration.p90), .text), sp(" ")]
+                                + Trend.of(b.duration.p90, prev.duration.p90, upIsGood: false, ctx)
+                                + [ctx.span("  finished ", .label), ctx.span("\(b.finished)", .text)])),
         ]
         for p in b.byPipeline.prefix(4) {
             out.append(RankedLine(5, .text([ctx.span("\(ctx.glyphs.bullet) ", .textDim), ctx.span(p.name, .text),
@@ -89,8 +90,9 @@ enum MetricPanels {
                                 + Trend.of(d.changeFailureRate, prev.changeFailureRate, upIsGood: false,
                                            measure: .points, ctx))),
             RankedLine(3, .text([ctx.span("rollbacks ", .label),
-                                 ctx.span("\(d.rollbacks)", d.rollbacks > 0 ? .trendBad : .text),
-                                 ctx.span(" failed ", .label), ctx.span("\(d.failed)/\(d.total)", .text)])),
+                                 ctx.span("\(d.rollbacks)", d.rollbacks > 0 ? .trendBad : .text), sp(" ")]
+                                + Trend.of(Double(d.rollbacks), Double(prev.rollbacks), upIsGood: false, ctx)
+                                + [ctx.span(" failed ", .label), ctx.span("\(d.failed)/\(d.total)", .text)])),
             RankedLine(5, .text([ctx.span("tier ", .label), ctx.span(f.tier.rawValue, .text),
                                  ctx.span("  lead ", .label), ctx.span(Formatting.age(d.leadTime), .text)])),
         ]
@@ -111,7 +113,8 @@ enum MetricPanels {
             RankedLine(1, .text(head)),
             RankedLine(2, .text([ctx.span("\(o.count)", .value), sp(" in \(state.window.rawValue) ")]
                                 + Trend.of(Double(o.count), Double(prev.count), upIsGood: false, ctx)
-                                + [ctx.span(" down ", .label), ctx.span(Formatting.age(seconds: o.minutes * 60), .text)])),
+                                + [ctx.span(" down ", .label), ctx.span(Formatting.age(seconds: o.minutes * 60), .text), sp(" ")]
+                                + Trend.of(o.minutes, prev.minutes, upIsGood: false, ctx))),
             RankedLine(3, .spark(o.buckets.map(Double.init))),
         ]
         for g in o.ongoing.prefix(5) {
@@ -141,7 +144,8 @@ enum MetricPanels {
             out.append(RankedLine(2, .text(noisy)))
         }
         out.append(RankedLine(4, .text([ctx.span("pages ", .label), ctx.span("\(p.count)", .text),
-                                        ctx.span(" of which off-hours ", .label), ctx.span("\(p.offHours)", .text)])))
+                                        ctx.span(" off-hours ", .label), ctx.span("\(p.offHours)", .text), sp(" ")]
+                                       + Trend.of(Double(p.offHours), Double(prev.offHours), upIsGood: false, ctx))))
         let top = max(1, p.byService.first?.count ?? 1)
         for s in p.byService.prefix(6) {
             let bar = String(repeating: ctx.glyphs.sparkline.last ?? "#", count: max(1, s.count * 8 / top))
@@ -159,12 +163,14 @@ enum MetricPanels {
                                 + Trend.of(r.mean, rp.mean, upIsGood: false, ctx)
                                 + [ctx.span(" n=\(r.count)", .label)])),
             RankedLine(3, .text([ctx.span("  med ", .label), ctx.span(Formatting.age(r.median), .text),
-                                 ctx.span(" p90 ", .label), ctx.span(Formatting.age(r.p90), .text)])),
+                                 ctx.span(" p90 ", .label), ctx.span(Formatting.age(r.p90), .text), sp(" ")]
+                                + Trend.of(r.p90, rp.p90, upIsGood: false, ctx))),
             RankedLine(2, .text([ctx.span("MTTA ", .label), ctx.span(Formatting.age(a.mean), .value), sp(" ")]
                                 + Trend.of(a.mean, ap.mean, upIsGood: false, ctx)
                                 + [ctx.span(" n=\(a.count)", .label)])),
             RankedLine(4, .text([ctx.span("  med ", .label), ctx.span(Formatting.age(a.median), .text),
-                                 ctx.span(" p90 ", .label), ctx.span(Formatting.age(a.p90), .text)])),
+                                 ctx.span(" p90 ", .label), ctx.span(Formatting.age(a.p90), .text), sp(" ")]
+                                + Trend.of(a.p90, ap.p90, upIsGood: false, ctx))),
             RankedLine(5, .text([ctx.span("before: MTTR ", .label), ctx.span(Formatting.age(rp.mean), .textDim),
                                  ctx.span(" MTTA ", .label), ctx.span(Formatting.age(ap.mean), .textDim)])),
         ]
