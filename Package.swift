@@ -35,6 +35,7 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
+        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vigil"]),
     ]
 )
