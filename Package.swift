@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // ncurses, quarantined: only VigilTerminal imports it.
@@ -21,21 +22,28 @@ let package = Package(
         // Pure rendering: cell grid, widgets, themes, views.
         .target(name: "VigilRender", dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]),
         // Sources: decoders of real API formats, demo replay.
-        .target(name: "VigilSources", dependencies: ["VigilCore"]),
+        .target(name: "VigilSources", dependencies: [
+            "VigilCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        // The YAML config file: parsing, validation with file/line/key errors, secrets.
+        .target(name: "VigilConfig", dependencies: ["VigilCore", "VigilSources", .product(name: "Yams", package: "Yams")]),
+        // Test support: real Prometheus / Alertmanager servers on loopback, started per test.
+        .target(name: "VigilTestSupport", dependencies: ["VigilCore"]),
         // The only code that touches ncurses.
         .target(name: "VigilTerminal", dependencies: ["CNcursesw", "CVigilSignal", "VigilRender", "VigilCore"]),
         // Event loop, effect runner, pollers.
-        .target(name: "VigilRuntime", dependencies: ["VigilCore", "VigilRender", "VigilSources", "VigilTerminal"]),
+        .target(name: "VigilRuntime", dependencies: ["VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig"]),
         .executableTarget(name: "vigil", dependencies: [
-            "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal",
+            "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilRenderTests", dependencies: ["VigilRender", "VigilCore", "VigilSources"],
                     exclude: ["Golden"]),
-        .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore"]),
+        .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore", "VigilTestSupport"]),
+        .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
         .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["vigil"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["vigil", "VigilTestSupport"]),
     ]
 )

@@ -13,6 +13,16 @@ public protocol Source: Sendable {
     /// Acknowledges an incident it owns; returns only when the source has confirmed it.
     /// Throws `SourceError` when the source refuses or cannot be reached.
     func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation
+    /// Takes an acknowledgement back (Alertmanager: expires the silence). Sources without the
+    /// notion throw a `SourceError` saying so.
+    func unacknowledge(_ incident: Incident, by user: String, now: Date) async throws
+}
+
+extension Source {
+    /// By default a source cannot take an acknowledgement back.
+    public func unacknowledge(_ incident: Incident, by user: String, now: Date) async throws {
+        throw SourceError("\(id) cannot take an acknowledgement back")
+    }
 }
 
 /// Why a source call failed, in words an engineer can act on.

@@ -1,0 +1,89 @@
+import Foundation
+import VigilCore
+
+/// One HTTP request, as a source builds it.
+public struct HTTPRequest: Sendable {
+    /// "GET", "POST", "DELETE", …
+    public var method: String
+    /// The full URL including the query.
+    public var url: URL
+    /// Headers, in order. Secrets go here (Authorization), never in the URL.
+    public var headers: [(name: String, value: String)]
+    /// The body, if any.
+    public var body: Data?
+    /// Give up after this long (connect + response).
+    public var timeout: Duration
+
+    /// Creates a request.
+    public init(method: String = "GET", url: URL, headers: [(name: String, value: String)] = [], body: Data? = nil,
+                timeout: Duration = .seconds(10)) {
+        self.method = method; self.url = url; self.headers = headers; self.body = body; self.timeout = timeout
+    }
+}
+
+/// One HTTP response.
+public struct HTTPResponse: Sendable {
+    /// Status code.
+    public var status: Int
+    /// Headers, in order (names as received).
+    public var headers: [(name: String, value: String)]
+    /// The body (at most the transport's limit).
+    public var body: Data
+
+    /// Creates a response.
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: Data = Data()) {
+        self.status = status; self.headers = headers; self.body = body
+    }
+
+    /// The first header with this name, case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// Sends requests. Sources talk HTTP only through this, so tests can put a fault-injecting or
+/// recording transport in front of a real server.
+public protocol HTTPTransport: Sendable {
+    /// Sends a request and returns the response, whatever its status. Throws `SourceError` with a
+    /// message an engineer can act on for transport failures: "timed out after 10s",
+    /// "connection refused (127.0.0.1:9093)", "response larger than 10 MB refused", TLS errors.
+    /// Bodies above `maxBodyBytes` are refused without being loaded.
+    func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse
+}
+
+/// A secret (token, password) read from an environment variable or a file. Its description is
+/// always redacted, so it cannot leak into a log line, an error message or the screen.
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The secret itself. Use only to build a request header.
+    public let value: String
+    /// Where it came from, for messages ("env PROM_TOKEN", "file /etc/vigil/am-password").
+    public let origin: String
+
+    /// Creates a secret.
+    public init(value: String, origin: String) { self.value = value; self.origin = origin }
+
+    /// Always redacted.
+    public var description: String { "<secret from \(origin)>" }
+    /// Always redacted.
+    public var debugDescription: String { description }
+}
+
+/// How a source authenticates.
+public enum HTTPAuth: Sendable, Hashable {
+    /// No authentication.
+    case none
+    /// `Authorization: Bearer <token>`.
+    case bearer(Secret)
+    /// `Authorization: Basic base64(user:password)`.
+    case basic(username: String, password: Secret)
+
+    /// The header to send, if any.
+    public var header: (name: String, value: String)? {
+        switch self {
+        case .none: return nil
+        case .bearer(let token): return ("Authorization", "Bearer \(token.value)")
+        case .basic(let user, let password):
+            return ("Authorization", "Basic " + Data("\(user):\(password.value)".utf8).base64EncodedString())
+        }
+    }
+}
