@@ -30,6 +30,8 @@ public enum AckProgress: Sendable, Hashable {
     case confirmed(AckConfirmation)
     /// The source refused it or could not be reached.
     case failed(String)
+    /// Asked the source to take it back; waiting.
+    case releasing(since: Date)
 }
 
 /// Which screen is in front.

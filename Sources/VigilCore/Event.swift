@@ -16,12 +16,18 @@ public enum Event: Sendable {
     case ackSucceeded(incidentID: String, AckConfirmation)
     /// A source refused an acknowledgement or could not be reached.
     case ackFailed(incidentID: String, String)
+    /// A source took an acknowledgement back.
+    case unackSucceeded(incidentID: String)
+    /// A source refused to take an acknowledgement back.
+    case unackFailed(incidentID: String, String)
 }
 
 /// Side effects the reducer asks the runtime for. Their results come back as events.
 public enum Effect: Sendable, Hashable {
     /// Acknowledge an incident at its source.
     case acknowledge(incidentID: String, source: SourceID, by: String)
+    /// Take an acknowledgement back at the source.
+    case unacknowledge(incidentID: String, source: SourceID, by: String)
     /// Repaint the whole terminal (Ctrl-L).
     case repaint
     /// Quit, restoring the terminal.

@@ -1,7 +1,7 @@
 /// What a key asks for. The reducer interprets actions; the key map only names them.
 public enum Action: Sendable, Hashable {
     case quit, up, down, left, right, nextPanel, previousPanel, top, bottom, pageUp, pageDown
-    case open, close, acknowledge, confirm, cancel, help, cycleWindow, cycleTheme, repaint
+    case open, close, acknowledge, unacknowledge, confirm, cancel, help, cycleWindow, cycleTheme, repaint
 }
 
 /// Where a binding applies.
@@ -60,6 +60,8 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.enter], .open, .dashboard, help: "Details of the selected incident", hint: "details"),
         Binding([.char("a")], .acknowledge, .dashboard, help: "Acknowledge the selected incident", hint: "ack",
                 mutates: true),
+        Binding([.char("u")], .unacknowledge, .dashboard, help: "Take back your acknowledgement of the selected incident",
+                mutates: true),
         Binding([.char("w")], .cycleWindow, .dashboard, help: "Cycle the window 24h / 7d / 30d", hint: "window"),
         Binding([.char("t")], .cycleTheme, .dashboard, help: "Cycle themes", hint: "theme"),
         Binding([.ctrl("l")], .repaint, .dashboard, help: "Repaint the whole screen"),
@@ -67,6 +69,8 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.char("q"), .ctrl("c")], .quit, .dashboard, help: "Quit", hint: "quit"),
 
         Binding([.char("a")], .acknowledge, .details, help: "Acknowledge this incident", hint: "ack", mutates: true),
+        Binding([.char("u")], .unacknowledge, .details, help: "Take back the acknowledgement of this incident",
+                mutates: true),
         Binding([.char("j"), .down], .down, .details, help: "Next incident"),
         Binding([.char("k"), .up], .up, .details, help: "Previous incident"),
         Binding([.escape, .enter, .char("q")], .close, .details, help: "Back to the dashboard", hint: "back"),

@@ -55,6 +55,24 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.acks[id] = .failed(message)
         flash(&state, "\(id) not acknowledged: \(message)", error: true)
         return []
+
+    case .unackSucceeded(let id):
+        state.acks[id] = nil
+        if let incident = state.incident(id), var src = state.sources[incident.source],
+           var list = src.snapshot?.incidents, let i = list.firstIndex(where: { $0.id == id }) {
+            if list[i].status == .acknowledged { list[i].status = .triggered }
+            list[i].acknowledgedBy = nil
+            list[i].acknowledgedAt = nil
+            src.snapshot?.incidents = list
+            state.sources[incident.source] = src
+        }
+        flash(&state, "\(id) is no longer acknowledged", error: false)
+        return []
+
+    case .unackFailed(let id, let message):
+        state.acks[id] = .failed(message)
+        flash(&state, "\(id) still acknowledged: \(message)", error: true)
+        return []
     }
 }
 
@@ -102,6 +120,8 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         return []
     case .acknowledge:
         return askToAcknowledge(&state)
+    case .unacknowledge:
+        return unacknowledge(&state)
     case .confirm:
         guard case .confirmAck(let id, let back) = state.mode else { return [] }
         state.mode = mode(for: back)
@@ -130,12 +150,38 @@ private func askToAcknowledge(_ state: inout AppState) -> [Effect] {
         flash(&state, "\(id) is already acknowledged\(who)", error: false)
         return []
     }
-    if case .pending = state.acks[id] {
+    switch state.acks[id] {
+    case .pending?, .releasing?:
         flash(&state, "\(id): acknowledgement already on its way", error: false)
         return []
+    default:
+        break
     }
     state.mode = .confirmAck(id, returnTo: returnMode(state.mode))
     return []
+}
+
+private func unacknowledge(_ state: inout AppState) -> [Effect] {
+    let target: String?
+    if case .details(let id) = state.mode { target = id } else { target = state.selectedIncident }
+    guard let id = target, let incident = state.incident(id) else {
+        flash(&state, "No incident selected", error: true)
+        return []
+    }
+    guard incident.status == .acknowledged else {
+        flash(&state, "\(id) is not acknowledged", error: true)
+        return []
+    }
+    switch state.acks[id] {
+    case .pending?, .releasing?:
+        flash(&state, "\(id): a change is already on its way", error: false)
+        return []
+    default:
+        break
+    }
+    state.acks[id] = .releasing(since: state.now)
+    flash(&state, "\(id): taking the acknowledgement back" + "…", error: false)
+    return [.unacknowledge(incidentID: id, source: incident.source, by: state.user)]
 }
 
 private func moveSelection(_ action: Action, _ state: inout AppState) {

@@ -41,6 +41,9 @@ enum IncidentsView {
         let status: Span
         let who: Span
         switch (i.status, state.acks[i.id]) {
+        case (.acknowledged, .releasing?):
+            status = ctx.span("\(ctx.glyphs.pending) unack", .statusPending)
+            who = ctx.span("taking back" + ctx.glyphs.ellipsis, .statusPending)
         case (.acknowledged, _):
             status = ctx.span("\(ctx.glyphs.check) acked", .statusAcknowledged)
             let at = i.acknowledgedAt.map { " " + Formatting.clock($0) } ?? ""

@@ -63,6 +63,8 @@ public final class App {
                 case .repaint: term.forceRepaint(); last = nil
                 case .acknowledge(let id, _, let by):
                     if let incident = state.incident(id) { tasks.append(runner.acknowledge(incident, by: by)) }
+                case .unacknowledge(let id, _, let by):
+                    if let incident = state.incident(id) { tasks.append(runner.unacknowledge(incident, by: by)) }
                 }
             }
         }

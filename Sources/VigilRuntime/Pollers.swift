@@ -45,6 +45,22 @@ public final class SourceRunner: Sendable {
         }
     }
 
+    /// Performs an un-acknowledgement effect: asks the source, posts its answer.
+    public func unacknowledge(_ incident: Incident, by user: String) -> Task<Void, Never> {
+        Task.detached { [self] in
+            guard let source = sources[incident.source] else {
+                inbox.post(.unackFailed(incidentID: incident.id, "source \(incident.source) is not configured"))
+                return
+            }
+            do {
+                try await source.unacknowledge(incident, by: user, now: now())
+                inbox.post(.unackSucceeded(incidentID: incident.id))
+            } catch {
+                inbox.post(.unackFailed(incidentID: incident.id, String(describing: error)))
+            }
+        }
+    }
+
     /// Performs an acknowledgement effect: asks the source, posts its answer.
     public func acknowledge(_ incident: Incident, by user: String) -> Task<Void, Never> {
         Task.detached { [self] in

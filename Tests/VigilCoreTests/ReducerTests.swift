@@ -76,10 +76,38 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         #expect(s.flash?.text == "PD-3 is already acknowledged by bob")
     }
 
+    @Test func unacknowledgeAsksTheSourceAndClearsOnConfirmation() {
+        var s = fixtureState()
+        _ = reduce(&s, .key(.char("G")))                       // PD-3, acknowledged by bob
+        let effects = reduce(&s, .key(.char("u")))
+        #expect(effects == [.unacknowledge(incidentID: "PD-3", source: "test", by: "alice")])
+        #expect(s.acks["PD-3"] == .releasing(since: noon))
+        #expect(reduce(&s, .key(.char("u"))).isEmpty)           // not twice
+        _ = reduce(&s, .unackSucceeded(incidentID: "PD-3"))
+        #expect(s.incident("PD-3")?.status == .triggered)
+        #expect(s.incident("PD-3")?.acknowledgedBy == nil)
+        #expect(s.acks["PD-3"] == nil)
+        // Not acknowledged: nothing to take back.
+        _ = reduce(&s, .key(.char("g")))
+        #expect(reduce(&s, .key(.char("u"))).isEmpty)
+        #expect(s.flash?.isError == true)
+    }
+
+    @Test func refusedUnacknowledgeKeepsTheAcknowledgement() {
+        var s = fixtureState()
+        _ = reduce(&s, .key(.char("G")))
+        _ = reduce(&s, .key(.char("u")))
+        _ = reduce(&s, .unackFailed(incidentID: "PD-3", "HTTP 500"))
+        #expect(s.incident("PD-3")?.status == .acknowledged)
+        #expect(s.flash?.text == "PD-3 still acknowledged: HTTP 500")
+    }
+
     @Test func readOnlyBindsNoMutatingKey() {
         var s = fixtureState(readOnly: true)
         #expect(reduce(&s, .key(.char("a"))).isEmpty)
         #expect(s.mode == .dashboard)
+        _ = reduce(&s, .key(.char("G")))
+        #expect(reduce(&s, .key(.char("u"))).isEmpty)
         #expect(!s.keyMap.bindings.contains { $0.mutates })
         #expect(!s.keyMap.hints(in: .dashboard).contains { $0.action == .acknowledge })
     }
