@@ -1,1 +1,127 @@
+import Foundation
 import VigilCore
+import VigilSources
+
+/// The parsed, validated config file: who acknowledges, what the dashboard shows, and the sources
+/// that feed it. Built by `ConfigLoader`; secrets are already read (and stay redacted in every
+/// description).
+public struct VigilConfig: Sendable, Hashable, CustomStringConvertible {
+    /// The file it was read from.
+    public var path: String
+    /// Name recorded on acknowledgements (`user:`, else `$VIGIL_USER`, else `$USER`, else `oncall`).
+    public var user: String
+    /// The time window the dashboard opens with.
+    public var window: TimeWindow
+    /// Theme name (`default`, `nord`…) or absolute path of a theme file.
+    public var theme: String
+    /// Wall-monitor mode: mutating actions are not bound.
+    public var readOnly: Bool
+    /// Working hours and time zone, outage severities, change-failure window.
+    public var metrics: MetricsConfig
+    /// The sources, in file order; at least one, names unique.
+    public var sources: [SourceConfig]
+
+    /// Creates a config.
+    public init(path: String, user: String, window: TimeWindow = .week, theme: String = "default", readOnly: Bool = false,
+                metrics: MetricsConfig = MetricsConfig(), sources: [SourceConfig]) {
+        self.path = path; self.user = user; self.window = window; self.theme = theme; self.readOnly = readOnly
+        self.metrics = metrics; self.sources = sources
+    }
+
+    /// A readable summary (what `vigil check-config` prints). Secrets appear only as their origin.
+    public var description: String {
+        let m = metrics
+        let severities = m.outageSeverities.sorted().map(SeverityName.name).joined(separator: ", ")
+        var lines = [
+            "config \(path)",
+            "  user \(user), window \(window.rawValue), theme \(theme)\(readOnly ? ", read-only" : "")",
+            "  working hours \(m.workingHours.lowerBound)-\(m.workingHours.upperBound) \(m.timeZone.identifier), "
+                + "outages: \(severities), change failure window "
+                + ConfigDuration.format(.milliseconds(Int64(m.failureLinkWindow * 1_000))),
+        ]
+        lines += sources.map { "  " + $0.description }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The kinds of source a config can name in `type:`.
+public enum SourceKind: String, Sendable, Hashable, CaseIterable {
+    /// Prometheus HTTP API (metrics: deployments, builds, coverage, latency, error rate).
+    case prometheus
+    /// Alertmanager API v2 (alerts as incidents; acknowledgement by silence).
+    case alertmanager
+    /// The built-in demo replay of recorded data.
+    case demo
+}
+
+/// One configured source.
+public enum SourceConfig: Sendable, Hashable, CustomStringConvertible {
+    /// A Prometheus server.
+    case prometheus(PrometheusSettings)
+    /// One Alertmanager, or an HA group of them.
+    case alertmanager(AlertmanagerSettings)
+    /// The demo replay; `data` is an absolute directory, or nil for the built-in sample data.
+    case demo(id: String, data: String?)
+
+    /// The source's name.
+    public var id: SourceID {
+        switch self {
+        case .prometheus(let s): return s.id
+        case .alertmanager(let s): return s.id
+        case .demo(let id, _): return id
+        }
+    }
+
+    /// Its kind.
+    public var kind: SourceKind {
+        switch self {
+        case .prometheus: return .prometheus
+        case .alertmanager: return .alertmanager
+        case .demo: return .demo
+        }
+    }
+
+    /// How often it is polled (nil for the demo, which replays on its own clock).
+    public var pollInterval: Duration? {
+        switch self {
+        case .prometheus(let s): return s.pollInterval
+        case .alertmanager(let s): return s.pollInterval
+        case .demo: return nil
+        }
+    }
+
+    /// One line; the auth shows where the secret comes from, never the secret.
+    public var description: String {
+        func auth(_ a: HTTPAuth) -> String {
+            switch a {
+            case .none: return "no auth"
+            case .bearer(let s): return "bearer token from \(s.origin)"
+            case .basic(let user, let s): return "basic auth as \(user), password from \(s.origin)"
+            }
+        }
+        let f = ConfigDuration.format
+        switch self {
+        case .prometheus(let s):
+            let feeds = s.queries.map(\.feed.rawValue).joined(separator: ", ")
+            return "\(s.id) (prometheus) \(s.url.absoluteString) every \(f(s.pollInterval)), timeout \(f(s.timeout)), "
+                + "\(auth(s.auth)), service label \(s.serviceLabel), feeds: \(feeds.isEmpty ? "none" : feeds)"
+        case .alertmanager(let s):
+            return "\(s.id) (alertmanager) \(s.urls.map(\.absoluteString).joined(separator: ", ")) every "
+                + "\(f(s.pollInterval)), timeout \(f(s.timeout)), \(auth(s.auth)), severity label \(s.severityLabel), "
+                + "service label \(s.serviceLabel), paging: \(s.pagingSeverities.joined(separator: ", ")), "
+                + "ack silence \(f(s.ackSilence))"
+                + (s.excludedMatcherLabels.isEmpty ? "" : ", matchers exclude \(s.excludedMatcherLabels.joined(separator: ", "))")
+        case .demo(let id, let data):
+            return "\(id) (demo) data \(data ?? "built-in sample data")"
+        }
+    }
+}
+
+/// The names the config uses for severities.
+enum SeverityName {
+    /// Name → severity, most severe first.
+    static let all: [(String, Severity)] = [("critical", .critical), ("high", .high), ("warning", .warning), ("info", .info)]
+
+    /// The config name of a severity.
+    static func name(_ s: Severity) -> String { all.first { $0.1 == s }?.0 ?? "\(s)" }
+}

@@ -12,6 +12,8 @@ public struct SourceState: Sendable, Hashable {
     public var lastErrorAt: Date?
     /// Expected poll interval, seconds (data older than twice this is stale).
     public var pollInterval: TimeInterval
+    /// Problems beside a successful poll (one failed query of several), by panel.
+    public var warnings: [SourceWarning] = []
     /// Creates an empty state.
     public init(pollInterval: TimeInterval) { self.pollInterval = pollInterval }
 
@@ -20,6 +22,16 @@ public struct SourceState: Sendable, Hashable {
         guard let t = lastSuccess else { return true }
         return now.timeIntervalSince(t) > 2 * pollInterval
     }
+}
+
+/// A problem a source reported beside data it did deliver.
+public struct SourceWarning: Sendable, Hashable {
+    /// The panel it concerns, if one.
+    public var panel: PanelID?
+    /// What went wrong, naming the query or member.
+    public var message: String
+    /// Creates a warning.
+    public init(panel: PanelID?, message: String) { self.panel = panel; self.message = message }
 }
 
 /// Where an acknowledgement made from this Vigil stands.

@@ -12,6 +12,8 @@ public enum Event: Sendable {
     case sourceUpdated(SourceID, SourceSnapshot, at: Date)
     /// A source poll failed.
     case sourceFailed(SourceID, String, at: Date)
+    /// What a source reported beside its last successful poll (empty: nothing wrong).
+    case sourceWarnings(SourceID, [SourceWarning])
     /// A source confirmed an acknowledgement.
     case ackSucceeded(incidentID: String, AckConfirmation)
     /// A source refused an acknowledgement or could not be reached.

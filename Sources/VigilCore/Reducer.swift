@@ -37,6 +37,10 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.sources[id] = s
         return []
 
+    case .sourceWarnings(let id, let warnings):
+        state.sources[id]?.warnings = warnings
+        return []
+
     case .ackSucceeded(let id, let confirmation):
         state.acks[id] = .confirmed(confirmation)
         // Show the source's answer at once; the next poll brings the source's own record.

@@ -31,11 +31,16 @@ public enum DashboardView {
 
     static func metricPanel(_ id: PanelID, _ state: AppState, _ f: DashboardFigures, _ rect: Rect,
                             _ ctx: ViewContext, _ grid: inout CellGrid) {
+        let warnings = state.sourceOrder.flatMap { state.sources[$0]?.warnings ?? [] }.filter { $0.panel == id }
+        let panelBadge = warnings.isEmpty ? badge(state, ctx)
+            : Span(" \(ctx.glyphs.severityCritical) \(warnings.count) failing ", style: ctx.theme[.healthError])
         let panel = Panel(title: id.title, focused: state.focus == id && state.mode == .dashboard,
-                          theme: ctx.theme, glyphs: ctx.glyphs, badge: badge(state, ctx))
+                          theme: ctx.theme, glyphs: ctx.glyphs, badge: panelBadge)
         let inner = panel.render(in: rect, on: &grid)
         guard !inner.isEmpty else { return }
-        let lines = RankedLine.pick(MetricPanels.lines(id, f, state, ctx), height: inner.height)
+        // A failing query is said first, on its panel, above whatever did arrive.
+        let warningLines = warnings.map { RankedLine(0, .text([ctx.span($0.message, .healthError)])) }
+        let lines = RankedLine.pick(warningLines + MetricPanels.lines(id, f, state, ctx), height: inner.height)
         for (row, line) in lines.enumerated() {
             let y = inner.y + row
             switch line {
@@ -81,6 +86,9 @@ public enum DashboardView {
             guard let s = state.sources[id] else { continue }
             if let err = s.lastError {
                 bad.append(ctx.span(" \(ctx.glyphs.severityCritical) \(id): \(err) ", .healthError))
+            } else if !s.warnings.isEmpty {
+                let what = s.warnings.count == 1 ? s.warnings[0].message : "\(s.warnings.count) problems"
+                bad.append(ctx.span(" \(ctx.glyphs.severityCritical) \(id): \(what) ", .healthStale))
             } else if s.lastSuccess == nil {
                 bad.append(ctx.span(" \(ctx.glyphs.pending) \(id): connecting ", .healthStale))
             } else if s.isStale(at: state.now), let t = s.lastSuccess {

@@ -25,6 +25,7 @@ public final class SourceRunner: Sendable {
         do {
             let snapshot = try await source.poll(now: started)
             inbox.post(.sourceUpdated(source.id, snapshot, at: now()))
+            inbox.post(.sourceWarnings(source.id, SourceFactory.warnings(of: source)))
         } catch is CancellationError {
             return
         } catch {

@@ -87,3 +87,8 @@ public enum HTTPAuth: Sendable, Hashable {
         }
     }
 }
+
+extension Secret: CustomReflectable {
+    /// `dump` and debuggers see where the secret came from, never its value.
+    public var customMirror: Mirror { Mirror(self, children: ["origin": origin]) }
+}
