@@ -12,7 +12,7 @@ static volatile sig_atomic_t vigil_pending = 0;
 static volatile sig_atomic_t vigil_winch = 0;
 static int vigil_installed = 0;
 
-static struct sigaction old_winch, old_hup, old_term, old_int;
+static struct sigaction old_winch, old_hup, old_term, old_int, old_quit;
 
 static void vigil_write_byte(char byte) {
     int fd = vigil_fd;
@@ -39,7 +39,7 @@ static void vigil_on_winch(int sig, siginfo_t *info, void *context) {
 static void vigil_on_terminate(int sig) {
     int saved = errno;
     vigil_pending = sig;
-    vigil_write_byte(sig == SIGHUP ? 'H' : (sig == SIGTERM ? 'T' : 'I'));
+    vigil_write_byte(sig == SIGHUP ? 'H' : (sig == SIGTERM || sig == SIGQUIT ? 'T' : 'I'));
     errno = saved;
 }
 
@@ -63,7 +63,7 @@ int vigil_signal_install(int write_fd) {
     act.sa_sigaction = vigil_on_winch;
     if (sigaction(SIGWINCH, &act, &old_winch) != 0) { return -1; }
     if (vigil_catch(SIGHUP, &old_hup) != 0 || vigil_catch(SIGTERM, &old_term) != 0
-        || vigil_catch(SIGINT, &old_int) != 0) {
+        || vigil_catch(SIGINT, &old_int) != 0 || vigil_catch(SIGQUIT, &old_quit) != 0) {
         return -1;
     }
     /* A parent may have started us with these signals blocked (test runners, some process
@@ -75,6 +75,7 @@ int vigil_signal_install(int write_fd) {
     sigaddset(&wanted, SIGHUP);
     sigaddset(&wanted, SIGTERM);
     sigaddset(&wanted, SIGINT);
+    sigaddset(&wanted, SIGQUIT);
     pthread_sigmask(SIG_UNBLOCK, &wanted, NULL);
     vigil_installed = 1;
     return 0;
@@ -89,6 +90,7 @@ void vigil_signal_uninstall(void) {
     sigaction(SIGHUP, &old_hup, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
     vigil_installed = 0;
 }
 

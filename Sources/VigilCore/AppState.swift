@@ -97,8 +97,12 @@ public struct AppState: Sendable {
     public var selectedIncident: String?
     /// Scroll offset of list panels other than incidents.
     public var scroll: [PanelID: Int] = [:]
-    /// Which screen is in front.
-    public var mode: Mode = .dashboard
+    /// Which screen is in front. Setting it scrolls the new dialog to its top.
+    public var mode: Mode = .dashboard {
+        didSet { if mode != oldValue { dialogScroll = 0 } }
+    }
+    /// First line shown of a dialog taller than the screen (details, help).
+    public var dialogScroll = 0
     /// Theme names available and the one in use.
     public var themeNames: [String]
     /// Index into `themeNames`.

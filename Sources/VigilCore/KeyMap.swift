@@ -47,8 +47,9 @@ public struct KeyMap: Sendable, Hashable {
 
     /// Every binding Vigil has.
     public static let all: [Binding] = [
-        Binding([.char("j"), .down], .down, .dashboard, help: "Select next incident / scroll", hint: "move"),
-        Binding([.char("k"), .up], .up, .dashboard, help: "Select previous incident / scroll"),
+        Binding([.char("j"), .down], .down, .dashboard, help: "Next incident; from a metric panel, the panel below",
+                hint: "move"),
+        Binding([.char("k"), .up], .up, .dashboard, help: "Previous incident; from the first, the panel above"),
         Binding([.char("h"), .left], .left, .dashboard, help: "Focus the panel to the left"),
         Binding([.char("l"), .right], .right, .dashboard, help: "Focus the panel to the right"),
         Binding([.tab], .nextPanel, .dashboard, help: "Focus the next panel", hint: "panel"),
@@ -73,13 +74,18 @@ public struct KeyMap: Sendable, Hashable {
                 mutates: true),
         Binding([.char("j"), .down], .down, .details, help: "Next incident"),
         Binding([.char("k"), .up], .up, .details, help: "Previous incident"),
+        Binding([.pageDown, .char(" ")], .pageDown, .details, help: "Scroll the details down", hint: "scroll"),
+        Binding([.pageUp], .pageUp, .details, help: "Scroll the details up"),
         Binding([.escape, .enter, .char("q")], .close, .details, help: "Back to the dashboard", hint: "back"),
+        Binding([.char("?")], .help, .details, help: "Show this help"),
         Binding([.ctrl("c")], .quit, .details, help: "Quit"),
 
         Binding([.char("y")], .confirm, .confirm, help: "Yes, acknowledge", hint: "yes", mutates: true),
         Binding([.char("n"), .escape, .char("q")], .cancel, .confirm, help: "No, cancel", hint: "no"),
         Binding([.ctrl("c")], .quit, .confirm, help: "Quit"),
 
+        Binding([.char("j"), .down, .pageDown, .char(" ")], .pageDown, .help, help: "Scroll down", hint: "scroll"),
+        Binding([.char("k"), .up, .pageUp], .pageUp, .help, help: "Scroll up"),
         Binding([.char("?"), .escape, .char("q"), .enter], .close, .help, help: "Close help", hint: "close"),
         Binding([.ctrl("c")], .quit, .help, help: "Quit"),
     ]

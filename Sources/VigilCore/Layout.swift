@@ -69,7 +69,7 @@ public struct DashboardLayout: Sendable, Hashable {
             let count = min(PanelID.metricPanels.count, rows * cols)
             let keep = Set(PanelID.priority.prefix(count))
             let shown = PanelID.metricPanels.filter { keep.contains($0) }
-            let rowHeight = min(11, max(minMetricSize.height, (bodyHeight * 45 / 100) / rows))
+            let rowHeight = min(13, max(minMetricSize.height, (bodyHeight * 45 / 100) / rows))
             for (i, id) in shown.enumerated() {
                 let r = i / cols, c = i % cols
                 let inRow = min(cols, shown.count - r * cols)

@@ -279,10 +279,11 @@ public enum Metrics {
 
     // MARK: Series
 
-    /// The last value in the window and the samples in it (NaN dropped).
+    /// The last value in the window and the samples in it (NaN dropped). Unlike event counts,
+    /// a sample taken exactly at the window's end (now) belongs to it: it is the latest reading.
     public static func seriesWindow(_ s: MetricSeries?, in w: DateInterval) -> (latest: Double?, values: [Double]) {
         guard let s else { return (nil, []) }
-        let vals = s.samples.filter { w.holds($0.at) && $0.value.isFinite }
+        let vals = s.samples.filter { $0.at >= w.start && $0.at <= w.end && $0.value.isFinite }
         return (vals.last?.value, vals.map(\.value))
     }
 

@@ -14,7 +14,14 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
 
     case .key(let key):
-        guard let action = state.keyMap.action(for: key, in: state.mode.keyContext) else { return [] }
+        guard let action = state.keyMap.action(for: key, in: state.mode.keyContext) else {
+            // In read-only mode say why a familiar key does nothing, instead of ignoring it.
+            if state.readOnly, let b = KeyMap.all.first(where: {
+                $0.mutates && $0.context == state.mode.keyContext && $0.keys.contains(key) }) {
+                flash(&state, "Read-only: \(b.help.prefix(1).lowercased() + b.help.dropFirst()) is disabled", error: false)
+            }
+            return []
+        }
         return perform(action, on: &state)
 
     case .sourceUpdated(let id, let snapshot, let at):
@@ -191,6 +198,16 @@ private func unacknowledge(_ state: inout AppState) -> [Effect] {
 private func moveSelection(_ action: Action, _ state: inout AppState) {
     let inDetails: Bool
     if case .details = state.mode { inDetails = true } else { inDetails = false }
+    let page = max(1, state.size.height - 6)
+    if case .help = state.mode {
+        let step = action == .pageDown ? page : action == .pageUp ? -page : 0
+        state.dialogScroll = min(max(0, state.dialogScroll + step), 500)
+        return
+    }
+    if inDetails && (action == .pageDown || action == .pageUp) {
+        state.dialogScroll = min(max(0, state.dialogScroll + (action == .pageDown ? page : -page)), 500)
+        return
+    }
     guard inDetails || state.focus == .incidents else {
         // Metric panels hold no selection: vertical keys move focus between panels.
         let dy = (action == .down || action == .pageDown || action == .bottom) ? 1 : -1
@@ -200,15 +217,19 @@ private func moveSelection(_ action: Action, _ state: inout AppState) {
     let rows = state.openIncidents
     guard !rows.isEmpty else { state.selectedIncident = nil; return }
     let current = state.selectedIncident.flatMap { id in rows.firstIndex { $0.id == id } }
-    let page = max(1, (state.layout.rect(of: .incidents)?.height ?? 10) - 3)
+    if !inDetails, action == .up, current == 0, let above = state.layout.neighbour(of: .incidents, dx: 0, dy: -1) {
+        state.focus = above   // k at the first incident goes back up, as j came down
+        return
+    }
+    let listPage = max(1, (state.layout.rect(of: .incidents)?.height ?? 10) - 3)
     var i = current ?? -1
     switch action {
     case .down: i += 1
     case .up: i = current == nil ? 0 : i - 1
     case .top: i = 0
     case .bottom: i = rows.count - 1
-    case .pageDown: i += page
-    case .pageUp: i -= page
+    case .pageDown: i += listPage
+    case .pageUp: i -= listPage
     default: break
     }
     i = min(max(i, 0), rows.count - 1)

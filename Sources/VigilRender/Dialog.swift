@@ -19,17 +19,34 @@ public struct Dialog: Sendable {
     public var theme: Theme
     /// Symbols.
     public var glyphs: Glyphs
+    /// Content width to use at least (so a dialog whose content changes keeps its size).
+    public var minWidth: Int
 
     /// Creates a dialog.
-    public init(title: String, lines: [[Span]], theme: Theme, glyphs: Glyphs) {
-        self.title = title; self.lines = lines; self.theme = theme; self.glyphs = glyphs
+    public init(title: String, lines: [[Span]], theme: Theme, glyphs: Glyphs, minWidth: Int = 0) {
+        self.title = title; self.lines = lines; self.theme = theme; self.glyphs = glyphs; self.minWidth = minWidth
+    }
+
+    /// The lines to show when at most `height` fit, starting at line `offset` (clamped), with
+    /// the last line saying how many more there are and which key scrolls ("↓ 12 more · PgDn").
+    public static func scrolled(_ lines: [[Span]], offset: Int, height: Int, glyphs: Glyphs, style: Style) -> [[Span]] {
+        guard height > 0 else { return [] }
+        guard lines.count > height else { return lines }
+        let page = max(1, height - 1)
+        let start = min(max(0, offset), lines.count - page)
+        var out = Array(lines[start..<(start + page)])
+        let below = lines.count - start - page
+        let dot = glyphs == .ascii ? "|" : "·"
+        out.append([Span(below > 0 ? "\(glyphs.moreBelow) \(below) more \(dot) PgDn" : "\(glyphs.moreAbove) \(start) above \(dot) PgUp",
+                         style: style)])
+        return out
     }
 
     /// The box the dialog occupies when centred in `area`.
     public func frame(in area: Rect) -> Rect {
         let content = lines.map { $0.reduce(0) { $0 + $1.width } }.max() ?? 0
         let titleWidth = drawnWidth(title) == 0 ? 0 : drawnWidth(title) + 2
-        let width = min(area.width, max(content + 2, titleWidth + 2) + 2)
+        let width = min(area.width, max(content + 2, titleWidth + 2, minWidth + 2) + 2)
         let height = min(area.height, lines.count + 2)
         return Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2,
                     width: width, height: height)

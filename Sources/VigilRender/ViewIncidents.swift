@@ -21,16 +21,22 @@ enum IncidentsView {
                      maxWidth: inner.width)
             return
         }
+        // Narrow: drop who acknowledged (the status still says acked) before squeezing titles.
+        let showWho = inner.width >= 76
         let wide = inner.width >= 110
-        let columns = [
+        var columns = [
             Table.Column("SEV", width: .fixed(6)),
             Table.Column("STATUS", width: .fixed(9)),
-            Table.Column("SERVICE", width: .fixed(wide ? 16 : 12)),
-            Table.Column("AGE", width: .fixed(6), alignment: .right),
-            Table.Column("ACK", width: .fixed(wide ? 22 : 14)),
-            Table.Column("TITLE", width: .flex(min: 10)),
+            Table.Column("SERVICE", width: .fixed(wide ? 16 : (inner.width >= 60 ? 12 : 9))),
+            Table.Column("AGE", width: .fixed(5), alignment: .right),
         ]
-        let cells = rows.map { row($0, state, ctx) }
+        if showWho { columns.append(Table.Column("ACK", width: .fixed(wide ? 22 : 18))) }
+        columns.append(Table.Column("TITLE", width: .flex(min: 10)))
+        let cells = rows.map { r -> [Span] in
+            var c = row(r, state, ctx)
+            if !showWho { c.remove(at: 4) }
+            return c
+        }
         let selected = state.selectedIncident.flatMap { id in rows.firstIndex { $0.id == id } }
         Table(columns: columns, rows: cells, selected: selected, theme: ctx.theme, glyphs: ctx.glyphs)
             .render(in: inner, on: &grid)
@@ -59,15 +65,17 @@ enum IncidentsView {
             who = ctx.span("-", .textDim)
         }
         return [sev, status, ctx.span(i.service, .text),
-                ctx.span(coarseAge(state.now.timeIntervalSince(i.triggeredAt)), .text),
+                ctx.span(coarseAge(since: i.triggeredAt, now: state.now), .text),
                 who, ctx.span(i.title, .text)]
     }
 }
 
 /// Ages in whole minutes at least: the screen is redrawn once a minute when nothing else
-/// happens, so a seconds figure would be wrong most of the time.
-func coarseAge(_ seconds: TimeInterval) -> String {
-    seconds < 60 ? "<1m" : Formatting.age(seconds: seconds)
+/// happens, so a seconds figure would be wrong most of the time. Both ends are floored to the
+/// minute, so every age on the screen turns over at the same moment, with the header clock.
+func coarseAge(since start: Date, now: Date) -> String {
+    let minutes = (now.timeIntervalSince1970 / 60).rounded(.down) - (start.timeIntervalSince1970 / 60).rounded(.down)
+    return minutes < 1 ? "<1m" : Formatting.age(seconds: minutes * 60)
 }
 
 /// An incident's details: labels, timeline, links.
@@ -81,7 +89,7 @@ enum DetailsView {
                       ctx.span("  source ", .label), ctx.span(i.source, .dialogText),
                       ctx.span("  status ", .label), ctx.span(i.status.rawValue, .dialogText)])
         lines.append([ctx.span("triggered ", .label),
-                      ctx.span("\(Formatting.clock(i.triggeredAt)) (\(coarseAge(state.now.timeIntervalSince(i.triggeredAt))) ago)", .dialogText)])
+                      ctx.span("\(Formatting.clock(i.triggeredAt)) (\(coarseAge(since: i.triggeredAt, now: state.now)) ago)", .dialogText)])
         switch state.acks[id] {
         case .pending?:
             lines.append([ctx.span("acknowledging" + ctx.glyphs.ellipsis + " (waiting for \(i.source) to confirm)", .statusPending)])
@@ -94,24 +102,27 @@ enum DetailsView {
             lines.append([ctx.span("acknowledged by \(by)\(at)", .statusAcknowledged)])
         }
         if let r = i.resolvedAt { lines.append([ctx.span("resolved at \(Formatting.clock(r))", .statusResolved)]) }
-        if !i.labels.isEmpty {
-            lines.append([])
-            lines.append([ctx.span("Labels", .title)])
-            for kv in i.labels { lines.append([ctx.span("  \(kv.key)=", .label), ctx.span(kv.value, .dialogText)]) }
-        }
-        if !i.timeline.isEmpty {
-            lines.append([])
-            lines.append([ctx.span("Timeline", .title)])
-            for e in i.timeline.suffix(12) {
-                lines.append([ctx.span("  \(Formatting.clock(e.at)) ", .label), ctx.span(e.text, .dialogText)])
-            }
-        }
         if !i.links.isEmpty {
             lines.append([])
             lines.append([ctx.span("Links", .title)])
             for l in i.links { lines.append([ctx.span("  \(l.title): ", .label), ctx.span(l.url, .dialogText)]) }
         }
-        _ = Dialog(title: "\(i.id)", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
+        if !i.timeline.isEmpty {
+            lines.append([])
+            lines.append([ctx.span("Timeline, newest first", .title)])
+            for e in i.timeline.reversed() {
+                lines.append([ctx.span("  \(Formatting.clock(e.at)) ", .label), ctx.span(e.text, .dialogText)])
+            }
+        }
+        if !i.labels.isEmpty {
+            lines.append([])
+            lines.append([ctx.span("Labels", .title)])
+            for kv in i.labels { lines.append([ctx.span("  \(kv.key)=", .label), ctx.span(kv.value, .dialogText)]) }
+        }
+        let shown = Dialog.scrolled(lines, offset: state.dialogScroll, height: max(0, area.height - 2), glyphs: ctx.glyphs,
+                                    style: ctx.theme[.label])
+        _ = Dialog(title: "\(i.id)", lines: shown, theme: ctx.theme, glyphs: ctx.glyphs,
+                   minWidth: min(100, area.width - 6)).render(in: area, on: &grid)
     }
 }
 
@@ -138,6 +149,8 @@ enum HelpView {
         let ascii = ctx.glyphs == .ascii
         var lines: [[Span]] = []
         for context in KeyContext.allCases {
+            // Read-only: no confirmation can ever be asked, so its section would only confuse.
+            if state.readOnly && context == .confirm { continue }
             let bindings = state.keyMap.help(in: context)
             guard !bindings.isEmpty else { continue }
             if !lines.isEmpty { lines.append([]) }
@@ -148,6 +161,8 @@ enum HelpView {
             }
         }
         if state.readOnly { lines.append([]); lines.append([ctx.span("Read-only: acknowledging is disabled.", .label)]) }
-        _ = Dialog(title: "Help", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
+        let shown = Dialog.scrolled(lines, offset: state.dialogScroll, height: max(0, area.height - 2), glyphs: ctx.glyphs,
+                                    style: ctx.theme[.label])
+        _ = Dialog(title: "Help", lines: shown, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
     }
 }

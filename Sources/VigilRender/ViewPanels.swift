@@ -68,9 +68,13 @@ enum MetricPanels {
                                 + Trend.of(b.duration.p90, prev.duration.p90, upIsGood: false, ctx)
                                 + [ctx.span("  finished ", .label), ctx.span("\(b.finished)", .text)])),
         ]
-        for p in b.byPipeline.prefix(4) {
-            out.append(RankedLine(5, .text([ctx.span("\(ctx.glyphs.bullet) ", .textDim), ctx.span(p.name, .text),
-                                            ctx.span(" \(p.count)", .label)])))
+        if !b.byPipeline.isEmpty {
+            var line: [Span] = [ctx.span("by pipeline ", .label)]
+            for (i, p) in b.byPipeline.prefix(4).enumerated() {
+                if i > 0 { line.append(ctx.span(" \(ctx.glyphs.dot) ", .textDim)) }
+                line += [ctx.span(p.name, .text), ctx.span(" \(p.count)", .label)]
+            }
+            out.append(RankedLine(5, .text(line)))
         }
         return out
     }
@@ -84,17 +88,17 @@ enum MetricPanels {
         return [
             RankedLine(1, .text([ctx.span(Formatting.perDay(d.perDay), .value), sp(" ")]
                                 + Trend.of(d.perDay, prev.perDay, upIsGood: true, ctx)
-                                + [ctx.span(" DORA ", .label), ctx.span(f.tier.performance, .text)])),
+                                + [ctx.span(" DORA ", .label), ctx.span(f.tier.rawValue, .text)])),
             RankedLine(4, .spark(d.buckets.map(Double.init))),
             RankedLine(2, .text([ctx.span("CFR ", .label), ctx.span(Formatting.percent(d.changeFailureRate), .text), sp(" ")]
                                 + Trend.of(d.changeFailureRate, prev.changeFailureRate, upIsGood: false,
-                                           measure: .points, ctx))),
+                                           measure: .points, ctx)
+                                + [ctx.span(" \(d.failed)/\(d.total)", .label)])),
             RankedLine(3, .text([ctx.span("rollbacks ", .label),
                                  ctx.span("\(d.rollbacks)", d.rollbacks > 0 ? .trendBad : .text), sp(" ")]
-                                + Trend.of(Double(d.rollbacks), Double(prev.rollbacks), upIsGood: false, ctx)
-                                + [ctx.span(" failed ", .label), ctx.span("\(d.failed)/\(d.total)", .text)])),
-            RankedLine(5, .text([ctx.span("tier ", .label), ctx.span(f.tier.rawValue, .text),
-                                 ctx.span("  lead ", .label), ctx.span(Formatting.age(d.leadTime), .text)])),
+                                + Trend.of(Double(d.rollbacks), Double(prev.rollbacks), upIsGood: false, ctx))),
+            RankedLine(5, .text([ctx.span("lead time ", .label), ctx.span(Formatting.age(d.leadTime), .text),
+                                 ctx.span(" (\(f.tier.performance) frequency)", .label)])),
         ]
     }
 
@@ -103,7 +107,7 @@ enum MetricPanels {
         let (o, prev) = f.outages
         var head: [Span]
         if let first = o.ongoing.first {
-            head = [ctx.span("\(ctx.glyphs.severityCritical) \(first.service) down \(coarseAge(first.running))",
+            head = [ctx.span("\(ctx.glyphs.severityCritical) \(first.service) down \(coarseAge(since: state.now.addingTimeInterval(-first.running), now: state.now))",
                              .severityCritical)]
             if o.ongoing.count > 1 { head.append(ctx.span(" +\(o.ongoing.count - 1)", .severityCritical)) }
         } else {
@@ -119,7 +123,7 @@ enum MetricPanels {
         ]
         for g in o.ongoing.prefix(5) {
             out.append(RankedLine(4, .text([ctx.span("\(ctx.glyphs.bullet) \(g.service) ", .severityCritical),
-                                            ctx.span(coarseAge(g.running) + " ", .text), ctx.span(g.title, .textDim)])))
+                                            ctx.span(coarseAge(since: state.now.addingTimeInterval(-g.running), now: state.now) + " ", .text), ctx.span(g.title, .textDim)])))
         }
         return out
     }

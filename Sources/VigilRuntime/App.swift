@@ -32,7 +32,9 @@ public final class App {
     }
 
     /// Runs until the user quits or the terminal goes away. Restores the terminal on every path.
-    public func run() throws(TerminalError) {
+    /// Returns the exit status: 0 after `q`, 128 + the signal's number after Ctrl-C, SIGTERM,
+    /// SIGHUP or SIGQUIT, 1 when the terminal vanished.
+    public func run() throws(TerminalError) -> Int32 {
         let wakeup = try Wakeup()
         let term = try NcursesTerminal(options: options)
         defer { term.restore() }
@@ -51,10 +53,17 @@ public final class App {
 
         state.size = term.size
         state.now = Date()
+        if options.noColor || term.colorDepth == .mono {
+            // Themes are colours; without colour there is one way to draw, so say so on `t`.
+            state.themeNames = ["monochrome"]
+            state.themeIndex = 0
+        }
         var tasks = runner.start()
         defer { for t in tasks { t.cancel() } }
         var last: CellGrid?
         var running = true
+        var status: Int32 = 0
+        var idleInputWakeups = 0
 
         func apply(_ event: Event) {
             for effect in reduce(&state, event) {
@@ -76,13 +85,18 @@ public final class App {
                 last = grid
             }
             let result = term.wait(timeout: timeUntilNextTick(), wakeup: wakeup)
-            if result.inputClosed { break }
+            if result.inputClosed { status = 1; break }
             if let sig = term.takeSignal() {
-                _ = sig
+                status = sig.exitStatus
                 break
             }
             apply(.tick(Date()))
-            for input in term.readInput() {
+            let inputs = term.readInput()
+            // Input said ready but nothing could be read, again and again: the terminal is gone
+            // without a hang-up reaching us. Stop instead of spinning.
+            idleInputWakeups = result.input && inputs.isEmpty ? idleInputWakeups + 1 : 0
+            if idleInputWakeups > 200 { status = 1; break }
+            for input in inputs {
                 switch input {
                 case .key(let k): apply(.key(k))
                 case .resize(let s): apply(.resized(s)); last = nil
@@ -92,6 +106,7 @@ public final class App {
             for event in inbox.drain() { apply(event) }
             tasks.removeAll { $0.isCancelled }
         }
+        return status
     }
 
     /// Until the next moment something visible can change on its own: the next whole minute (the

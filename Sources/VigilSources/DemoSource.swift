@@ -24,7 +24,7 @@ public actor DemoSource: Source {
     /// Always "demo".
     public nonisolated let id: SourceID = "demo"
     /// One second: the demo answers instantly.
-    public nonisolated let pollInterval: Duration = .seconds(1)
+    public nonisolated let pollInterval: Duration = .seconds(5)
     /// The scenario as loaded (its `endsAt` as recorded, before the shift).
     public nonisolated let scenario: DemoScenario
     /// The instant the scenario's end was moved to.
@@ -39,6 +39,18 @@ public actor DemoSource: Source {
     /// `startedAt - scenario.endsAt`.
     /// - Parameter ackLatencyMilliseconds: how long an acknowledgement takes to be confirmed.
     /// - Throws: `SourceError` naming the file that is missing or malformed.
+    /// The scenario's own time zone: the fixed offset that keeps every shifted event at the hour
+    /// of day it had in the recorded scenario (weekdays may move). Off-hours pages are judged in it, so
+    /// the demo tells the same story whatever time it is started.
+    public nonisolated var scenarioTimeZone: TimeZone {
+        var offset = startedAt.timeIntervalSince(scenario.endsAt).truncatingRemainder(dividingBy: 86_400)
+        if offset < 0 { offset += 86_400 }
+        // Rounded to whole minutes; kept within ±12 h of UTC.
+        var seconds = -Int((offset / 60).rounded()) * 60
+        if seconds <= -43_200 { seconds += 86_400 }
+        return TimeZone(secondsFromGMT: seconds) ?? .gmt
+    }
+
     public init(directory: URL, startedAt: Date, ackLatencyMilliseconds: ClosedRange<Int> = 200...400) throws {
         let scenario = try SourceJSON.decode(DemoScenario.self, from: try Self.read("scenario.json", in: directory),
                                              what: "scenario.json")

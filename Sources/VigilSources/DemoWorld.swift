@@ -249,7 +249,9 @@ struct DemoWorld: Sendable {
         var rng = SplitMix64(slot: slot, stream: 1)
         let slotStart = startedAt.addingTimeInterval(Double(slot) * DemoWorld.slotLength)
 
-        if rng.chance(0.05) {
+        // Rates close to the recorded month's (about 29 CI runs and 11 deploys a day), so the
+        // figures and their trends do not drift while the demo runs.
+        if rng.chance(0.02) {
             let start = slotStart.addingTimeInterval(rng.seconds(0...59))
             let duration = rng.seconds(180...900)
             let roll = rng.unit()
@@ -260,7 +262,7 @@ struct DemoWorld: Sendable {
                 conclusion == .cancelled ? duration * 0.4 : duration), plannedConclusion: conclusion))
         }
 
-        if rng.chance(0.02), let service = rng.pick(services) {
+        if rng.chance(0.008), let service = rng.pick(services) {
             let production = rng.chance(0.75)
             let start = slotStart.addingTimeInterval(rng.seconds(0...59))
             let finish = start.addingTimeInterval(rng.seconds(240...720))
@@ -291,9 +293,9 @@ struct DemoWorld: Sendable {
             }
         }
 
-        // A page 12 minutes in and every 90 minutes after that, so there is always something to
+        // A page 3 minutes in and every 45 minutes after that, so there is always something to
         // acknowledge soon, plus the odd one in between.
-        let scheduledPage = slot % 90 == 12
+        let scheduledPage = slot % 45 == 3
         if rng.chance(scheduledPage ? 1 : 0.002), let service = rng.pick(services) {
             let trigger = slotStart.addingTimeInterval(rng.seconds(0...59))
             let roll = rng.unit()

@@ -527,14 +527,16 @@ public final class NcursesTerminal {
         if rc > 0 {
             let stdinEvents = Int32(fds[0].revents)
             if stdinEvents & Int32(POLLIN) != 0 { result.input = true }
-            if stdinEvents & Int32(POLLHUP | POLLERR | POLLNVAL) != 0 && stdinEvents & Int32(POLLIN) == 0 {
+            // A hung-up terminal also reports POLLIN (reads then fail with EIO): whatever it still
+            // holds is of no use, and treating it as input would spin the loop forever.
+            if stdinEvents & Int32(POLLHUP | POLLERR | POLLNVAL) != 0 {
                 result.inputClosed = true
             }
             if Int32(fds[1].revents) & Int32(POLLIN) != 0 {
                 for byte in wakeup.drain() {
                     switch byte {
                     case UInt8(ascii: "W"): result.resize = true
-                    case UInt8(ascii: "H"), UInt8(ascii: "T"), UInt8(ascii: "I"): result.signal = true
+                    case UInt8(ascii: "H"), UInt8(ascii: "T"), UInt8(ascii: "I"), UInt8(ascii: "Q"): result.signal = true
                     default: result.wakeup = true
                     }
                 }
@@ -552,6 +554,7 @@ public final class NcursesTerminal {
         switch vigil_signal_take() {
         case SIGHUP: return .hangup
         case SIGTERM: return .terminate
+        case SIGQUIT: return .quit
         case SIGINT: return .interrupt
         default: return nil
         }
@@ -574,6 +577,7 @@ public final class NcursesTerminal {
     /// normal screen) and frees ncurses' screen. Safe to call more than once; `deinit` calls it.
     public func restore() {
         guard let screen else { return }
+        let win = window
         self.screen = nil
         self.window = nil
         if signalsInstalled {
@@ -582,6 +586,12 @@ public final class NcursesTerminal {
         }
         attachedWakeup = nil
         if synchronizedOutput { writeToTerminal(NcursesTerminal.endSynchronizedUpdate) }
+        // A terminal without an alternate screen (vt100, linux console) would keep the dashboard
+        // under the shell prompt: clear it first.
+        if !headless, vigil_has_string_cap("rmcup") != 1, let win {
+            werase(win)
+            wrefresh(win)
+        }
         endwin()
         delscreen(screen)
         for file in ownedFiles { fclose(file) }

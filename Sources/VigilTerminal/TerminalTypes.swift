@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import VigilCore
 import VigilRender
 
@@ -71,6 +74,18 @@ public enum TerminalSignal: Sendable, Hashable {
     case terminate
     /// SIGINT: Ctrl-C.
     case interrupt
+    /// SIGQUIT: Ctrl-\\. Handled as a request to stop, not as a crash.
+    case quit
+
+    /// The conventional exit status of a program stopped by this signal (128 + its number).
+    public var exitStatus: Int32 {
+        switch self {
+        case .hangup: return 128 + SIGHUP
+        case .terminate: return 128 + SIGTERM
+        case .interrupt: return 128 + SIGINT
+        case .quit: return 128 + SIGQUIT
+        }
+    }
 }
 
 /// What ended a `NcursesTerminal.wait`. All false means the timeout passed.

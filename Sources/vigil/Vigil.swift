@@ -62,7 +62,7 @@ struct Vigil: ParsableCommand {
     var now: String?
 
     func validate() throws {
-        guard TimeWindow(rawValue: window) != nil else {
+        guard TimeWindow(rawValue: window.lowercased()) != nil else {
             throw ValidationError("--window must be one of 24h, 7d, 30d (got \"\(window)\").")
         }
         guard colors == "auto" || colors == "none" || ColorDepth(rawValue: colors) != nil else {
@@ -70,6 +70,9 @@ struct Vigil: ParsableCommand {
         }
         guard width > 0, height > 0, width <= 10_000, height <= 10_000 else {
             throw ValidationError("--width and --height must be between 1 and 10000.")
+        }
+        if let user, user.trimmingCharacters(in: .whitespaces).isEmpty || user.contains(where: \.isNewline) {
+            throw ValidationError("--user must be a name, such as --user alice.")
         }
         if let now, Self.parseDate(now) == nil {
             throw ValidationError("--now must be an ISO 8601 time such as 2026-11-26T12:00:00Z (got \"\(now)\").")
@@ -93,7 +96,8 @@ struct Vigil: ParsableCommand {
                              themeNames: themes.list.map(\.name), title: "demo",
                              sources: [(source.id, Double(source.pollInterval.components.seconds))])
         state.themeIndex = themes.selected
-        state.window = TimeWindow(rawValue: window) ?? .week
+        state.window = TimeWindow(rawValue: window.lowercased()) ?? .week
+        state.metricsConfig.timeZone = source.scenarioTimeZone
 
         if once {
             try printOnce(state: state, source: source, themes: themes, at: start)
@@ -104,12 +108,14 @@ struct Vigil: ParsableCommand {
         options.colorDepth = colors == "none" ? .mono : ColorDepth(rawValue: colors)
         options.asciiOnly = ascii ? true : nil
         let app = App(state: state, themes: themes.list, sources: [source], options: options, forceASCII: ascii)
+        let status: Int32
         do {
-            try app.run()
+            status = try app.run()
         } catch {
             FileHandle.standardError.write(Data("vigil: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// One frame to standard output, after one poll of every source.
@@ -131,6 +137,9 @@ struct Vigil: ParsableCommand {
 
     func makeDemoSource(startedAt: Date) throws -> DemoSource {
         guard let dir = DemoSource.locateSampleData(explicit: dataDirectory) else {
+            if let dataDirectory {
+                throw failure("--data \(dataDirectory): no scenario.json there. Point --data at the sample-data directory of the repository.")
+            }
             throw failure("""
                 cannot find the demo data (sample-data/scenario.json).
                 Run vigil from the repository, or pass --data DIR, or set VIGIL_SAMPLE_DATA.
@@ -144,6 +153,10 @@ struct Vigil: ParsableCommand {
     }
 
     func loadThemes() throws -> (list: [LoadedTheme], selected: Int) {
+        var isDir: ObjCBool = false
+        if let themesDirectory, !FileManager.default.fileExists(atPath: themesDirectory, isDirectory: &isDir) || !isDir.boolValue {
+            throw failure("--themes-dir \(themesDirectory): no such directory. Point it at the themes/ directory of the repository.")
+        }
         let dir = ThemeLoader.locateThemesDirectory(explicit: themesDirectory)
         var names = dir.map { ThemeLoader.available(in: $0) } ?? []
         if names.isEmpty { names = ["default"] }

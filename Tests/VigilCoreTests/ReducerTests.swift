@@ -141,6 +141,40 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         #expect(s.window == .day)
     }
 
+    @Test func readOnlySaysWhyAMutatingKeyDoesNothing() {
+        var s = fixtureState(readOnly: true)
+        _ = reduce(&s, .key(.char("a")))
+        #expect(s.flash?.text == "Read-only: acknowledge the selected incident is disabled")
+        _ = reduce(&s, .key(.char("x")))            // an unknown key stays silent
+        #expect(s.flash?.text == "Read-only: acknowledge the selected incident is disabled")
+    }
+
+    @Test func kAtTheFirstIncidentGoesBackUpAsJCameDown() {
+        var s = fixtureState()
+        s.focus = .pages
+        _ = reduce(&s, .key(.char("j")))
+        #expect(s.focus == .incidents)
+        #expect(s.selectedIncident == "PD-2")      // the first row
+        _ = reduce(&s, .key(.char("k")))
+        #expect(PanelID.metricPanels.contains(s.focus))   // the panel straight above the list
+    }
+
+    @Test func detailsAndHelpScrollAndHelpOpensFromDetails() {
+        var s = fixtureState()
+        _ = reduce(&s, .key(.enter))
+        _ = reduce(&s, .key(.pageDown))
+        #expect(s.dialogScroll > 0)
+        _ = reduce(&s, .key(.pageUp))
+        #expect(s.dialogScroll == 0)
+        _ = reduce(&s, .key(.char("?")))
+        #expect(s.mode == .help(returnTo: .details("PD-2")))
+        #expect(s.dialogScroll == 0)
+        _ = reduce(&s, .key(.char("j")))
+        #expect(s.dialogScroll > 0)
+        _ = reduce(&s, .key(.escape))
+        #expect(s.mode == .details("PD-2"))
+    }
+
     @Test func quitAndRepaint() {
         var s = fixtureState()
         #expect(reduce(&s, .key(.ctrl("l"))) == [.repaint])

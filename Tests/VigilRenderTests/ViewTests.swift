@@ -109,6 +109,21 @@ private func state(size: Size, readOnly: Bool = false) -> AppState {
         for b in s.keyMap.bindings { #expect(help.contains(b.help), "help lacks \(b.help)") }
     }
 
+    @Test func detailsAtSmallSizesShowLinksFirstAndSayHowToScroll() {
+        var s = state(size: Size(width: 80, height: 14))
+        var many = s.incident("PD-1")!
+        many.timeline = (0..<30).map { TimelineEntry(at: noon.addingTimeInterval(Double(-$0 * 60)), text: "note \($0)") }
+        _ = reduce(&s, .sourceUpdated("test", SourceSnapshot(incidents: [many]), at: noon))
+        _ = reduce(&s, .key(.enter))
+        let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("https://runbooks.example/checkout"))
+        #expect(text.contains("more · PgDn"))
+        for _ in 0..<10 { _ = reduce(&s, .key(.pageDown)) }
+        let later = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(later.contains("above · PgUp"), "\(later)")
+        #expect(!later.contains("https://runbooks.example/checkout"))
+    }
+
     @Test func detailsShowLabelsTimelineAndLinks() {
         var s = state(size: Size(width: 120, height: 40))
         _ = reduce(&s, .key(.enter))

@@ -27,7 +27,7 @@ import VigilCore
     @Test func theScenarioEndsWhenTheDemoStarts() async throws {
         let source = try makeSource()
         #expect(source.id == "demo")
-        #expect(source.pollInterval == .seconds(1))
+        #expect(source.pollInterval == .seconds(5))
         let snapshot = try await source.poll(now: start)
         let dates = instants(snapshot)
         let newest = try #require(dates.max())
@@ -82,7 +82,7 @@ import VigilCore
         let newBuilds = (later.builds ?? []).filter { !oldBuilds.contains($0.id) }
         let newDeploys = (later.deployments ?? []).filter { !oldDeploys.contains($0.id) }
         let newIncidents = (later.incidents ?? []).filter { !oldIncidents.contains($0.id) }
-        #expect(newBuilds.count >= 10)
+        #expect(newBuilds.count >= 3)      // about 29 a day, like the recorded month
         #expect(newDeploys.count >= 3)
         #expect(!newIncidents.isEmpty)
         #expect(newIncidents.contains { $0.status == .resolved })
@@ -92,10 +92,11 @@ import VigilCore
         #expect(later.incidents?.first { $0.id == outage.id }?.status == .resolved)
     }
 
-    @Test func aNewPageArrivesWithinAQuarterHourAndCanBeAcknowledged() async throws {
+    @Test func aNewPageArrivesWithinFiveMinutesAndCanBeAcknowledged() async throws {
         let source = try makeSource()
         let before = Set((try await source.poll(now: start)).incidents?.map(\.id) ?? [])
-        let now = start.addingTimeInterval(13 * 60)
+        // The first scheduled page triggers 3–4 minutes in; teammates take at least 90 s to ack.
+        let now = start.addingTimeInterval(4 * 60 + 1)
         let snapshot = try await source.poll(now: now)
         let page = try #require(snapshot.incidents?.first { !before.contains($0.id) })
         #expect(page.status == .triggered)

@@ -123,11 +123,12 @@ import VigilCore
         let silences = try AlertmanagerDecoder.silences(from: try read("alertmanager-silences.json"))
         let alerts = try AlertmanagerDecoder().incidents(from: try read("alertmanager-alerts.json"), source: "demo",
                                                          silences: silences)
-        #expect(alerts.count >= 5)
+        #expect(alerts.count == 4)
         #expect(alerts.allSatisfy { $0.isOpen && $0.id.hasPrefix("AM-") })
         #expect(alerts.contains { $0.status == .acknowledged && $0.acknowledgedBy != nil })
-        #expect(alerts.contains { $0.labels.contains { $0.key == "inhibited_by" } })
-        #expect(alerts.contains { $0.paged })
+        // Routed to chat, not to PagerDuty: the paging problems are PagerDuty incidents, so the
+        // demo never shows one problem twice.
+        #expect(!alerts.contains { $0.paged })
         #expect(alerts.allSatisfy { $0.links.contains { $0.title == "Runbook" } })
     }
 

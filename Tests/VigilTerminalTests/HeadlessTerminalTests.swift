@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Testing
 import VigilCore
 import VigilRender
@@ -380,7 +381,9 @@ import VigilRender
         let wakeup = try Wakeup()
         let term = try NcursesTerminal(headless: Size(width: 4, height: 1))
         defer { term.restore() }
-        Task.detached { try? await Task.sleep(for: .milliseconds(20)); wakeup.signal() }
+        // A plain thread, not a task: this test blocks a thread of the cooperative pool in poll(),
+        // and on a 2-core machine the pool may have no other thread free to run a task.
+        Thread.detachNewThread { usleep(20_000); wakeup.signal() }
         let r = term.wait(timeout: .seconds(10), wakeup: wakeup)
         #expect(r.wakeup)
     }
