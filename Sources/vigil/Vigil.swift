@@ -1,26 +1,76 @@
 import ArgumentParser
 import Foundation
+import VigilConfig
 import VigilCore
 import VigilRender
 import VigilRuntime
 import VigilSources
 import VigilTerminal
 
-/// The `vigil` command.
+/// The `vigil` command: the dashboard by default, and `check-config`.
 @main
 struct Vigil: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = "0.2.0"
 
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "An on-call terminal dashboard: builds, deploys, outages, pages, MTTR/MTTA, and acknowledgements.",
         discussion: """
-            With no configuration, vigil replays the demo scenario in sample-data/ so you can try it at once.
-            Keys: j/k move, Tab next panel, Enter details, a acknowledge (y to confirm), w window, t theme, ? help, q quit.
+            With a config file ($XDG_CONFIG_HOME/vigil/config.yaml, or --config FILE) vigil polls the sources it \
+            names; without one it replays the demo scenario in sample-data/ so you can try it at once.
+            Keys: j/k move, Tab next panel, Enter details, a acknowledge (y to confirm), u take it back, w window, \
+            t theme, ? help, q quit.
             """,
-        version: version)
+        version: version,
+        subcommands: [Dashboard.self, CheckConfig.self],
+        defaultSubcommand: Dashboard.self)
+}
 
-    @Flag(help: "Run the built-in demo replay of sample-data/ (the default when no config exists).")
+/// `vigil check-config [FILE]`: validates a config without starting the UI.
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check a config file and print what it sets up; exits 1 listing every problem.")
+
+    @Argument(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/vigil/config.yaml).", valueName: "FILE"))
+    var file: String?
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        let path = file ?? ConfigLoader.defaultPath(environment: env)
+        let errors = ConfigLoader.validate(path: path)
+        guard errors.isEmpty else {
+            for e in errors { FileHandle.standardError.write(Data("\(e)\n".utf8)) }
+            FileHandle.standardError.write(Data("\(path): \(errors.count) problem\(errors.count == 1 ? "" : "s")\n".utf8))
+            throw ExitCode(1)
+        }
+        do {
+            let config = try ConfigLoader.load(path: path)
+            let dir = ThemeLoader.locateThemesDirectory(explicit: nil)
+            if (try? ThemeLoader.document(nameOrPath: config.theme, themesDirectory: dir)) == nil && config.theme != "default" {
+                FileHandle.standardError.write(Data("\(path): theme: no theme \"\(config.theme)\" (available: \((dir.map { ThemeLoader.available(in: $0) } ?? []).joined(separator: ", ")))\n".utf8))
+                throw ExitCode(1)
+            }
+            print(config.description)
+            print("\(path): OK")
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The dashboard (the default subcommand).
+struct Dashboard: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the dashboard (the default): against the config's sources, or the demo.")
+
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "Config file (default: $XDG_CONFIG_HOME/vigil/config.yaml when it exists).", valueName: "FILE"))
+    var configPath: String?
+
+    @Flag(help: "Run the built-in demo replay of sample-data/, even when a config exists.")
     var demo = false
 
     @Option(name: .customLong("data"), help: ArgumentHelp("Directory of the demo data.", valueName: "DIR"))
@@ -31,7 +81,7 @@ struct Vigil: ParsableCommand {
 
     @Option(help: ArgumentHelp("Theme name from themes/ (default, light, high-contrast, ansi16, …) or a theme file path.",
                                valueName: "NAME|PATH"))
-    var theme: String = "default"
+    var theme: String?
 
     @Option(name: .customLong("themes-dir"), help: ArgumentHelp("Directory of theme files.", valueName: "DIR"))
     var themesDirectory: String?
@@ -42,8 +92,8 @@ struct Vigil: ParsableCommand {
     @Flag(help: "Draw with ASCII only (no box drawing, braille or block glyphs).")
     var ascii = false
 
-    @Option(help: ArgumentHelp("Window shown first: 24h, 7d or 30d.", valueName: "WINDOW"))
-    var window: String = "7d"
+    @Option(help: ArgumentHelp("Window shown first: 24h, 7d or 30d (default: the config's, else 7d).", valueName: "WINDOW"))
+    var window: String?
 
     @Option(help: ArgumentHelp("Name recorded on acknowledgements (default: $VIGIL_USER, then $USER).", valueName: "NAME"))
     var user: String?
@@ -62,7 +112,7 @@ struct Vigil: ParsableCommand {
     var now: String?
 
     func validate() throws {
-        guard TimeWindow(rawValue: window.lowercased()) != nil else {
+        if let window, TimeWindow(rawValue: window.lowercased()) == nil {
             throw ValidationError("--window must be one of 24h, 7d, 30d (got \"\(window)\").")
         }
         guard colors == "auto" || colors == "none" || ColorDepth(rawValue: colors) != nil else {
@@ -89,25 +139,43 @@ struct Vigil: ParsableCommand {
     func run() throws {
         let env = ProcessInfo.processInfo.environment
         let start = now.flatMap(Self.parseDate) ?? Date()
-        let themes = try loadThemes()
-        let source = try makeDemoSource(startedAt: start)
-        var state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly,
+        let config = try loadConfig(env)
+        let themes = try loadThemes(selected: theme ?? config?.theme ?? "default")
+        let sources: [any Source]
+        var state: AppState
+        if let config {
+            do {
+                sources = try SourceFactory.make(config, now: start)
+            } catch {
+                throw failure("\(config.path): \(error)")
+            }
+            state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly || config.readOnly,
+                             user: user ?? config.user, themeNames: themes.list.map(\.name),
+                             title: URL(fileURLWithPath: config.path).lastPathComponent,
+                             sources: sources.map { ($0.id, Self.seconds($0.pollInterval)) })
+            state.metricsConfig = config.metrics
+            state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? config.window
+        } else {
+            let demo = try makeDemoSource(startedAt: start)
+            sources = [demo]
+            state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly,
                              user: user ?? env["VIGIL_USER"] ?? env["USER"] ?? "oncall",
                              themeNames: themes.list.map(\.name), title: "demo",
-                             sources: [(source.id, Double(source.pollInterval.components.seconds))])
+                             sources: [(demo.id, Self.seconds(demo.pollInterval))])
+            state.metricsConfig.timeZone = demo.scenarioTimeZone
+            state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? .week
+        }
         state.themeIndex = themes.selected
-        state.window = TimeWindow(rawValue: window.lowercased()) ?? .week
-        state.metricsConfig.timeZone = source.scenarioTimeZone
 
         if once {
-            try printOnce(state: state, source: source, themes: themes, at: start)
+            try printOnce(state: state, sources: sources, at: start)
             return
         }
         var options = TerminalOptions()
         options.noColor = colors == "none" || !(env["NO_COLOR"] ?? "").isEmpty
         options.colorDepth = colors == "none" ? .mono : ColorDepth(rawValue: colors)
         options.asciiOnly = ascii ? true : nil
-        let app = App(state: state, themes: themes.list, sources: [source], options: options, forceASCII: ascii)
+        let app = App(state: state, themes: themes.list, sources: sources, options: options, forceASCII: ascii)
         let status: Int32
         do {
             status = try app.run()
@@ -118,15 +186,36 @@ struct Vigil: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// One frame to standard output, after one poll of every source.
-    func printOnce(state: AppState, source: any Source, themes: (list: [LoadedTheme], selected: Int),
-                   at start: Date) throws {
+    /// The config to run against: `--config FILE` (which must exist), else the default file when
+    /// it exists, else nil (the demo). `--demo` ignores any config. Errors stop here, before the
+    /// terminal is touched.
+    func loadConfig(_ env: [String: String]) throws -> VigilConfig? {
+        guard !demo, let located = ConfigLoader.locate(explicit: configPath, environment: env) else { return nil }
+        guard located.exists else {
+            throw failure("--config \(located.path): no such file. Copy config.example.yaml there, or run without --config for the demo.")
+        }
+        do {
+            return try ConfigLoader.load(path: located.path)
+        } catch {
+            throw failure("\(error)\nCheck it with: vigil check-config \(located.path)")
+        }
+    }
+
+    static func seconds(_ d: Duration) -> TimeInterval {
+        let (s, atto) = d.components
+        return Double(s) + Double(atto) / 1e18
+    }
+
+    /// One frame to standard output, after one poll of every source (in parallel).
+    func printOnce(state: AppState, sources: [any Source], at start: Date) throws {
         var state = state
         let semaphore = DispatchSemaphore(value: 0)
         let inbox = Inbox(wakeup: nil)
-        let runner = SourceRunner(sources: [source], inbox: inbox, now: { start })
+        let runner = SourceRunner(sources: sources, inbox: inbox, now: { start })
         Task.detached {
-            await runner.pollOnce(source)
+            await withTaskGroup(of: Void.self) { group in
+                for source in sources { group.addTask { await runner.pollOnce(source) } }
+            }
             semaphore.signal()
         }
         semaphore.wait()
@@ -152,7 +241,7 @@ struct Vigil: ParsableCommand {
         }
     }
 
-    func loadThemes() throws -> (list: [LoadedTheme], selected: Int) {
+    func loadThemes(selected theme: String) throws -> (list: [LoadedTheme], selected: Int) {
         var isDir: ObjCBool = false
         if let themesDirectory, !FileManager.default.fileExists(atPath: themesDirectory, isDirectory: &isDir) || !isDir.boolValue {
             throw failure("--themes-dir \(themesDirectory): no such directory. Point it at the themes/ directory of the repository.")
