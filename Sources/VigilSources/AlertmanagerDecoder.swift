@@ -27,32 +27,51 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
     ///     shown as acknowledged by the silence's author at the silence's start.
     public func incidents(from data: Data, source: SourceID,
                           silences: [AlertmanagerSilence] = []) throws(SourceError) -> [Incident] {
-        let alerts = try SourceJSON.decode([RawAlert].self, from: data, what: "Alertmanager alerts")
         let silenceByID = Dictionary(silences.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return alerts.map { incident(from: $0, source: source, silences: silenceByID) }
+        return try Self.alerts(from: data).map { alert in
+            let silence = alert.silencedBy.lazy.compactMap { silenceByID[$0] }.first
+            return incident(from: alert, source: source,
+                            acknowledgement: silence.map { AlertmanagerAcknowledgement(silence: $0, since: $0.startsAt) })
+        }
+    }
+
+    /// Decodes a `GET /api/v2/alerts` response into alerts, without mapping them to incidents.
+    public static func alerts(from data: Data) throws(SourceError) -> [AlertmanagerAlert] {
+        let alerts = try SourceJSON.decode([RawAlert].self, from: data, what: "Alertmanager alerts")
+        return alerts.map { raw in
+            AlertmanagerAlert(
+                fingerprint: raw.fingerprint, labels: raw.labels ?? [:], annotations: raw.annotations ?? [:],
+                startsAt: raw.startsAt, endsAt: raw.endsAt, updatedAt: raw.updatedAt,
+                state: raw.status?.state?.lowercased() ?? "active", silencedBy: raw.status?.silencedBy ?? [],
+                inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: raw.generatorURL)
+        }
     }
 
     /// Decodes a `GET /api/v2/silences` response (a JSON array of silences).
     public static func silences(from data: Data) throws(SourceError) -> [AlertmanagerSilence] {
-        let raw = try SourceJSON.decode([RawSilence].self, from: data, what: "Alertmanager silences")
-        return raw.map {
-            AlertmanagerSilence(id: $0.id, createdBy: $0.createdBy ?? "", comment: $0.comment ?? "",
-                                startsAt: $0.startsAt, endsAt: $0.endsAt, state: $0.status?.state ?? "active")
-        }
+        try SourceJSON.decode([RawSilence].self, from: data, what: "Alertmanager silences").map(\.silence)
     }
 
-    private func incident(from alert: RawAlert, source: SourceID, silences: [String: AlertmanagerSilence]) -> Incident {
-        let labels = alert.labels ?? [:]
-        let annotations = alert.annotations ?? [:]
+    /// Decodes a `GET /api/v2/silence/{id}` response (one silence).
+    public static func silence(from data: Data) throws(SourceError) -> AlertmanagerSilence {
+        try SourceJSON.decode(RawSilence.self, from: data, what: "Alertmanager silence").silence
+    }
+
+    /// Maps one alert to an incident.
+    /// - Parameter acknowledgement: the silence that acknowledges it, if known. The incident is
+    ///   acknowledged when Alertmanager reports the alert silenced or when an acknowledgement is
+    ///   given; who and when come from the acknowledgement (never earlier than the alert's start).
+    public func incident(from alert: AlertmanagerAlert, source: SourceID,
+                         acknowledgement: AlertmanagerAcknowledgement?) -> Incident {
+        let labels = alert.labels
+        let annotations = alert.annotations
         let severityWord = labels[severityLabel]?.lowercased() ?? ""
-        let silencedBy = alert.status?.silencedBy ?? []
-        let inhibitedBy = alert.status?.inhibitedBy ?? []
-        let state = alert.status?.state?.lowercased() ?? "active"
-        let silenced = state == "suppressed" && !silencedBy.isEmpty
-        let silence = silencedBy.lazy.compactMap { silences[$0] }.first
+        let acknowledged = alert.isSilenced || acknowledgement != nil
 
         var sortedLabels = labels.keys.sorted().map { KeyValue($0, labels[$0] ?? "") }
-        if !inhibitedBy.isEmpty { sortedLabels.append(KeyValue("inhibited_by", inhibitedBy.joined(separator: ", "))) }
+        if !alert.inhibitedBy.isEmpty {
+            sortedLabels.append(KeyValue("inhibited_by", alert.inhibitedBy.joined(separator: ", ")))
+        }
 
         var links: [Link] = []
         func add(_ title: String, _ url: String?) {
@@ -64,9 +83,11 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         add("Prometheus", alert.generatorURL)
 
         var timeline = [TimelineEntry(at: alert.startsAt, text: "Alert started firing")]
-        if let silence {
+        if let acknowledgement {
+            let silence = acknowledgement.silence
             let comment = nonEmpty(silence.comment).map { ": \($0)" } ?? ""
-            timeline.append(TimelineEntry(at: silence.startsAt, text: "Silenced by \(silence.createdBy)\(comment)"))
+            timeline.append(TimelineEntry(at: max(acknowledgement.since, alert.startsAt),
+                                          text: "Silenced by \(silence.createdBy)\(comment)"))
         }
 
         return Incident(
@@ -74,10 +95,10 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
             title: nonEmpty(annotations["summary"]) ?? nonEmpty(labels["alertname"]) ?? "Alert \(alert.fingerprint)",
             service: nonEmpty(labels[serviceLabel]) ?? nonEmpty(labels["job"]) ?? "unknown",
             severity: Severity(word: severityWord) ?? .warning,
-            status: silenced ? .acknowledged : .triggered,
+            status: acknowledged ? .acknowledged : .triggered,
             triggeredAt: alert.startsAt,
-            acknowledgedAt: silenced ? silence.map { max($0.startsAt, alert.startsAt) } : nil,
-            acknowledgedBy: silenced ? silence.flatMap { nonEmpty($0.createdBy) } : nil,
+            acknowledgedAt: acknowledgement.map { max($0.since, alert.startsAt) },
+            acknowledgedBy: acknowledgement.flatMap { nonEmpty($0.silence.createdBy) },
             resolvedAt: nil, paged: pagingSeverities.contains(severityWord),
             labels: sortedLabels, timeline: timeline, links: links)
     }
@@ -103,13 +124,33 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         var state: String?
     }
 
+    struct RawMatcher: Decodable {
+        var name: String
+        var value: String
+        var isRegex: Bool?
+        var isEqual: Bool?
+    }
+
     struct RawSilence: Decodable {
         var id: String
         var createdBy: String?
         var comment: String?
         var startsAt: Date
         var endsAt: Date
+        var updatedAt: Date?
         var status: RawSilenceStatus?
+        var matchers: [RawMatcher]?
+
+        var silence: AlertmanagerSilence {
+            AlertmanagerSilence(
+                id: id, createdBy: createdBy ?? "", comment: comment ?? "", startsAt: startsAt, endsAt: endsAt,
+                state: status?.state ?? "active",
+                matchers: (matchers ?? []).map {
+                    AlertmanagerMatcher(name: $0.name, value: $0.value, isRegex: $0.isRegex ?? false,
+                                        isEqual: $0.isEqual ?? true)
+                },
+                updatedAt: updatedAt)
+        }
     }
 }
 
@@ -127,10 +168,84 @@ public struct AlertmanagerSilence: Sendable, Hashable {
     public var endsAt: Date
     /// `active`, `pending` or `expired`.
     public var state: String
+    /// Which alerts it silences: all of them must match.
+    public var matchers: [AlertmanagerMatcher]
+    /// When it was last changed (created, updated or expired), if known.
+    public var updatedAt: Date?
 
     /// Creates a silence.
-    public init(id: String, createdBy: String, comment: String, startsAt: Date, endsAt: Date, state: String) {
+    public init(id: String, createdBy: String, comment: String, startsAt: Date, endsAt: Date, state: String,
+                matchers: [AlertmanagerMatcher] = [], updatedAt: Date? = nil) {
         self.id = id; self.createdBy = createdBy; self.comment = comment; self.startsAt = startsAt
-        self.endsAt = endsAt; self.state = state
+        self.endsAt = endsAt; self.state = state; self.matchers = matchers; self.updatedAt = updatedAt
     }
+
+    /// True while it is in force.
+    public var isActive: Bool { state == "active" }
+}
+
+/// One matcher of a silence: `name="value"`, `name!="value"`, `name=~"regex"` or `name!~"regex"`.
+public struct AlertmanagerMatcher: Sendable, Hashable, Encodable {
+    /// The label name.
+    public var name: String
+    /// The value, or a regular expression when `isRegex`.
+    public var value: String
+    /// Whether `value` is a regular expression (anchored at both ends, as in Alertmanager).
+    public var isRegex: Bool
+    /// False for a negative matcher (`!=`, `!~`).
+    public var isEqual: Bool
+
+    /// Creates a matcher; the default is an equality matcher.
+    public init(name: String, value: String, isRegex: Bool = false, isEqual: Bool = true) {
+        self.name = name; self.value = value; self.isRegex = isRegex; self.isEqual = isEqual
+    }
+}
+
+/// One alert as Alertmanager reports it (`GET /api/v2/alerts`). Alertmanager lists only alerts
+/// that still fire; a resolved alert is simply absent.
+public struct AlertmanagerAlert: Sendable, Hashable {
+    /// Alertmanager's hash of the label set: the same on every member of an HA cluster.
+    public var fingerprint: String
+    /// The identifying labels.
+    public var labels: [String: String]
+    /// Annotations (summary, runbook_url, …).
+    public var annotations: [String: String]
+    /// When it started firing.
+    public var startsAt: Date
+    /// When it will resolve unless the sender repeats it.
+    public var endsAt: Date?
+    /// When Alertmanager last received it.
+    public var updatedAt: Date?
+    /// `active`, `suppressed` or `unprocessed`.
+    public var state: String
+    /// Ids of the silences that silence it.
+    public var silencedBy: [String]
+    /// Fingerprints of the alerts that inhibit it.
+    public var inhibitedBy: [String]
+    /// Link to the expression that fired it.
+    public var generatorURL: String?
+
+    /// Creates an alert.
+    public init(fingerprint: String, labels: [String: String], annotations: [String: String] = [:], startsAt: Date,
+                endsAt: Date? = nil, updatedAt: Date? = nil, state: String = "active", silencedBy: [String] = [],
+                inhibitedBy: [String] = [], generatorURL: String? = nil) {
+        self.fingerprint = fingerprint; self.labels = labels; self.annotations = annotations
+        self.startsAt = startsAt; self.endsAt = endsAt; self.updatedAt = updatedAt; self.state = state
+        self.silencedBy = silencedBy; self.inhibitedBy = inhibitedBy; self.generatorURL = generatorURL
+    }
+
+    /// True when Alertmanager reports it suppressed by at least one silence.
+    public var isSilenced: Bool { state == "suppressed" && !silencedBy.isEmpty }
+}
+
+/// Who acknowledged an alert: the silence that does it, and since when (for a silence Vigil kept
+/// extending, the start of the first silence of the chain).
+public struct AlertmanagerAcknowledgement: Sendable, Hashable {
+    /// The silence.
+    public var silence: AlertmanagerSilence
+    /// Since when the alert has been acknowledged.
+    public var since: Date
+
+    /// Creates an acknowledgement.
+    public init(silence: AlertmanagerSilence, since: Date) { self.silence = silence; self.since = since }
 }

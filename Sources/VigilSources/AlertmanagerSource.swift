@@ -1,0 +1,310 @@
+import Foundation
+import Synchronization
+import VigilCore
+
+/// Alerts from one Alertmanager, or from every member of an HA cluster, as incidents; an
+/// acknowledgement is a silence, as the karma dashboard does it.
+///
+/// - Polling reads `GET /api/v2/alerts` and `GET /api/v2/silences` from every member at once.
+///   A member that fails does not hide the others' alerts; alerts are de-duplicated by
+///   fingerprint (the same on every member), silences by id.
+/// - Who acknowledged an alert, and when, comes from the active silences that silence it,
+///   whoever made them: this Vigil, another Vigil on another member, amtool, the web UI.
+/// - Acknowledging creates a silence whose matchers are the alert's identifying labels (less
+///   `excludedMatcherLabels`), `createdBy` the engineer, comment "Acknowledged in Vigil by …",
+///   ending `ackSilence` from now. While the alert fires, every poll extends the Vigil silences
+///   that end within half of `ackSilence` (in place: the id stays); once it resolves they lapse.
+///   Several Vigils may extend the same silence: the result is the same, and identical copies
+///   (two simultaneous acknowledgements by one engineer) are expired but one.
+/// - Un-acknowledging expires the silences that acknowledge only this alert (see
+///   `unacknowledge(_:by:now:)`).
+///
+/// Time comes only from the `now:` parameters.
+public final class AlertmanagerSource: Source {
+    /// The configured id.
+    public let id: SourceID
+    /// How often the runtime polls it.
+    public let pollInterval: Duration
+    /// The settings it was made from.
+    public let settings: AlertmanagerSettings
+
+    private let api: AlertmanagerAPI
+    private let decoder: AlertmanagerDecoder
+    private let warnings = Mutex<[String]>([])
+
+    /// Creates a source that talks to `settings.urls` through `transport`.
+    public init(settings: AlertmanagerSettings, transport: any HTTPTransport) {
+        self.id = settings.id
+        self.pollInterval = settings.pollInterval
+        self.settings = settings
+        self.api = AlertmanagerAPI(transport: transport, auth: settings.auth, timeout: settings.timeout)
+        self.decoder = AlertmanagerDecoder(severityLabel: settings.severityLabel, serviceLabel: settings.serviceLabel,
+                                           pagingSeverities: Set(settings.pagingSeverities))
+    }
+
+    /// What went wrong in the last poll without failing it: a member that did not answer, a
+    /// silence that could not be extended. Empty when all went well.
+    public var lastPollWarnings: [String] { warnings.withLock { $0 } }
+
+    // MARK: - Source
+
+    /// The firing alerts of all members as incidents, after extending the acknowledgements of
+    /// those still firing. Throws only when no member answers.
+    public func poll(now: Date) async throws -> SourceSnapshot {
+        do {
+            var view = try await fetch(alerts: true)
+            var problems = view.problems
+            if let silences = view.silences {
+                let plan = AlertmanagerKeepAlive.plan(alerts: view.alerts, silences: silences, now: now,
+                                                      ackSilence: settings.ackSilence)
+                if !plan.isEmpty {
+                    problems += await keepAlive(plan, now: now)
+                    // Read them again: what was extended, expired or replaced.
+                    let again = try await fetch(alerts: false)
+                    view.silences = again.silences ?? view.silences
+                }
+            }
+            warnings.withLock { $0 = problems }
+            let acknowledgements = AlertmanagerAcknowledgements(silences: view.silences ?? [])
+            return SourceSnapshot(incidents: view.alerts.map {
+                decoder.incident(from: $0, source: id, acknowledgement: acknowledgements.acknowledgement(for: $0))
+            }.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) })
+        } catch {
+            throw Self.reported(error)
+        }
+    }
+
+    /// Silences the alert behind `incident` until it resolves.
+    ///
+    /// An active Vigil silence by the same user with the same matchers is reused rather than
+    /// duplicated. Refuses an alert that no longer fires, and answers Alertmanager's refusals
+    /// with its own message.
+    /// - Returns: `user`, and when the silence (or the chain of silences it replaced) started.
+    public func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation {
+        do {
+            let user = user.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !user.isEmpty else { throw SourceError("an acknowledgement needs the engineer's name") }
+            let (view, alert) = try await firingAlert(for: incident, doing: "acknowledge")
+            let matchers = identifyingMatchers(of: alert)
+            guard !matchers.isEmpty else {
+                throw SourceError("every label of \(incident.id) is excluded from acknowledgement matchers; "
+                                  + "remove some from the Alertmanager source's excluded matcher labels")
+            }
+            let wanted = AlertmanagerSilence(id: "", createdBy: user, comment: AlertmanagerSilence.vigilComment(by: user),
+                                             startsAt: now, endsAt: now, state: "active", matchers: matchers)
+            if let existing = view.silences?.first(where: {
+                $0.isActive && $0.isVigilAcknowledgement && $0.isSameAcknowledgement(as: wanted)
+            }) {
+                let since = AlertmanagerAcknowledgements(silences: view.silences ?? []).since(existing)
+                return AckConfirmation(by: user, at: since)
+            }
+            let silence = AlertmanagerAPI.PostableSilence(
+                matchers: matchers, startsAt: now,
+                endsAt: now.addingTimeInterval(AlertmanagerKeepAlive.seconds(settings.ackSilence)),
+                createdBy: user, comment: wanted.comment)
+            let (member, silenceID) = try await onFirstReachable { member in
+                (member, try await self.api.post(silence, to: member))
+            }
+            guard let silenceID else { throw SourceError("Alertmanager \(AlertmanagerAPI.name(member)) gave no silence id") }
+            // Alertmanager moves a start in the past to the moment it received the silence.
+            let created = try? await api.silence(silenceID, from: member)
+            return AckConfirmation(by: user, at: created?.startsAt ?? now)
+        } catch {
+            throw Self.reported(error)
+        }
+    }
+
+    /// Takes the acknowledgement of `incident` back: expires every active silence that
+    /// acknowledges this alert alone, whoever made it. That is a silence whose matchers are
+    /// exactly the alert's identifying labels (what `acknowledge` creates), or one made only of
+    /// `label="value"` matchers of this alert that silences no other firing alert.
+    ///
+    /// Broader silences (a maintenance window, a regex) also silence other alerts and are left
+    /// alone: when one still silences the alert, this throws a `SourceError` naming it, after
+    /// expiring the dedicated ones.
+    public func unacknowledge(_ incident: Incident, by user: String, now: Date) async throws {
+        do {
+            let (view, alert) = try await firingAlert(for: incident, doing: "un-acknowledge")
+            guard let silences = view.silences else {
+                throw SourceError("could not read the silences of \(incident.id): "
+                                  + view.problems.joined(separator: "; "))
+            }
+            let silencing = AlertmanagerAcknowledgements(silences: silences).silencing(alert)
+            guard !silencing.isEmpty else { throw SourceError("\(incident.id) is not acknowledged: no silence matches it") }
+            let exact = Set(identifyingMatchers(of: alert))
+            let others = view.alerts.filter { $0.fingerprint != alert.fingerprint }
+            let dedicated = silencing.filter { silence in
+                if Set(silence.matchers) == exact { return true }
+                let plain = silence.matchers.allSatisfy {
+                    $0.isEqual && !$0.isRegex && alert.labels[$0.name] == $0.value
+                }
+                return plain && !others.contains { silence.silences($0) }
+            }
+            for silence in dedicated {
+                try await onFirstReachable { member in try await self.api.expire(silence.id, at: member) }
+            }
+            let broad = silencing.filter { !dedicated.contains($0) }
+            guard broad.isEmpty else {
+                let names = broad.map { silence in
+                    let count = others.filter { silence.silences($0) }.count
+                    return "\(silence.id) by \(silence.createdBy.isEmpty ? "someone" : silence.createdBy)"
+                        + " (\"\(silence.comment)\", also silences \(count) other alert\(count == 1 ? "" : "s"))"
+                }
+                let expired = dedicated.isEmpty ? "" : "expired \(dedicated.count) silence(s), but "
+                throw SourceError("\(expired)\(incident.id) stays silenced by \(names.joined(separator: ", ")); "
+                                  + "Vigil leaves silences that cover other alerts alone: expire it in Alertmanager if you mean to")
+            }
+        } catch {
+            throw Self.reported(error)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Alerts and silences as the cluster sees them.
+    private struct View {
+        /// Firing alerts, one per fingerprint.
+        var alerts: [AlertmanagerAlert]
+        /// Silences, one per id; nil when no member answered.
+        var silences: [AlertmanagerSilence]?
+        /// Members' failures that did not stop the read.
+        var problems: [String]
+    }
+
+    /// Reads every member at once. Throws only when `alerts` are wanted and no member gave them.
+    private func fetch(alerts wantAlerts: Bool) async throws -> View {
+        let members = settings.urls
+        guard !members.isEmpty else { throw SourceError("\(id): no Alertmanager URL configured") }
+        typealias Answer = (index: Int, alerts: Result<[AlertmanagerAlert], SourceError>?,
+                            silences: Result<[AlertmanagerSilence], SourceError>?)
+        let answers = await withTaskGroup(of: Answer.self, returning: [Answer].self) { group in
+            for (index, member) in members.enumerated() {
+                if wantAlerts {
+                    group.addTask { (index, await Self.result { try await self.api.alerts(from: member) }, nil) }
+                }
+                group.addTask { (index, nil, await Self.result { try await self.api.silences(from: member) }) }
+            }
+            var all: [Answer] = []
+            for await answer in group { all.append(answer) }
+            return all.sorted { $0.index < $1.index }
+        }
+        try Task.checkCancellation()
+        var alertLists: [[AlertmanagerAlert]] = [], silenceLists: [[AlertmanagerSilence]] = []
+        var alertErrors: [String] = [], silenceErrors: [String] = []
+        for answer in answers {
+            switch answer.alerts {
+            case .success(let list)?: alertLists.append(list)
+            case .failure(let error)?: alertErrors.append(error.message)
+            case nil: break
+            }
+            switch answer.silences {
+            case .success(let list)?: silenceLists.append(list)
+            case .failure(let error)?: silenceErrors.append(error.message)
+            case nil: break
+            }
+        }
+        if wantAlerts, alertLists.isEmpty {
+            throw SourceError(members.count == 1 ? alertErrors.joined()
+                              : "no Alertmanager answered: " + alertErrors.joined(separator: "; "))
+        }
+        return View(alerts: AlertmanagerAlert.merging(alertLists),
+                    silences: silenceLists.isEmpty ? nil : AlertmanagerSilence.merging(silenceLists),
+                    problems: (alertErrors + silenceErrors).reduce(into: []) { unique, problem in
+                        if !unique.contains(problem) { unique.append(problem) }  // a dead member fails both reads
+                    })
+    }
+
+    /// The alert behind `incident` as it fires now, or a `SourceError` saying why it cannot be
+    /// acted on.
+    private func firingAlert(for incident: Incident, doing what: String) async throws -> (View, AlertmanagerAlert) {
+        guard incident.source == id else {
+            throw SourceError("\(incident.id) belongs to source \(incident.source), not \(id)")
+        }
+        guard incident.status != .resolved else { throw SourceError("\(incident.id) is resolved: nothing to \(what)") }
+        let view = try await fetch(alerts: true)
+        guard let alert = view.alerts.first(where: { $0.fingerprint == incident.sourceKey }) else {
+            throw SourceError("\(incident.id) no longer fires in Alertmanager (it resolved, or its sender stopped "
+                              + "sending it): nothing to \(what)")
+        }
+        return (view, alert)
+    }
+
+    /// Equality matchers on the alert's labels, less the excluded ones, sorted by name.
+    private func identifyingMatchers(of alert: AlertmanagerAlert) -> [AlertmanagerMatcher] {
+        let excluded = Set(settings.excludedMatcherLabels)
+        return alert.labels.keys.filter { !excluded.contains($0) }.sorted().map {
+            AlertmanagerMatcher(name: $0, value: alert.labels[$0] ?? "", isRegex: false, isEqual: true)
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Extends and de-duplicates Vigil's silences; returns what failed (a poll does not fail
+    /// because a silence could not be extended: the next poll tries again).
+    private func keepAlive(_ plan: AlertmanagerKeepAlive, now: Date) async -> [String] {
+        var problems: [String] = []
+        for silence in plan.expire {
+            do {
+                try await onFirstReachable { member in try await self.api.expire(silence.id, at: member) }
+            } catch {
+                problems.append("could not expire duplicate silence \(silence.id): \(Self.reported(error))")
+            }
+        }
+        let endsAt = now.addingTimeInterval(AlertmanagerKeepAlive.seconds(settings.ackSilence))
+        for silence in plan.extend {
+            do {
+                try await onFirstReachable { member in
+                    // Another Vigil may have extended it a moment ago (or replaced it, or the
+                    // member has not heard of it yet): then there is nothing to do.
+                    guard let current = try await self.api.silence(silence.id, from: member), current.isActive,
+                          current.endsAt < endsAt
+                    else { return }
+                    // Sent back with its own start, Alertmanager 0.25 updates it in place (it
+                    // compares starts to the second); a version that does not, replaces it with a
+                    // new silence and expires this one. Nil (404) means it vanished in between.
+                    _ = try await self.api.post(AlertmanagerAPI.PostableSilence(
+                        id: current.id, matchers: current.matchers, startsAt: current.startsAt, endsAt: endsAt,
+                        createdBy: current.createdBy, comment: current.comment), to: member)
+                }
+            } catch {
+                problems.append("could not extend silence \(silence.id): \(Self.reported(error))")
+            }
+        }
+        return problems
+    }
+
+    /// Runs `body` against the first member that can be reached (silences are gossiped, so
+    /// any member will do); an error status from a member is final.
+    private func onFirstReachable<T>(_ body: (URL) async throws -> T) async throws -> T {
+        var failures: [String] = []
+        for member in settings.urls {
+            do {
+                return try await body(member)
+            } catch let unreachable as AlertmanagerAPI.Unreachable {
+                failures.append(unreachable.error.message)
+            }
+        }
+        throw SourceError(failures.isEmpty ? "\(id): no Alertmanager URL configured" : failures.joined(separator: "; "))
+    }
+
+    // MARK: - Errors
+
+    private static func result<T>(_ body: () async throws -> T) async -> Result<T, SourceError> {
+        do {
+            return .success(try await body())
+        } catch {
+            let reported = reported(error)
+            return .failure(reported as? SourceError ?? SourceError("\(reported)"))
+        }
+    }
+
+    /// The error as callers see it: a `SourceError` (or a cancellation).
+    private static func reported(_ error: any Error) -> any Error {
+        switch error {
+        case let error as SourceError: return error
+        case let error as AlertmanagerAPI.Unreachable: return error.error
+        case let error as CancellationError: return error
+        default: return SourceError("\(error)")
+        }
+    }
+}

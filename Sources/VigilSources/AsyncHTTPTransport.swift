@@ -1,0 +1,266 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The production `HTTPTransport`: AsyncHTTPClient on NIO's process-wide event loop group.
+///
+/// Every failure becomes a `SourceError` whose message says what happened and where, in words an
+/// engineer can act on ("connection refused (127.0.0.1:9090)", "timed out after 10s waiting for
+/// prometheus:9090", "TLS error talking to …", "DNS lookup of … failed"). Messages name only the
+/// host and port: never the path, the query, user info from the URL or a header value.
+///
+/// Use `AsyncHTTPTransport.shared` in the application: it lives for the whole process and never
+/// needs shutting down. A transport made with `init(connectTimeout:)` owns its client and must be
+/// shut down with `shutdown()` before it is released.
+public final class AsyncHTTPTransport: HTTPTransport {
+    /// The process-wide transport. Never shut down.
+    public static let shared = AsyncHTTPTransport(client: makeClient(connectTimeout: .seconds(10)), owned: false)
+
+    private let client: HTTPClient
+    private let owned: Bool
+
+    /// Creates a transport with its own client; call `shutdown()` when done with it.
+    /// - Parameter connectTimeout: the longest a TCP (and TLS) connect may take; each request's
+    ///   own `timeout` bounds the whole exchange as well.
+    public convenience init(connectTimeout: Duration = .seconds(10)) {
+        self.init(client: Self.makeClient(connectTimeout: connectTimeout), owned: true)
+    }
+
+    private init(client: HTTPClient, owned: Bool) {
+        self.client = client
+        self.owned = owned
+    }
+
+    /// Shuts down a transport made with `init(connectTimeout:)`. Does nothing for `shared`.
+    public func shutdown() async throws {
+        guard owned else { return }
+        try await client.shutdown()
+    }
+
+    private static func makeClient(connectTimeout: Duration) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            // Redirects are returned to the source, not followed: following one could send the
+            // Authorization header to another host.
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: timeAmount(connectTimeout)),
+            decompression: .enabled(limit: .ratio(200)))
+        // Fail a request at once when its connection cannot be made, instead of retrying until the
+        // deadline: "connection refused" is the message the engineer needs.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// Sends `request`; the whole exchange (connect, response head and body) must finish within
+    /// `request.timeout`. Bodies larger than `maxBodyBytes` are refused: at once when the
+    /// Content-Length says so, otherwise as soon as more than that has arrived.
+    public func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse {
+        let target = Self.target(of: request.url)
+        var outgoing = HTTPClientRequest(url: request.url.absoluteString)
+        outgoing.method = HTTPMethod(rawValue: request.method.uppercased())
+        for header in request.headers {
+            outgoing.headers.add(name: header.name, value: header.value)
+        }
+        if !outgoing.headers.contains(name: "Accept-Encoding") {
+            outgoing.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
+        }
+        if let body = request.body {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let prepared = outgoing
+        let timeout = request.timeout
+        let client = self.client
+        do {
+            return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+                group.addTask {
+                    let response = try await client.execute(prepared, timeout: Self.timeAmount(timeout))
+                    return try await Self.collect(response, maxBodyBytes: maxBodyBytes, target: target)
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else {
+                    throw SourceError(Self.timedOut(timeout, target: target))
+                }
+                return response
+            }
+        } catch let error as SourceError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw SourceError(Self.describe(error, timeout: timeout, target: target, url: request.url))
+        }
+    }
+
+    private static func collect(_ response: HTTPClientResponse, maxBodyBytes: Int,
+                                target: String) async throws -> HTTPResponse {
+        let status = Int(response.status.code)
+        let headers = response.headers.map { (name: $0.name, value: $0.value) }
+        // A compressed body only grows when it is decoded, so the declared length is a lower bound.
+        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBodyBytes {
+            throw SourceError(tooLarge(maxBodyBytes, target: target, declared: length))
+        }
+        var body = Data()
+        for try await buffer in response.body {
+            guard body.count + buffer.readableBytes <= maxBodyBytes else {
+                throw SourceError(tooLarge(maxBodyBytes, target: target, declared: nil))
+            }
+            body.append(contentsOf: buffer.readableBytesView)
+        }
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    // MARK: Messages
+
+    /// "host:port" of a URL, without user info, path or query.
+    static func target(of url: URL) -> String {
+        let host = url.host ?? "?"
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+        return "\(shownHost):\(port)"
+    }
+
+    static func timedOut(_ timeout: Duration, target: String) -> String {
+        "timed out after \(format(timeout)) waiting for \(target)"
+    }
+
+    static func tooLarge(_ limit: Int, target: String, declared: Int?) -> String {
+        let size = declared.map { " (\(formatBytes($0)))" } ?? ""
+        return "response from \(target) larger than \(formatBytes(limit))\(size) refused"
+    }
+
+    /// Turns an AsyncHTTPClient / NIO error into a message naming what failed.
+    static func describe(_ error: any Error, timeout: Duration, target: String, url: URL) -> String {
+        let message: String
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout:
+                message = timedOut(timeout, target: target)
+            case .connectTimeout:
+                message = "timed out connecting to \(target)"
+            case .tlsHandshakeTimeout:
+                message = "TLS handshake with \(target) timed out"
+            case .remoteConnectionClosed:
+                message = "\(target) closed the connection before answering"
+            case .invalidURL, .emptyHost, .emptyScheme:
+                message = "invalid URL for \(target): check the source's url"
+            default:
+                if let scheme = url.scheme?.lowercased(), scheme != "http", scheme != "https" {
+                    message = "unsupported URL scheme '\(scheme)': use http or https"
+                } else {
+                    message = "request to \(target) failed: \(error)"
+                }
+            }
+        } else if let error = error as? NIOConnectionError {
+            message = describe(error, target: target)
+        } else if let error = error as? IOError {
+            message = describe(errno: error.errnoCode, target: target) ?? "request to \(target) failed: \(error)"
+        } else if let error = error as? ChannelError, case .connectTimeout = error {
+            message = "timed out connecting to \(target)"
+        } else if String(reflecting: Swift.type(of: error)).contains("DecompressionError") {
+            message = "the compressed response from \(target) could not be decompressed (\(error)); "
+                + "it may be larger than allowed"
+        } else if isTLSError(error) {
+            message = describeTLS(error, target: target)
+        } else if error is SocketAddressError || error is SocketAddressError.UnknownHost {
+            message = "DNS lookup of \(url.host ?? target) failed: check the host name"
+        } else {
+            message = "request to \(target) failed: \(error)"
+        }
+        return redact(message, url: url)
+    }
+
+    private static func describe(_ error: NIOConnectionError, target: String) -> String {
+        if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
+            return "DNS lookup of \(error.host) failed: check the host name"
+        }
+        for failure in error.connectionErrors {
+            if let io = failure.error as? IOError, let text = describe(errno: io.errnoCode, target: target) {
+                return text
+            }
+            if let channel = failure.error as? ChannelError, case .connectTimeout = channel {
+                return "timed out connecting to \(target)"
+            }
+        }
+        if error.connectionErrors.isEmpty {
+            return "DNS lookup of \(error.host) found no address: check the host name"
+        }
+        return "could not connect to \(target): \(error)"
+    }
+
+    private static func describe(errno code: Int32, target: String) -> String? {
+        switch code {
+        case ECONNREFUSED: return "connection refused (\(target)): is the server running and listening there?"
+        case ECONNRESET: return "connection reset by \(target)"
+        case EHOSTUNREACH: return "host unreachable (\(target))"
+        case ENETUNREACH: return "network unreachable (\(target))"
+        case ETIMEDOUT: return "timed out connecting to \(target)"
+        case EPIPE: return "\(target) closed the connection while the request was being sent"
+        default: return nil
+        }
+    }
+
+    /// A TLS failure in one line: BoringSSL's reason code, and what it usually means.
+    static func describeTLS(_ error: any Error, target: String) -> String {
+        let text = String(describing: error)
+        if text.contains("failedToValidateHostname") {
+            return "TLS error talking to \(target): the certificate is not for this host name"
+        }
+        var reason = ""
+        if let range = text.range(of: "OPENSSL_internal:") {
+            reason = String(text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        }
+        switch reason {
+        case "WRONG_VERSION_NUMBER", "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG":
+            return "TLS error talking to \(target): it does not speak TLS on this port (should the url be http://?)"
+        case "CERTIFICATE_VERIFY_FAILED":
+            return "TLS error talking to \(target): its certificate is not trusted (CERTIFICATE_VERIFY_FAILED)"
+        case "":
+            let name = text.prefix { $0 != "(" && $0 != ":" }
+            return "TLS error talking to \(target): \(name)"
+        default:
+            return "TLS error talking to \(target): \(reason)"
+        }
+    }
+
+    private static func isTLSError(_ error: any Error) -> Bool {
+        let type = String(reflecting: Swift.type(of: error))
+        return type.contains("NIOSSL") || type.contains("BoringSSL") || type.contains("TLS")
+    }
+
+    /// Removes user info from a message, in case an underlying error echoed the URL.
+    private static func redact(_ message: String, url: URL) -> String {
+        var out = message
+        for secret in [url.password, url.user].compactMap({ $0 }) where !secret.isEmpty {
+            out = out.replacingOccurrences(of: secret, with: "<redacted>")
+        }
+        return out
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// "10s", "2.5s", "500ms".
+    static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        if millis < 1000 { return "\(millis)ms" }
+        if millis % 1000 == 0 { return "\(millis / 1000)s" }
+        return String(format: "%.1fs", Double(millis) / 1000)
+    }
+
+    static func formatBytes(_ bytes: Int) -> String {
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MB" }
+        if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) kB" }
+        if bytes >= 1 << 10 { return String(format: "%.1f kB", Double(bytes) / Double(1 << 10)) }
+        return "\(bytes) bytes"
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Synchronization
+import Testing
+import VigilCore
+@testable import VigilSources
+
+// The parts of AlertmanagerSource that need no server: matcher semantics, who acknowledged,
+// the keep-alive plan, HA merging, and request details checked with a scripted transport.
+
+private let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+private func silence(_ id: String, by author: String = "alice", vigil: Bool = true, state: String = "active",
+                     starts: TimeInterval = 0, ends: TimeInterval = 900,
+                     matchers: [String: String] = ["alertname": "DiskFull", "service": "db"]) -> AlertmanagerSilence {
+    AlertmanagerSilence(
+        id: id, createdBy: author, comment: vigil ? AlertmanagerSilence.vigilComment(by: author) : "by hand",
+        startsAt: t0.addingTimeInterval(starts), endsAt: t0.addingTimeInterval(ends), state: state,
+        matchers: matchers.keys.sorted().map { AlertmanagerMatcher(name: $0, value: matchers[$0] ?? "") })
+}
+
+private func alert(_ fingerprint: String = "f1", labels: [String: String] = ["alertname": "DiskFull", "service": "db"],
+                   state: String = "active", silencedBy: [String] = [], starts: TimeInterval = -600,
+                   updated: TimeInterval = 0) -> AlertmanagerAlert {
+    AlertmanagerAlert(fingerprint: fingerprint, labels: labels, startsAt: t0.addingTimeInterval(starts),
+                      updatedAt: t0.addingTimeInterval(updated), state: state, silencedBy: silencedBy)
+}
+
+@Suite struct AlertmanagerMatchingTests {
+    @Test func matchersFollowAlertmanagerSemantics() {
+        let labels = ["alertname": "DiskFull", "instance": "db-1:9100"]
+        #expect(AlertmanagerMatcher(name: "alertname", value: "DiskFull").matches(labels))
+        #expect(!AlertmanagerMatcher(name: "alertname", value: "Disk").matches(labels))
+        #expect(AlertmanagerMatcher(name: "alertname", value: "Disk", isEqual: false).matches(labels))
+        #expect(AlertmanagerMatcher(name: "instance", value: "db-.*", isRegex: true).matches(labels))
+        #expect(!AlertmanagerMatcher(name: "instance", value: "db", isRegex: true).matches(labels))  // anchored
+        #expect(AlertmanagerMatcher(name: "instance", value: "web-.*", isRegex: true, isEqual: false).matches(labels))
+        #expect(AlertmanagerMatcher(name: "team", value: "").matches(labels))  // a missing label is ""
+        #expect(!AlertmanagerMatcher(name: "x", value: "(", isRegex: true).matches(labels))  // bad regex matches nothing
+        #expect(!AlertmanagerSilence(id: "s", createdBy: "", comment: "", startsAt: t0, endsAt: t0, state: "active")
+            .matches(labels))  // no matchers, no match
+    }
+
+    @Test func theFirstActiveSilenceAcknowledgesWhoeverMadeIt() {
+        let acknowledgements = AlertmanagerAcknowledgements(silences: [
+            silence("late", by: "bob", vigil: false, starts: 60),
+            silence("early", by: "carol", vigil: false, starts: 30, matchers: ["service": "db"]),
+            silence("old", by: "dave", state: "expired", starts: -100, ends: -50),
+            silence("other", by: "erin", starts: 0, matchers: ["service": "web"]),
+        ])
+        let chosen = acknowledgements.acknowledgement(for: alert())
+        #expect(chosen?.silence.id == "early")
+        #expect(chosen?.since == t0.addingTimeInterval(30))
+        // Alertmanager's own word (silencedBy) counts even when the matchers are not understood here.
+        let byStatus = AlertmanagerAcknowledgements(silences: [silence("x", matchers: ["a": "b"])])
+        #expect(byStatus.acknowledgement(for: alert(silencedBy: ["x"]))?.silence.id == "x")
+        #expect(byStatus.acknowledgement(for: alert()) == nil)
+    }
+
+    @Test func anExtendedAcknowledgementDatesFromItsFirstSilence() {
+        // Three extensions: each replacement starts when its predecessor was expired.
+        let chain = [
+            silence("s1", state: "expired", starts: 0, ends: 450.001),
+            silence("s2", state: "expired", starts: 450, ends: 900.002),
+            silence("s3", starts: 900, ends: 1800),
+            // An earlier acknowledgement that lapsed an hour before: not part of it.
+            silence("s0", state: "expired", starts: -7200, ends: -3600),
+            // Another author's chain: not part of it.
+            silence("b1", by: "bob", state: "expired", starts: 100, ends: 900),
+        ]
+        let acknowledgements = AlertmanagerAcknowledgements(silences: chain)
+        #expect(acknowledgements.since(chain[2]) == t0)
+        #expect(acknowledgements.acknowledgement(for: alert())?.since == t0)
+        // Silences made by hand are never chained.
+        let byHand = silence("h", vigil: false, starts: 900)
+        #expect(AlertmanagerAcknowledgements(silences: chain + [byHand]).since(byHand) == t0.addingTimeInterval(900))
+    }
+}
+
+@Suite struct AlertmanagerKeepAliveTests {
+    @Test func extendsOnlyVigilSilencesOfFiringAlertsThatEndSoon() {
+        let silences = [
+            silence("soon"),  // ends at 900
+            silence("far", by: "bob", ends: 2000),
+            silence("hand", by: "carol", vigil: false, ends: 500),
+            silence("resolved", by: "dave", ends: 500, matchers: ["alertname": "Gone"]),
+            silence("expired", by: "erin", state: "expired", ends: 500),
+        ]
+        let plan = AlertmanagerKeepAlive.plan(alerts: [alert()], silences: silences,
+                                              now: t0.addingTimeInterval(500), ackSilence: .seconds(900))
+        #expect(plan.extend.map(\.id) == ["soon"])  // 400 s left < 450 s
+        #expect(plan.expire.isEmpty)
+
+        let early = AlertmanagerKeepAlive.plan(alerts: [alert()], silences: silences,
+                                               now: t0.addingTimeInterval(400), ackSilence: .seconds(900))
+        #expect(early.isEmpty)  // 500 s left: not yet
+    }
+
+    @Test func duplicatesLeftByTwoVigilsAreExpiredKeepingTheLongest() {
+        let silences = [silence("a", starts: 450, ends: 1350), silence("b", starts: 450, ends: 1350.5),
+                        silence("c", by: "bob", starts: 450, ends: 1000)]
+        let plan = AlertmanagerKeepAlive.plan(alerts: [alert()], silences: silences, now: t0.addingTimeInterval(460),
+                                              ackSilence: .seconds(900))
+        #expect(plan.expire.map(\.id) == ["a"])
+        #expect(plan.extend.isEmpty)
+    }
+
+    @Test func membersOfAnHAPairAreMerged() {
+        let onA = alert(updated: 1)
+        let onB = alert(state: "suppressed", silencedBy: ["s"], starts: -700, updated: 0)
+        let merged = AlertmanagerAlert.merging([[onA, alert("f2")], [onB]])
+        #expect(merged.map(\.fingerprint) == ["f1", "f2"])
+        #expect(merged[0].state == "suppressed")
+        #expect(merged[0].silencedBy == ["s"])
+        #expect(merged[0].startsAt == t0.addingTimeInterval(-700))
+
+        var expired = silence("s", state: "expired")
+        expired.updatedAt = t0.addingTimeInterval(5)
+        var active = silence("s")
+        active.updatedAt = t0
+        #expect(AlertmanagerSilence.merging([[active], [expired]]).map(\.state) == ["expired"])
+        #expect(AlertmanagerSilence.merging([[expired], [active]]).map(\.state) == ["expired"])
+    }
+}
+
+/// Answers requests from a script and records them.
+private final class ScriptedTransport: HTTPTransport {
+    let requests = Mutex<[HTTPRequest]>([])
+    let answer: @Sendable (HTTPRequest) -> HTTPResponse
+
+    init(_ answer: @escaping @Sendable (HTTPRequest) -> HTTPResponse) { self.answer = answer }
+
+    func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse {
+        requests.withLock { $0.append(request) }
+        return answer(request)
+    }
+
+    var log: [String] { requests.withLock { $0.map { "\($0.method) \($0.url.absoluteString)" } } }
+}
+
+@Suite struct AlertmanagerSourceRequestTests {
+    static let alertsJSON = #"""
+        [{"fingerprint":"f1","labels":{"alertname":"DiskFull","service":"db","severity":"critical"},"annotations":{},
+          "startsAt":"2026-11-16T08:00:00.000Z","status":{"state":"suppressed","silencedBy":["s1"],"inhibitedBy":[]}}]
+        """#
+    static let silencesJSON = #"""
+        [{"id":"s1","status":{"state":"active"},"createdBy":"alice","comment":"Acknowledged in Vigil by alice",
+          "startsAt":"2026-11-16T08:05:00.000Z","endsAt":"2026-11-16T08:10:00.000Z",
+          "matchers":[{"name":"alertname","value":"DiskFull","isRegex":false,"isEqual":true}]}]
+        """#
+    static let silenceJSON = #"""
+        {"id":"s1","status":{"state":"active"},"createdBy":"alice","comment":"Acknowledged in Vigil by alice",
+         "startsAt":"2026-11-16T08:05:00.000Z","endsAt":"2026-11-16T08:10:00.000Z",
+         "matchers":[{"name":"alertname","value":"DiskFull","isRegex":false,"isEqual":true}]}
+        """#
+
+    @Test func anotherVigilExtendingFirstIsNotAnError() async throws {
+        // The silence is about to end; between our read and our write another Vigil replaced it
+        // on a member that has not told ours yet: Alertmanager answers 404 "silence not found".
+        let transport = ScriptedTransport { request in
+            switch (request.method, request.url.path) {
+            case ("GET", "/am/api/v2/alerts"): return HTTPResponse(status: 200, body: Data(Self.alertsJSON.utf8))
+            case ("GET", "/am/api/v2/silences"): return HTTPResponse(status: 200, body: Data(Self.silencesJSON.utf8))
+            case ("GET", "/am/api/v2/silence/s1"): return HTTPResponse(status: 200, body: Data(Self.silenceJSON.utf8))
+            case ("POST", "/am/api/v2/silences"): return HTTPResponse(status: 404, body: Data(#""silence not found""#.utf8))
+            default: return HTTPResponse(status: 500, body: Data("unexpected".utf8))
+            }
+        }
+        let token = Secret(value: "t0ken", origin: "test")
+        let settings = AlertmanagerSettings(id: "am", urls: [try #require(URL(string: "http://am.example/am/"))],
+                                            auth: .bearer(token), ackSilence: .seconds(300))
+        let source = AlertmanagerSource(settings: settings, transport: transport)
+        let now = try #require(ISO8601Timestamp.parse("2026-11-16T08:08:00Z"))
+        let snapshot = try await source.poll(now: now)
+
+        #expect(source.lastPollWarnings.isEmpty)
+        #expect(snapshot.incidents?.first?.acknowledgedBy == "alice")
+        // The two lists are read at once; then the silence is checked, replaced, and the list read again.
+        let log = transport.log
+        #expect(Set(log.prefix(2)) == ["GET http://am.example/am/api/v2/alerts", "GET http://am.example/am/api/v2/silences"])
+        #expect(Array(log.dropFirst(2)) == [
+            "GET http://am.example/am/api/v2/silence/s1", "POST http://am.example/am/api/v2/silences",
+            "GET http://am.example/am/api/v2/silences",
+        ])
+        let requests = transport.requests.withLock { $0 }
+        #expect(requests.allSatisfy { request in
+            request.headers.contains { $0.name == "Authorization" && $0.value == "Bearer t0ken" }
+        })
+        let post = try #require(requests.first { $0.method == "POST" })
+        let body = try #require(post.body.flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+        #expect(body["id"] as? String == "s1")
+        #expect(body["endsAt"] as? String == "2026-11-16T08:13:00.000Z")
+        #expect(body["createdBy"] as? String == "alice")
+        #expect(body["comment"] as? String == "Acknowledged in Vigil by alice")
+    }
+
+    @Test func alertmanagerErrorMessagesAreKept() {
+        #expect(AlertmanagerAPI.message(in: Data(#""silence not found""#.utf8)) == "silence not found")
+        #expect(AlertmanagerAPI.message(in: Data(#"{"code":602,"message":"comment in body is required"}"#.utf8))
+                == "comment in body is required")
+        #expect(AlertmanagerAPI.message(in: Data("bad matcher format: env!\n".utf8)) == "bad matcher format: env!")
+        #expect(AlertmanagerAPI.message(in: Data()) == "(no message)")
+    }
+}
