@@ -14,6 +14,8 @@ public struct SourceState: Sendable, Hashable {
     public var pollInterval: TimeInterval
     /// Problems beside a successful poll (one failed query of several), by panel.
     public var warnings: [SourceWarning] = []
+    /// What this source can provide.
+    public var provides: Set<DataKind> = Set(DataKind.allCases)
     /// Creates an empty state.
     public init(pollInterval: TimeInterval) { self.pollInterval = pollInterval }
 
@@ -22,6 +24,12 @@ public struct SourceState: Sendable, Hashable {
         guard let t = lastSuccess else { return true }
         return now.timeIntervalSince(t) > 2 * pollInterval
     }
+}
+
+/// The kinds of data a source can provide, so a panel without data can name the source that
+/// should have given it.
+public enum DataKind: String, Sendable, Hashable, CaseIterable {
+    case incidents, deployments, builds, series
 }
 
 /// A problem a source reported beside data it did deliver.

@@ -96,6 +96,16 @@ public enum DashboardView {
                                     .healthStale))
             }
         }
+        if bad.count > 1 {
+            // Several: name them all in a few words; each panel says what went wrong for it.
+            let names = state.sourceOrder.filter { id in
+                guard let s = state.sources[id] else { return false }
+                return s.lastError != nil || !s.warnings.isEmpty || s.lastSuccess == nil || s.isStale(at: state.now)
+            }
+            let failing = names.contains { state.sources[$0]?.lastError != nil }
+            return [ctx.span(" \(ctx.glyphs.severityCritical) \(names.joined(separator: ", ")) \(failing ? "failing" : "not fresh") ",
+                             failing ? .healthError : .healthStale)]
+        }
         if bad.isEmpty {
             let n = state.sources.count
             return [ctx.span(" \(ctx.glyphs.check) \(n == 1 ? "source" : "all \(n) sources") fresh ", .healthOK)]

@@ -12,7 +12,7 @@ enum IncidentsView {
         let inner = panel.render(in: rect, on: &grid)
         guard !inner.isEmpty else { return }
         if !state.provides(\.incidents) {
-            grid.put("no data: no incident source has answered yet", x: inner.x, y: inner.y,
+            grid.put("no data: " + noDataReason(state, .incidents, "incident"), x: inner.x, y: inner.y,
                      style: ctx.theme[.textDim], maxWidth: inner.width)
             return
         }
@@ -68,6 +68,16 @@ enum IncidentsView {
                 ctx.span(coarseAge(since: i.triggeredAt, now: state.now), .text),
                 who, ctx.span(i.title, .text)]
     }
+}
+
+/// Why a kind of data is missing, in words an engineer can act on: the first failing source and
+/// its error, else the sources still being waited for, else a configuration matter.
+func noDataReason(_ state: AppState, _ kind: DataKind, _ name: String) -> String {
+    let silent = state.sourceOrder.compactMap { id in state.sources[id].map { (id, $0) } }
+        .filter { $0.1.snapshot == nil && $0.1.provides.contains(kind) }
+    if let (id, s) = silent.first(where: { $0.1.lastError != nil }), let error = s.lastError { return "\(id): \(error)" }
+    if !silent.isEmpty { return "waiting for " + silent.map(\.0).joined(separator: ", ") }
+    return "no \(name) source configured"
 }
 
 /// Ages in whole minutes at least: the screen is redrawn once a minute when nothing else

@@ -39,8 +39,8 @@ enum MetricPanels {
         case .deployments: return deployments(f, state, ctx)
         case .outages: return outages(f, state, ctx)
         case .pages: return pages(f, state, ctx)
-        case .response: return response(f, ctx)
-        case .quality: return quality(f, ctx)
+        case .response: return response(f, state, ctx)
+        case .quality: return quality(f, state, ctx)
         case .incidents: return []
         }
     }
@@ -51,8 +51,12 @@ enum MetricPanels {
 
     private static func sp(_ s: String) -> Span { Span(s) }
 
+    /// Why a kind of data is missing: a failing source says so, a silent one is still being
+    /// waited for, and only with neither is it a matter of configuration.
+    static func missing(_ state: AppState, _ kind: DataKind, _ name: String) -> String { noDataReason(state, kind, name) }
+
     static func builds(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
-        guard f.has.builds else { return noData("no CI source configured", ctx) }
+        guard f.has.builds else { return noData(missing(state, .builds, "CI"), ctx) }
         let (b, prev) = f.builds
         if b.finished == 0 && prev.finished == 0 {
             return noData("no CI runs finished in \(state.window.rawValue)", ctx)
@@ -80,7 +84,7 @@ enum MetricPanels {
     }
 
     static func deployments(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
-        guard f.has.deploys else { return noData("no deployment source configured", ctx) }
+        guard f.has.deploys else { return noData(missing(state, .deployments, "deployment"), ctx) }
         let (d, prev) = f.deploys
         if d.total == 0 && prev.total == 0 {
             return noData("no production deploys in \(state.window.rawValue)", ctx)
@@ -103,7 +107,7 @@ enum MetricPanels {
     }
 
     static func outages(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
-        guard f.has.incidents else { return noData("no incident source configured", ctx) }
+        guard f.has.incidents else { return noData(missing(state, .incidents, "incident"), ctx) }
         let (o, prev) = f.outages
         var head: [Span]
         if let first = o.ongoing.first {
@@ -129,7 +133,7 @@ enum MetricPanels {
     }
 
     static func pages(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
-        guard f.has.incidents else { return noData("no incident source configured", ctx) }
+        guard f.has.incidents else { return noData(missing(state, .incidents, "incident"), ctx) }
         let (p, prev) = f.pages
         var out: [RankedLine] = [
             RankedLine(1, .text([ctx.span(Formatting.perDay(p.perDay), .value), sp(" ")]
@@ -159,8 +163,8 @@ enum MetricPanels {
         return out
     }
 
-    static func response(_ f: DashboardFigures, _ ctx: ViewContext) -> [RankedLine] {
-        guard f.has.incidents else { return noData("no incident source configured", ctx) }
+    static func response(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
+        guard f.has.incidents else { return noData(missing(state, .incidents, "incident"), ctx) }
         let (r, rp) = f.mttr, (a, ap) = f.mtta
         return [
             RankedLine(1, .text([ctx.span("MTTR ", .label), ctx.span(Formatting.age(r.mean), .value), sp(" ")]
@@ -180,8 +184,8 @@ enum MetricPanels {
         ]
     }
 
-    static func quality(_ f: DashboardFigures, _ ctx: ViewContext) -> [RankedLine] {
-        guard f.has.series else { return noData("no metrics source configured", ctx) }
+    static func quality(_ f: DashboardFigures, _ state: AppState, _ ctx: ViewContext) -> [RankedLine] {
+        guard f.has.series else { return noData(missing(state, .series, "metrics"), ctx) }
         var out: [RankedLine] = [
             RankedLine(1, .text([ctx.span("coverage ", .label),
                                  ctx.span(f.coverage.now.map { Formatting.oneDecimal($0) + "%" } ?? "-", .value), sp(" ")]

@@ -101,6 +101,7 @@ public final class PrometheusSource: Source {
         }
 
         var failures: [String: String] = [:]
+        var failed: [String] = []
         var deployments: [Deployment]?
         var builds: [BuildRun]?
         var series: [MetricSeries]?
@@ -108,6 +109,7 @@ public final class PrometheusSource: Source {
             switch outcome {
             case .failure(let error):
                 failures[query.name] = error.message
+                failed.append(error.message)
             case .success(.deployments(let found)):
                 deployments = (deployments ?? []) + found
             case .success(.builds(let found)):
@@ -117,8 +119,8 @@ public final class PrometheusSource: Source {
             }
         }
         errors.withLock { $0 = failures }
-        if failures.count == queries.count {
-            throw SourceError(Self.summary(of: queries.compactMap { failures[$0.name] }, count: queries.count))
+        if failed.count == queries.count {
+            throw SourceError(Self.summary(of: failed, count: queries.count))
         }
         return SourceSnapshot(
             deployments: deployments?.sorted { ($0.at, $0.id) < ($1.at, $1.id) },

@@ -16,9 +16,15 @@ public protocol Source: Sendable {
     /// Takes an acknowledgement back (Alertmanager: expires the silence). Sources without the
     /// notion throw a `SourceError` saying so.
     func unacknowledge(_ incident: Incident, by user: String, now: Date) async throws
+    /// The kinds of data it can provide (a panel without data names the sources that should
+    /// have given it).
+    var provides: Set<DataKind> { get }
 }
 
 extension Source {
+    /// By default: everything.
+    public var provides: Set<DataKind> { Set(DataKind.allCases) }
+
     /// By default a source cannot take an acknowledgement back.
     public func unacknowledge(_ incident: Incident, by user: String, now: Date) async throws {
         throw SourceError("\(id) cannot take an acknowledgement back")

@@ -154,6 +154,7 @@ struct Dashboard: ParsableCommand {
                              title: URL(fileURLWithPath: config.path).lastPathComponent,
                              sources: sources.map { ($0.id, Self.seconds($0.pollInterval)) })
             state.metricsConfig = config.metrics
+            for source in sources { state.sources[source.id]?.provides = source.provides }
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? config.window
         } else {
             let demo = try makeDemoSource(startedAt: start)
