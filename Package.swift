@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Vigil",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
     ],
@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // ncurses, quarantined: only VigilTerminal imports it.
@@ -24,6 +25,8 @@ let package = Package(
         // Sources: decoders of real API formats, demo replay.
         .target(name: "VigilSources", dependencies: [
             "VigilCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // The YAML config file: parsing, validation with file/line/key errors, secrets.
         .target(name: "VigilConfig", dependencies: ["VigilCore", "VigilSources", .product(name: "Yams", package: "Yams")]),
