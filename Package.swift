@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // ncurses, quarantined: only VigilTerminal imports it.
@@ -30,12 +32,15 @@ let package = Package(
         ]),
         // The YAML config file: parsing, validation with file/line/key errors, secrets.
         .target(name: "VigilConfig", dependencies: ["VigilCore", "VigilSources", .product(name: "Yams", package: "Yams")]),
+        // Durable state in SQLite: acknowledgement outbox, incident history, audit log.
+        .target(name: "VigilStore", dependencies: ["VigilCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Test support: real Prometheus / Alertmanager servers on loopback, started per test.
         .target(name: "VigilTestSupport", dependencies: ["VigilCore"]),
         // The only code that touches ncurses.
         .target(name: "VigilTerminal", dependencies: ["CNcursesw", "CVigilSignal", "VigilRender", "VigilCore"]),
         // Event loop, effect runner, pollers.
-        .target(name: "VigilRuntime", dependencies: ["VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig"]),
+        .target(name: "VigilRuntime", dependencies: ["VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig",
+                                                     "VigilStore"]),
         .executableTarget(name: "vigil", dependencies: [
             "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -44,6 +49,10 @@ let package = Package(
         .testTarget(name: "VigilRenderTests", dependencies: ["VigilRender", "VigilCore", "VigilSources"],
                     exclude: ["Golden"]),
         .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore", "VigilTestSupport"]),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
+        .testTarget(name: "VigilFuzzTests", dependencies: [
+            "VigilSources", "VigilCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
         .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore"]),
