@@ -55,7 +55,7 @@ let package = Package(
         ]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
-        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore"]),
+        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore", "VigilStore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vigil", "VigilTestSupport"]),
     ]
 )

@@ -16,6 +16,13 @@ public struct SourceState: Sendable, Hashable {
     public var warnings: [SourceWarning] = []
     /// What this source can provide.
     public var provides: Set<DataKind> = Set(DataKind.allCases)
+    /// Failed polls in a row; 0 after a success.
+    public var consecutiveFailures = 0
+    /// While failing: when the runner tries again (after its back-off, or the server's
+    /// Retry-After). Nil while healthy, and when no retry is scheduled (a one-off poll).
+    public var nextRetryAt: Date?
+    /// How long the last poll took, seconds (nil before the first one ended).
+    public var lastPollDuration: TimeInterval?
     /// Creates an empty state.
     public init(pollInterval: TimeInterval) { self.pollInterval = pollInterval }
 
@@ -23,6 +30,22 @@ public struct SourceState: Sendable, Hashable {
     public func isStale(at now: Date) -> Bool {
         guard let t = lastSuccess else { return true }
         return now.timeIntervalSince(t) > 2 * pollInterval
+    }
+
+    /// True when the last poll failed.
+    public var isFailing: Bool { lastError != nil }
+}
+
+extension PanelID {
+    /// The kind of data the panel is drawn from, so its health badge can name the sources that
+    /// feed it (`SourceState.provides`).
+    public var dataKind: DataKind {
+        switch self {
+        case .builds: return .builds
+        case .deployments: return .deployments
+        case .outages, .pages, .response, .incidents: return .incidents
+        case .quality: return .series
+        }
     }
 }
 
@@ -123,6 +146,10 @@ public struct AppState: Sendable {
     public var acks: [String: AckProgress] = [:]
     /// Footer message.
     public var flash: Flash?
+    /// Incidents remembered by the store from earlier runs; live data wins by id.
+    public var history: [Incident] = []
+    /// The last problem of the durable store, shown in the header until it goes away.
+    public var storeProblem: String?
     /// Metric settings.
     public var metricsConfig = MetricsConfig()
     /// Set once quitting was asked for.
@@ -143,8 +170,14 @@ public struct AppState: Sendable {
         }
     }
 
-    /// All incidents from all sources.
-    public var incidents: [Incident] { sourceOrder.flatMap { sources[$0]?.snapshot?.incidents ?? [] } }
+    /// All incidents from all sources, plus those only the store remembers (live wins by id).
+    public var incidents: [Incident] {
+        let live = sourceOrder.flatMap { sources[$0]?.snapshot?.incidents ?? [] }
+        guard !history.isEmpty else { return live }
+        // Only what is over comes from memory: whether something is open is the sources' word.
+        let liveIDs = Set(live.map(\.id))
+        return live + history.filter { !$0.isOpen && !liveIDs.contains($0.id) }
+    }
     /// All deployments.
     public var deployments: [Deployment] { sourceOrder.flatMap { sources[$0]?.snapshot?.deployments ?? [] } }
     /// All CI runs.
@@ -168,6 +201,11 @@ public struct AppState: Sendable {
 
     /// The incident with an id.
     public func incident(_ id: String) -> Incident? { incidents.first { $0.id == id } }
+
+    /// The sources that feed a panel, in configured order: those that provide its kind of data.
+    public func sources(feeding panel: PanelID) -> [SourceID] {
+        sourceOrder.filter { sources[$0]?.provides.contains(panel.dataKind) == true }
+    }
 
     /// The layout for the current size.
     public var layout: DashboardLayout { DashboardLayout.compute(size) }

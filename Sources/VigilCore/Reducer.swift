@@ -25,27 +25,29 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return perform(action, on: &state)
 
     case .sourceUpdated(let id, let snapshot, let at):
-        let oldIndex = state.selectedIncident.flatMap { sel in state.openIncidents.firstIndex { $0.id == sel } }
-        var s = state.sources[id] ?? SourceState(pollInterval: 60)
-        if state.sources[id] == nil { state.sourceOrder.append(id) }
-        s.snapshot = snapshot
-        s.lastSuccess = at
-        s.lastError = nil
-        s.lastErrorAt = nil
-        state.sources[id] = s
-        reconcileSelection(&state, previousIndex: oldIndex)
+        sourceUpdated(&state, id, snapshot, at: at)
         return []
 
     case .sourceFailed(let id, let message, let at):
-        var s = state.sources[id] ?? SourceState(pollInterval: 60)
-        if state.sources[id] == nil { state.sourceOrder.append(id) }
-        s.lastError = message
-        s.lastErrorAt = at
-        state.sources[id] = s
+        sourceFailed(&state, id, message, at: at)
+        state.sources[id]?.consecutiveFailures += 1
         return []
 
     case .sourceWarnings(let id, let warnings):
         state.sources[id]?.warnings = warnings
+        return []
+
+    case .sourcePolled(let id, let report):
+        switch report.outcome {
+        case .updated(let snapshot, let warnings):
+            sourceUpdated(&state, id, snapshot, at: report.at)
+            state.sources[id]?.warnings = warnings
+        case .failed(let message):
+            sourceFailed(&state, id, message, at: report.at)
+            state.sources[id]?.consecutiveFailures = report.consecutiveFailures
+            state.sources[id]?.nextRetryAt = report.nextPollAt
+        }
+        state.sources[id]?.lastPollDuration = report.duration
         return []
 
     case .ackSucceeded(let id, let confirmation):
@@ -80,11 +82,55 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         flash(&state, "\(id) is no longer acknowledged", error: false)
         return []
 
+    case .ackRetrying(let id, let message, let next):
+        if case .pending? = state.acks[id] {} else { state.acks[id] = .pending(since: state.now) }
+        flash(&state, "\(id): \(message); saved, retrying at \(clock(next))", error: true)
+        return []
+
+    case .storeProblem(let message):
+        state.storeProblem = message
+        flash(&state, "State not saved: \(message)", error: true)
+        return []
+
+    case .outboxPending(let ids):
+        for id in ids where state.acks[id] == nil { state.acks[id] = .pending(since: state.now) }
+        return []
+
+    case .historyLoaded(let incidents):
+        state.history = incidents
+        return []
+
     case .unackFailed(let id, let message):
         state.acks[id] = .failed(message)
         flash(&state, "\(id) still acknowledged: \(message)", error: true)
         return []
     }
+}
+
+/// New data: the error, the failure count and the retry time are cleared; the selection stays
+/// on its incident (or the row now in its place).
+private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) {
+    let oldIndex = state.selectedIncident.flatMap { sel in state.openIncidents.firstIndex { $0.id == sel } }
+    var s = state.sources[id] ?? SourceState(pollInterval: 60)
+    if state.sources[id] == nil { state.sourceOrder.append(id) }
+    s.snapshot = snapshot
+    s.lastSuccess = at
+    s.lastError = nil
+    s.lastErrorAt = nil
+    s.consecutiveFailures = 0
+    s.nextRetryAt = nil
+    state.sources[id] = s
+    reconcileSelection(&state, previousIndex: oldIndex)
+}
+
+/// A failed poll: the data that was there stays; the error is recorded.
+private func sourceFailed(_ state: inout AppState, _ id: SourceID, _ message: String, at: Date) {
+    var s = state.sources[id] ?? SourceState(pollInterval: 60)
+    if state.sources[id] == nil { state.sourceOrder.append(id) }
+    s.lastError = message
+    s.lastErrorAt = at
+    s.nextRetryAt = nil
+    state.sources[id] = s
 }
 
 private func perform(_ action: Action, on state: inout AppState) -> [Effect] {

@@ -32,8 +32,13 @@ public enum DashboardView {
     static func metricPanel(_ id: PanelID, _ state: AppState, _ f: DashboardFigures, _ rect: Rect,
                             _ ctx: ViewContext, _ grid: inout CellGrid) {
         let warnings = state.sourceOrder.flatMap { state.sources[$0]?.warnings ?? [] }.filter { $0.panel == id }
-        let panelBadge = warnings.isEmpty ? badge(state, ctx)
-            : Span(" \(ctx.glyphs.severityCritical) \(warnings.count) failing ", style: ctx.theme[.healthError])
+        let health = PanelHealth.of(id, state)
+        let panelBadge: Span?
+        if warnings.isEmpty || health?.isFailing == true {
+            panelBadge = healthBadge(health, title: id.title, rect: rect, state, ctx)
+        } else {
+            panelBadge = Span(" \(ctx.glyphs.severityCritical) \(warnings.count) failing ", style: ctx.theme[.healthError])
+        }
         let panel = Panel(title: id.title, focused: state.focus == id && state.mode == .dashboard,
                           theme: ctx.theme, glyphs: ctx.glyphs, badge: panelBadge)
         let inner = panel.render(in: rect, on: &grid)
@@ -54,13 +59,125 @@ public enum DashboardView {
         }
     }
 
-    /// "stale 5m" on every panel when all data is stale; nil when fresh.
-    static func badge(_ state: AppState, _ ctx: ViewContext) -> Span? {
-        let stale = state.sources.values.filter { $0.isStale(at: state.now) }
-        guard !state.sources.isEmpty, stale.count == state.sources.count else { return nil }
-        let newest = state.sources.values.compactMap(\.lastSuccess).max()
-        let text = newest.map { "stale " + Formatting.age(seconds: state.now.timeIntervalSince($0)) } ?? "no data yet"
-        return Span(text, style: ctx.theme[.healthStale])
+    /// The top-border badge of a panel: when its data last refreshed ("12:04", only when it fits
+    /// beside the whole title), "stale 5m", or "● source: error · retry in 40s" (in as many words
+    /// as fit, see `fitFailure`). `prefix` (the incident counts) goes before it, in `prefixRole`
+    /// when fresh.
+    static func healthBadge(_ health: PanelHealth?, title: String, rect: Rect, _ state: AppState, _ ctx: ViewContext,
+                            prefix: String = "", prefixRole: Role = .textDim) -> Span? {
+        let room = rect.width - 2
+        let titleWidth = drawnWidth(title)
+        // The badge keeps a border glyph from the title; the title keeps at least 3 columns.
+        let beside = room - 3 - titleWidth - 2
+        let squeezed = room - 3 - min(titleWidth, 3) - 2
+        let lead = prefix.isEmpty ? "" : prefix + " \(ctx.glyphs.dot) "
+        switch health {
+        case nil:
+            return prefix.isEmpty ? nil : Span(prefix, style: ctx.theme[prefixRole])
+        case .fresh(let at)?:
+            let full = lead + Formatting.clock(at)
+            if drawnWidth(full) <= beside { return Span(full, style: ctx.theme[prefixRole]) }
+            return prefix.isEmpty ? nil : Span(prefix, style: ctx.theme[prefixRole])
+        case .waiting?:
+            return Span(lead + "no data yet", style: ctx.theme[.healthStale])
+        case .stale(let since)?:
+            return Span(lead + "stale " + coarseAge(since: since, now: state.now), style: ctx.theme[.healthStale])
+        case .failing(let failure)?:
+            let stale = failure.dataSince.flatMap { since -> String? in
+                guard let s = state.sources[failure.source], s.isStale(at: state.now) else { return nil }
+                return "stale " + coarseAge(since: since, now: state.now)
+            }
+            let retry = retryText(failure.retryAt, now: state.now)
+            let head = lead + "\(ctx.glyphs.severityCritical) \(failure.names)"
+            let text = fitFailure(head: head, error: failure.message, extras: [stale, retry].compactMap { $0 },
+                                  limits: [beside, squeezed], ctx)
+            return Span(text, style: ctx.theme[.healthError])
+        }
+    }
+
+    /// The most telling text that fits: the whole error with the extras ("stale 5m", "retry in
+    /// 40s"), else the error cut to fit when 32 columns of it remain, else the kind of error
+    /// ("connection refused", "HTTP 500") with the extras, then with the retry only, else the
+    /// error cut to at least 12 columns, else the kind alone, else the source and the retry.
+    /// A cut error that no longer shows its kind starts with it. The forms that say what went
+    /// wrong are tried beside the whole title, then beside a cut one (`limits`, in order), before
+    /// the source and its retry alone.
+    static func fitFailure(head: String, error: String, extras: [String], limits: [Int], _ ctx: ViewContext) -> String {
+        let sep = " \(ctx.glyphs.dot) "
+        func joined(_ parts: [String]) -> String { parts.isEmpty ? "" : sep + parts.joined(separator: sep) }
+        let retry = Array(extras.suffix(1))
+        var candidates: [(Int) -> String?] = []
+        func whole(_ text: String, _ tail: [String]) -> (Int) -> String? {
+            { limit in
+                let line = head + ": " + text + joined(tail)
+                return drawnWidth(line) <= limit ? line : nil
+            }
+        }
+        let kind = errorKind(error)
+        func cut(_ tail: [String], atLeast minimum: Int) -> (Int) -> String? {
+            { limit in
+                let room = limit - drawnWidth(head) - 2 - drawnWidth(joined(tail))
+                guard room >= minimum else { return nil }
+                var shown = truncate(error, toWidth: room, ellipsis: ctx.glyphs.ellipsis)
+                // When the cut hides what went wrong, say it first.
+                let visible = drawnWidth(error) > room ? String(shown.dropLast()) : shown
+                if let kind, !visible.contains(kind) {
+                    let rest = room - drawnWidth(kind) - drawnWidth(sep)
+                    guard rest >= 12 else { return nil }
+                    shown = kind + sep + truncate(error, toWidth: rest, ellipsis: ctx.glyphs.ellipsis)
+                }
+                return head + ": " + shown + joined(tail)
+            }
+        }
+        candidates.append(whole(error, extras))
+        candidates.append(cut(extras, atLeast: 32))
+        if let kind, kind != error {
+            candidates.append(whole(kind, extras))
+            candidates.append(whole(kind, retry))
+        }
+        candidates.append(cut(retry, atLeast: 12))
+        if let kind { candidates.append(whole(kind, [])) }
+        let withoutError: [(Int) -> String?] = [{ limit in
+            let line = head + joined(retry)
+            return drawnWidth(line) <= limit ? line : nil
+        }]
+        for tier in [candidates, withoutError] {
+            for limit in limits {
+                for candidate in tier {
+                    if let text = candidate(limit) { return text }
+                }
+            }
+        }
+        return head
+    }
+
+    /// What kind of failure a source's message describes, in a few words for a narrow badge
+    /// ("connection refused", "timed out", "HTTP 429", "malformed response", "TLS error"); nil
+    /// when it is none of the known kinds.
+    static func errorKind(_ message: String) -> String? {
+        if let range = message.range(of: #"HTTP [1-5][0-9][0-9]"#, options: .regularExpression) {
+            return String(message[range])
+        }
+        let lower = message.lowercased()
+        let kinds: [(String, String)] = [
+            ("connection refused", "connection refused"), ("timed out", "timed out"), ("tls", "TLS error"),
+            ("not valid json", "malformed response"), ("missing field", "malformed response"),
+            ("is not a sample value", "malformed response"), ("dns lookup", "DNS lookup failed"),
+            ("connection reset", "connection reset"), ("closed the connection", "connection closed"),
+            ("larger than", "response too large"),
+        ]
+        return kinds.first { lower.contains($0.0) }?.1
+    }
+
+    /// "retry in 40s" in 10-second steps under a minute, then whole minutes (both rounded up):
+    /// coarse, so the badge does not tick. "retrying" once the time has come.
+    static func retryText(_ at: Date?, now: Date) -> String? {
+        guard let at else { return nil }
+        let seconds = at.timeIntervalSince(now)
+        guard seconds.isFinite else { return nil }
+        if seconds <= 0 { return "retrying" }
+        if seconds < 60 { return "retry in \(Int((seconds / 10).rounded(.up)) * 10)s" }
+        return "retry in \(Int(min(seconds / 60, 1e6).rounded(.up)))m"
     }
 
     static func header(_ state: AppState, _ f: DashboardFigures, _ rect: Rect, _ ctx: ViewContext,
@@ -70,6 +187,9 @@ public enum DashboardView {
         var left: [Span] = [ctx.span(" VIGIL ", .headerAccent), ctx.span(" \(state.title) ", .header),
                             ctx.span(" window \(state.window.rawValue) ", .header)]
         if state.readOnly { left.append(ctx.span(" READ-ONLY ", .headerAccent)) }
+        if state.storeProblem != nil {
+            left.append(ctx.span(" \(ctx.glyphs.severityCritical) state not saved ", .healthError))
+        }
         left.append(contentsOf: health(state, ctx))
         let right = " \(state.themeName) \(ctx.glyphs.dot) \(Formatting.clock(state.now)) UTC "
         let rw = GlyphWidth.of(right)
@@ -85,15 +205,15 @@ public enum DashboardView {
         for id in state.sourceOrder {
             guard let s = state.sources[id] else { continue }
             if let err = s.lastError {
-                bad.append(ctx.span(" \(ctx.glyphs.severityCritical) \(id): \(err) ", .healthError))
+                let retry = retryText(s.nextRetryAt, now: state.now).map { " \(ctx.glyphs.dot) \($0)" } ?? ""
+                bad.append(ctx.span(" \(ctx.glyphs.severityCritical) \(id): \(err)\(retry) ", .healthError))
             } else if !s.warnings.isEmpty {
                 let what = s.warnings.count == 1 ? s.warnings[0].message : "\(s.warnings.count) problems"
                 bad.append(ctx.span(" \(ctx.glyphs.severityCritical) \(id): \(what) ", .healthStale))
             } else if s.lastSuccess == nil {
                 bad.append(ctx.span(" \(ctx.glyphs.pending) \(id): connecting ", .healthStale))
             } else if s.isStale(at: state.now), let t = s.lastSuccess {
-                bad.append(ctx.span(" \(ctx.glyphs.pending) \(id) stale \(Formatting.age(seconds: state.now.timeIntervalSince(t))) ",
-                                    .healthStale))
+                bad.append(ctx.span(" \(ctx.glyphs.pending) \(id) stale \(coarseAge(since: t, now: state.now)) ", .healthStale))
             }
         }
         if bad.count > 1 {
@@ -127,5 +247,55 @@ public enum DashboardView {
             (key: b.keys.first.map { ascii ? $0.asciiLabel : $0.label } ?? "", label: b.hint ?? "")
         }
         HintsBar(hints: hints, theme: ctx.theme, glyphs: ctx.glyphs).render(in: rect, on: &grid)
+    }
+}
+
+/// How fresh the data of one panel is, from the sources that feed it (`AppState.sources(feeding:)`).
+enum PanelHealth: Equatable {
+    /// Every feeding source answered its last poll in time; the oldest of their answers.
+    case fresh(Date)
+    /// No feeding source has answered yet, and none has failed.
+    case waiting
+    /// Some feeding source's data is older than twice its poll interval; since when.
+    case stale(Date)
+    /// A feeding source's last poll failed.
+    case failing(Failure)
+
+    /// The first failing source of a panel.
+    struct Failure: Equatable {
+        /// The failing source.
+        var source: SourceID
+        /// It, and how many more fail ("am", "am +1").
+        var names: String
+        /// Its error.
+        var message: String
+        /// When it retries.
+        var retryAt: Date?
+        /// When its data (still shown) arrived, if it ever did.
+        var dataSince: Date?
+    }
+
+    /// True for `.failing`.
+    var isFailing: Bool {
+        if case .failing = self { return true }
+        return false
+    }
+
+    /// The health of a panel's data; nil when no source feeds it.
+    static func of(_ panel: PanelID, _ state: AppState) -> PanelHealth? {
+        let feeding = state.sources(feeding: panel).compactMap { id in state.sources[id].map { (id, $0) } }
+        guard !feeding.isEmpty else { return nil }
+        let failing = feeding.filter { $0.1.isFailing }
+        if let (id, s) = failing.first {
+            return .failing(Failure(source: id, names: failing.count > 1 ? "\(id) +\(failing.count - 1)" : id,
+                                    message: s.lastError ?? "", retryAt: s.nextRetryAt, dataSince: s.lastSuccess))
+        }
+        let answered = feeding.compactMap { $0.1.lastSuccess }
+        guard let oldest = answered.min() else { return .waiting }
+        if let since = feeding.filter({ $0.1.lastSuccess != nil && $0.1.isStale(at: state.now) })
+            .compactMap({ $0.1.lastSuccess }).min() {
+            return .stale(since)
+        }
+        return .fresh(oldest)
     }
 }

@@ -6,7 +6,9 @@ enum IncidentsView {
     static func render(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
         let rows = state.openIncidents
         let unacked = rows.filter { $0.status == .triggered }.count
-        let badge = Span(" \(rows.count) open \(ctx.glyphs.dot) \(unacked) unacked ", style: ctx.theme[unacked > 0 ? .statusTriggered : .textDim])
+        let badge = DashboardView.healthBadge(PanelHealth.of(.incidents, state), title: PanelID.incidents.title, rect: rect,
+                                              state, ctx, prefix: "\(rows.count) open \(ctx.glyphs.dot) \(unacked) unacked",
+                                              prefixRole: unacked > 0 ? .statusTriggered : .textDim)
         let panel = Panel(title: PanelID.incidents.title, focused: state.focus == .incidents && state.mode == .dashboard,
                           theme: ctx.theme, glyphs: ctx.glyphs, badge: badge)
         let inner = panel.render(in: rect, on: &grid)

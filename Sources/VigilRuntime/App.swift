@@ -2,6 +2,7 @@ import Foundation
 import VigilCore
 import VigilRender
 import VigilSources
+import VigilStore
 import VigilTerminal
 
 /// A theme as loaded, ready to map to whatever colour depth the terminal has.
@@ -23,12 +24,14 @@ public final class App {
     private let options: TerminalOptions
     private let sources: [any Source]
     private let forceASCII: Bool
+    private let store: VigilStore?
+    private let storeProblem: String?
 
     /// Creates the app. `state.themeNames` must match `themes`.
     public init(state: AppState, themes: [LoadedTheme], sources: [any Source], options: TerminalOptions,
-                forceASCII: Bool) {
+                forceASCII: Bool, store: VigilStore? = nil, storeProblem: String? = nil) {
         self.state = state; self.themes = themes; self.sources = sources; self.options = options
-        self.forceASCII = forceASCII
+        self.forceASCII = forceASCII; self.store = store; self.storeProblem = storeProblem
     }
 
     /// Runs until the user quits or the terminal goes away. Restores the terminal on every path.
@@ -59,6 +62,17 @@ public final class App {
             state.themeIndex = 0
         }
         var tasks = runner.start()
+        let outbox = store.map { AckOutbox(store: $0, sources: runner.sources, inbox: inbox) }
+        if let storeProblem { inbox.post(.storeProblem(storeProblem)) }
+        if let store, let outbox {
+            let pending = outbox.pending()
+            if !pending.isEmpty { inbox.post(.outboxPending(pending.map(\.incidentID))) }
+            if let remembered = try? store.history(since: Date().addingTimeInterval(-62 * 86_400)) {
+                inbox.post(.historyLoaded(remembered))
+            }
+        }
+        let forgetful = Set(sources.filter { !$0.keepsHistory }.map(\.id))
+        var lastRetryCheck = Date.distantPast
         defer { for t in tasks { t.cancel() } }
         var last: CellGrid?
         var running = true
@@ -71,9 +85,19 @@ public final class App {
                 case .quit: running = false
                 case .repaint: term.forceRepaint(); last = nil
                 case .acknowledge(let id, _, let by):
-                    if let incident = state.incident(id) { tasks.append(runner.acknowledge(incident, by: by)) }
+                    guard let incident = state.incident(id) else { break }
+                    if let outbox {
+                        if let t = outbox.submit(incident, kind: .acknowledge, by: by) { tasks.append(t) }
+                    } else {
+                        tasks.append(runner.acknowledge(incident, by: by))
+                    }
                 case .unacknowledge(let id, _, let by):
-                    if let incident = state.incident(id) { tasks.append(runner.unacknowledge(incident, by: by)) }
+                    guard let incident = state.incident(id) else { break }
+                    if let outbox {
+                        if let t = outbox.submit(incident, kind: .unacknowledge, by: by) { tasks.append(t) }
+                    } else {
+                        tasks.append(runner.unacknowledge(incident, by: by))
+                    }
                 }
             }
         }
@@ -84,7 +108,10 @@ public final class App {
                 term.draw(grid, previous: last)
                 last = grid
             }
-            let result = term.wait(timeout: timeUntilNextTick(), wakeup: wakeup)
+            // While acknowledgements wait in the outbox, look at them every couple of seconds.
+            let waitingAcks = state.acks.values.contains { if case .pending = $0 { return true } else { return false } }
+            let result = term.wait(timeout: waitingAcks ? min(timeUntilNextTick(), .seconds(2)) : timeUntilNextTick(),
+                                   wakeup: wakeup)
             if result.inputClosed { status = 1; break }
             if let sig = term.takeSignal() {
                 status = sig.exitStatus
@@ -103,7 +130,26 @@ public final class App {
                 }
                 if !running { break }
             }
-            for event in inbox.drain() { apply(event) }
+            for event in inbox.drain() {
+                // Remember what sources without history saw, so metrics survive restarts.
+                if let store, case .sourcePolled(let id, let report) = event, forgetful.contains(id),
+                   case .updated(let snapshot, _) = report.outcome, let incidents = snapshot.incidents {
+                    do {
+                        try store.record(incidents: incidents, source: id, at: report.at)
+                        try store.markMissing(source: id, presentIDs: Set(incidents.map(\.id)), at: report.at)
+                    } catch {
+                        apply(.storeProblem("\(error)"))
+                    }
+                }
+                apply(event)
+            }
+            // Saved acknowledgements that are due: checked against the source, then re-sent.
+            if let outbox, Date().timeIntervalSince(lastRetryCheck) >= 1 {
+                lastRetryCheck = Date()
+                let current = state
+                tasks += outbox.retryDue(incident: { current.incident($0) },
+                                         answered: { current.sources[$0]?.lastSuccess != nil })
+            }
             tasks.removeAll { $0.isCancelled }
         }
         return status

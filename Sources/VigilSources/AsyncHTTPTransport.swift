@@ -54,7 +54,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// Sends `request`; the whole exchange (connect, response head and body) must finish within
     /// `request.timeout`. Bodies larger than `maxBodyBytes` are refused: at once when the
-    /// Content-Length says so, otherwise as soon as more than that has arrived.
+    /// Content-Length says so, otherwise as soon as more than that has arrived. The `Retry-After`
+    /// of a 429 or 503 answer is recorded into `RetryAfterRecorder.current`.
     public func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse {
         let target = Self.target(of: request.url)
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
@@ -85,6 +86,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 guard let first = try await group.next(), let response = first else {
                     throw SourceError(Self.timedOut(timeout, target: target))
                 }
+                if let wait = response.retryAfter(now: Date()) { RetryAfterRecorder.current?.record(wait) }
                 return response
             }
         } catch let error as SourceError {

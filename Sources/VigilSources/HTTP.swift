@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 
 /// One HTTP request, as a source builds it.
@@ -39,6 +40,48 @@ public struct HTTPResponse: Sendable {
     public func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
+
+    /// How long the server asks the client to wait, from the `Retry-After` header of a 429 or
+    /// 503 answer: delay-seconds ("120") or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT",
+    /// counted from `now`). Nil for other statuses, a missing or unreadable header, or a date
+    /// already past.
+    public func retryAfter(now: Date) -> Duration? {
+        guard status == 429 || status == 503,
+              let value = header("Retry-After")?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if value.allSatisfy(\.isASCII), value.allSatisfy(\.isNumber) {
+            // More digits than an Int64 holds is "a very long time", not garbage.
+            return .seconds(min(Int64(value) ?? Int64.max, 999_999_999))
+        }
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "GMT")
+        format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = format.date(from: value) else { return nil }
+        let seconds = date.timeIntervalSince(now)
+        guard seconds > 0, seconds.isFinite else { return nil }
+        return .seconds(Int64(min(seconds.rounded(.up), 9e8)))
+    }
+}
+
+/// Collects what servers said during one poll about when to come back (`Retry-After` on a 429
+/// or 503), so the poll runner can wait at least that long whatever error message the source
+/// builds from the answer. The runner binds `current` around a poll; transports record into it.
+public final class RetryAfterRecorder: Sendable {
+    /// The recorder of the poll running in this task (nil outside a scheduled poll).
+    @TaskLocal public static var current: RetryAfterRecorder?
+
+    private let longest = Mutex<Duration?>(nil)
+
+    /// Creates an empty recorder.
+    public init() {}
+
+    /// Records a wait the server asked for; the longest one is kept.
+    public func record(_ wait: Duration) {
+        longest.withLock { current in current = max(current ?? wait, wait) }
+    }
+
+    /// The longest wait asked for so far, if any.
+    public var retryAfter: Duration? { longest.withLock { $0 } }
 }
 
 /// Sends requests. Sources talk HTTP only through this, so tests can put a fault-injecting or
@@ -47,7 +90,8 @@ public protocol HTTPTransport: Sendable {
     /// Sends a request and returns the response, whatever its status. Throws `SourceError` with a
     /// message an engineer can act on for transport failures: "timed out after 10s",
     /// "connection refused (127.0.0.1:9093)", "response larger than 10 MB refused", TLS errors.
-    /// Bodies above `maxBodyBytes` are refused without being loaded.
+    /// Bodies above `maxBodyBytes` are refused without being loaded. A transport records a
+    /// 429/503 answer's `Retry-After` into `RetryAfterRecorder.current`.
     func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse
 }
 

@@ -310,13 +310,17 @@ public final class PrometheusSource: Source {
                 let rise = sample.value >= before ? sample.value - before : sample.value
                 let count = Int(exactly: rise.rounded()) ?? 0
                 guard count > 0 else { continue }
-                events += count
-                guard events <= maximumEvents else {
+                // Checked before adding: a huge rise must not overflow the sum (fuzz finding F2).
+                guard count <= maximumEvents - events else {
                     throw SourceError("more than \(maximumEvents) events in the lookback: is this a counter of "
                         + "deployments or CI runs?")
                 }
+                events += count
                 let time = sample.at.timeIntervalSince1970
-                let stamp = Int64(grid.boundary(after: time))
+                // A sample time no Int64 can hold is bad data, not a crash (fuzz finding F1).
+                guard let stamp = Int64(exactly: grid.boundary(after: time).rounded()) else {
+                    throw SourceError("sample time \(time) is out of range")
+                }
                 let entry = totals[key, default: [:]][stamp]
                 // The partial step's point (at `now`) carries the stamp of the next grid point.
                 let at = entry.map { min($0.at, sample.at) } ?? sample.at

@@ -19,11 +19,16 @@ public protocol Source: Sendable {
     /// The kinds of data it can provide (a panel without data names the sources that should
     /// have given it).
     var provides: Set<DataKind> { get }
+    /// Whether the source keeps its own history. Alertmanager forgets resolved alerts, so Vigil
+    /// records what it saw to keep MTTR, outages and pages right across restarts.
+    var keepsHistory: Bool { get }
 }
 
 extension Source {
     /// By default: everything.
     public var provides: Set<DataKind> { Set(DataKind.allCases) }
+    /// By default a source keeps its own history.
+    public var keepsHistory: Bool { true }
 
     /// By default a source cannot take an acknowledgement back.
     public func unacknowledge(_ incident: Incident, by user: String, now: Date) async throws {
@@ -35,8 +40,11 @@ extension Source {
 public struct SourceError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The message shown on the panel or next to the incident.
     public var message: String
+    /// How long the server asked to be left alone (HTTP 429/503 `Retry-After`), when it said;
+    /// the runner waits at least this long before polling again.
+    public var retryAfter: Duration?
     /// Creates an error.
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, retryAfter: Duration? = nil) { self.message = message; self.retryAfter = retryAfter }
     /// The message.
     public var description: String { message }
 }

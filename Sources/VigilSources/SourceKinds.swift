@@ -11,4 +11,6 @@ extension PrometheusSource {
 extension AlertmanagerSource {
     /// Alerts, as incidents.
     public var provides: Set<DataKind> { [.incidents] }
+    /// Alertmanager forgets resolved alerts.
+    public var keepsHistory: Bool { false }
 }

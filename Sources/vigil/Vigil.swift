@@ -5,6 +5,7 @@ import VigilCore
 import VigilRender
 import VigilRuntime
 import VigilSources
+import VigilStore
 import VigilTerminal
 
 /// The `vigil` command: the dashboard by default, and `check-config`.
@@ -22,8 +23,38 @@ struct Vigil: ParsableCommand {
             t theme, ? help, q quit.
             """,
         version: version,
-        subcommands: [Dashboard.self, CheckConfig.self],
+        subcommands: [Dashboard.self, CheckConfig.self, Log.self],
         defaultSubcommand: Dashboard.self)
+}
+
+/// `vigil log`: the audit log of acknowledgements.
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print the audit log: every acknowledgement, who, when, and what the source answered.")
+
+    @Option(name: .customLong("state"), help: ArgumentHelp(
+        "State directory (default: $XDG_STATE_HOME/vigil, else ~/.local/state/vigil).", valueName: "DIR"))
+    var stateDirectory: String?
+
+    @Option(help: "Show only the last N entries.")
+    var last: Int?
+
+    func run() throws {
+        let dir = stateDirectory.map { URL(fileURLWithPath: $0) } ?? VigilStore.defaultDirectory()
+        guard FileManager.default.fileExists(atPath: VigilStore.databaseURL(in: dir).path) else {
+            print("No acknowledgements recorded yet (no \(VigilStore.databaseURL(in: dir).path)).")
+            return
+        }
+        do {
+            let store = try VigilStore(directory: dir)
+            let entries = try store.auditLog(limit: last)
+            print(entries.isEmpty ? "No acknowledgements recorded yet." : VigilStore.format(entries))
+        } catch {
+            FileHandle.standardError.write(Data("vigil: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 }
 
 /// `vigil check-config [FILE]`: validates a config without starting the UI.
@@ -69,6 +100,11 @@ struct Dashboard: ParsableCommand {
     @Option(name: .customLong("config"), help: ArgumentHelp(
         "Config file (default: $XDG_CONFIG_HOME/vigil/config.yaml when it exists).", valueName: "FILE"))
     var configPath: String?
+
+    @Option(name: .customLong("state"), help: ArgumentHelp(
+        "State directory for the acknowledgement outbox, history and audit log (default: $XDG_STATE_HOME/vigil).",
+        valueName: "DIR"))
+    var stateDirectory: String?
 
     @Flag(help: "Run the built-in demo replay of sample-data/, even when a config exists.")
     var demo = false
@@ -176,7 +212,16 @@ struct Dashboard: ParsableCommand {
         options.noColor = colors == "none" || !(env["NO_COLOR"] ?? "").isEmpty
         options.colorDepth = colors == "none" ? .mono : ColorDepth(rawValue: colors)
         options.asciiOnly = ascii ? true : nil
-        let app = App(state: state, themes: themes.list, sources: sources, options: options, forceASCII: ascii)
+        // The durable state: when it cannot be opened, say so and run without it.
+        var store: VigilStore?
+        var storeProblem: String?
+        do {
+            store = try VigilStore(directory: stateDirectory.map { URL(fileURLWithPath: $0) } ?? VigilStore.defaultDirectory())
+        } catch {
+            storeProblem = "\(error)"
+        }
+        let app = App(state: state, themes: themes.list, sources: sources, options: options, forceASCII: ascii,
+                      store: store, storeProblem: storeProblem)
         let status: Int32
         do {
             status = try app.run()

@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+import VigilCore
+
+extension VigilStore {
+    /// How stale `lastSeenAt` of an otherwise unchanged incident may get before a poll rewrites
+    /// it: polls of unchanged incidents cost no writes in between.
+    static let lastSeenResolution: TimeInterval = 300
+
+    /// Records what a source reported, so metrics cover their window across restarts even for
+    /// sources that keep no history. Upserts by incident id in one transaction, writing only rows
+    /// whose metric fields changed (id, source, key, number, title, service, severity, status,
+    /// times, who acknowledged, paged). Returns how many rows it wrote.
+    ///
+    /// - The first acknowledgement is kept (for MTTA) even when the source later forgets it (an
+    ///   expired Alertmanager silence); an acknowledged incident without a time gets `at`.
+    /// - A resolved incident without a resolution time gets `at` (or keeps the one stored).
+    /// - An id that fires again after it was resolved, with a new start time (Alertmanager reuses
+    ///   the fingerprint), becomes a new occurrence: both outages stay in the history.
+    /// - Incidents are stored under `source`, whatever their own `source` field says.
+    @discardableResult
+    public func record(incidents: [Incident], source: SourceID, at now: Date) throws(StoreError) -> Int {
+        try write { db in
+            var written = 0
+            for incident in incidents {
+                let stored = try Row.fetchOne(db, sql: """
+                    SELECT * FROM incidents WHERE id = ? ORDER BY occurrence DESC LIMIT 1
+                    """, arguments: [incident.id]).map(StoredIncident.init(row:))
+                var fields = HistoryFields(incident, source: source, now: now)
+                let newOccurrence = stored.map {
+                    $0.fields.status == IncidentStatus.resolved.rawValue && incident.isOpen
+                        && fields.triggeredAt != $0.fields.triggeredAt
+                } ?? true
+                guard let stored, !newOccurrence else {
+                    try fields.insert(db, lastSeenAt: now)
+                    written += 1
+                    continue
+                }
+                fields.merge(stored: stored.fields, sourceGaveResolution: incident.resolvedAt != nil)
+                if fields == stored.fields {
+                    if now.timeIntervalSince1970 - stored.lastSeenAt >= Self.lastSeenResolution {
+                        try db.execute(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?",
+                                       arguments: [now.timeIntervalSince1970, stored.occurrence])
+                        written += 1
+                    }
+                    continue
+                }
+                try fields.update(db, occurrence: stored.occurrence, lastSeenAt: now)
+                written += 1
+            }
+            return written
+        }
+    }
+
+    /// Resolves, at `now`, every open incident of `source` that is not in `presentIDs`: for
+    /// sources that drop resolved incidents (Alertmanager forgets resolved alerts). Call it only
+    /// after a successful poll that listed all of the source's open incidents. Returns how many
+    /// incidents it resolved.
+    @discardableResult
+    public func markMissing(source: SourceID, presentIDs: Set<String>, at now: Date) throws(StoreError) -> Int {
+        try write { db in
+            let open = try Row.fetchAll(db, sql: """
+                SELECT occurrence, id FROM incidents WHERE source = ? AND status != 'resolved'
+                """, arguments: [source])
+            var resolved = 0
+            for row in open {
+                let id: String = row["id"]
+                guard !presentIDs.contains(id) else { continue }
+                let occurrence: Int64 = row["occurrence"]
+                try db.execute(sql: """
+                    UPDATE incidents SET status = 'resolved', resolvedAt = ? WHERE occurrence = ?
+                    """, arguments: [now.timeIntervalSince1970, occurrence])
+                resolved += 1
+            }
+            return resolved
+        }
+    }
+
+    /// Every incident that overlaps `[since, now]`: triggered or resolved since then, or still
+    /// open, oldest trigger first. Labels, timeline and links are not stored (empty). An id that
+    /// fired more than once appears once per occurrence.
+    public func history(since: Date) throws(StoreError) -> [Incident] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM incidents
+                WHERE triggeredAt >= ?1 OR resolvedAt IS NULL OR resolvedAt >= ?1
+                ORDER BY triggeredAt, occurrence
+                """, arguments: [since.timeIntervalSince1970])
+                .map { StoredIncident(row: $0).incident }
+        }
+    }
+
+    /// Deletes what is older than `cutoff`, to keep the file bounded: incidents resolved before
+    /// it (and open ones not seen since it), finished outbox entries, and audit lines older than
+    /// `auditCutoff` (default: `cutoff`). Pending acknowledgements are never deleted. Returns the
+    /// number of rows deleted.
+    @discardableResult
+    public func prune(olderThan cutoff: Date, auditOlderThan auditCutoff: Date? = nil) throws(StoreError) -> Int {
+        try write { db in
+            let t = cutoff.timeIntervalSince1970
+            try db.execute(sql: """
+                DELETE FROM incidents WHERE (resolvedAt IS NOT NULL AND resolvedAt < ?1)
+                                         OR (resolvedAt IS NULL AND lastSeenAt < ?1)
+                """, arguments: [t])
+            var deleted = db.changesCount
+            try db.execute(sql: "DELETE FROM outbox WHERE state != 'pending' AND finishedAt < ?", arguments: [t])
+            deleted += db.changesCount
+            try db.execute(sql: "DELETE FROM audit WHERE at < ?",
+                           arguments: [(auditCutoff ?? cutoff).timeIntervalSince1970])
+            deleted += db.changesCount
+            return deleted
+        }
+    }
+}
+
+/// The stored fields of one incident occurrence that metrics need, compared before writing.
+struct HistoryFields: Equatable {
+    var id: String
+    var source: String
+    var sourceKey: String
+    var number: Int?
+    var title: String
+    var service: String
+    var severity: Int
+    var status: String
+    var triggeredAt: Double
+    var acknowledgedAt: Double?
+    var acknowledgedBy: String?
+    var resolvedAt: Double?
+    var paged: Bool
+
+    /// The fields of `incident` as reported, normalised: an acknowledged incident has an
+    /// acknowledgement time, a resolved one a resolution time, an open one none.
+    init(_ incident: Incident, source: SourceID, now: Date) {
+        id = incident.id; self.source = source; sourceKey = incident.sourceKey; number = incident.number
+        title = incident.title; service = incident.service; severity = incident.severity.rawValue
+        status = incident.status.rawValue; triggeredAt = incident.triggeredAt.timeIntervalSince1970
+        acknowledgedAt = incident.acknowledgedAt?.timeIntervalSince1970; acknowledgedBy = incident.acknowledgedBy
+        if incident.status == .acknowledged, acknowledgedAt == nil { acknowledgedAt = now.timeIntervalSince1970 }
+        resolvedAt = incident.status == .resolved ? (incident.resolvedAt ?? now).timeIntervalSince1970 : nil
+        paged = incident.paged
+    }
+
+    init(row: Row) {
+        id = row["id"]; source = row["source"]; sourceKey = row["sourceKey"]; number = row["number"]
+        title = row["title"]; service = row["service"]; severity = row["severity"]; status = row["status"]
+        triggeredAt = row["triggeredAt"]; acknowledgedAt = row["acknowledgedAt"]; acknowledgedBy = row["acknowledgedBy"]
+        resolvedAt = row["resolvedAt"]; paged = row["paged"]
+    }
+
+    /// Keeps what the stored occurrence knew and the source no longer says: the first
+    /// acknowledgement, and the resolution time when the source gives none.
+    mutating func merge(stored: HistoryFields, sourceGaveResolution: Bool) {
+        if let storedAck = stored.acknowledgedAt {
+            if let ack = acknowledgedAt, ack <= storedAck {
+                // The source's (earlier or equal) time wins.
+            } else {
+                acknowledgedAt = storedAck
+                acknowledgedBy = stored.acknowledgedBy
+            }
+        }
+        if !sourceGaveResolution, status == IncidentStatus.resolved.rawValue,
+           stored.status == IncidentStatus.resolved.rawValue, let storedResolved = stored.resolvedAt {
+            // Resolved without a time: keep the time it was first seen resolved (or missing).
+            resolvedAt = storedResolved
+        }
+    }
+
+    private var arguments: StatementArguments {
+        [id, source, sourceKey, number, title, service, severity, status, triggeredAt, acknowledgedAt,
+         acknowledgedBy, resolvedAt, paged]
+    }
+
+    func insert(_ db: Database, lastSeenAt: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO incidents (id, source, sourceKey, number, title, service, severity, status, triggeredAt,
+                                   acknowledgedAt, acknowledgedBy, resolvedAt, paged, lastSeenAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: arguments + [lastSeenAt.timeIntervalSince1970])
+    }
+
+    func update(_ db: Database, occurrence: Int64, lastSeenAt: Date) throws {
+        try db.execute(sql: """
+            UPDATE incidents SET id = ?, source = ?, sourceKey = ?, number = ?, title = ?, service = ?, severity = ?,
+                                 status = ?, triggeredAt = ?, acknowledgedAt = ?, acknowledgedBy = ?, resolvedAt = ?,
+                                 paged = ?, lastSeenAt = ?
+            WHERE occurrence = ?
+            """, arguments: arguments + [lastSeenAt.timeIntervalSince1970, occurrence])
+    }
+}
+
+/// One row of the `incidents` table.
+struct StoredIncident {
+    var occurrence: Int64
+    var fields: HistoryFields
+    var lastSeenAt: Double
+
+    init(row: Row) {
+        occurrence = row["occurrence"]
+        fields = HistoryFields(row: row)
+        lastSeenAt = row["lastSeenAt"]
+    }
+
+    /// Back to the domain model (without labels, timeline or links).
+    var incident: Incident {
+        Incident(id: fields.id, source: fields.source, sourceKey: fields.sourceKey, number: fields.number,
+                 title: fields.title, service: fields.service,
+                 severity: Severity(rawValue: fields.severity) ?? .info,
+                 status: IncidentStatus(rawValue: fields.status) ?? .triggered,
+                 triggeredAt: Date(timeIntervalSince1970: fields.triggeredAt),
+                 acknowledgedAt: fields.acknowledgedAt.map(Date.init(timeIntervalSince1970:)),
+                 acknowledgedBy: fields.acknowledgedBy,
+                 resolvedAt: fields.resolvedAt.map(Date.init(timeIntervalSince1970:)),
+                 paged: fields.paged)
+    }
+}

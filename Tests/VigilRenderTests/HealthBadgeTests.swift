@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import VigilCore
+@testable import VigilRender
+
+/// 2026-11-26 12:00:00 UTC.
+private let noon = Date(timeIntervalSince1970: 1_795_694_400)
+private let ctx = ViewContext(theme: .monochrome, glyphs: .unicode)
+
+/// Prometheus (every 30 s) feeds builds, deployments and quality; Alertmanager (every 15 s)
+/// feeds the incidents and the panels made from them. Both answered at `answered`.
+private func twoSources(size: Size = Size(width: 120, height: 40), answered: Date = noon.addingTimeInterval(-10)) -> AppState {
+    var s = AppState(now: noon, size: size, user: "alice", sources: [("prom", 30), ("am", 15)])
+    s.sources["prom"]?.provides = [.deployments, .builds, .series]
+    s.sources["am"]?.provides = [.incidents]
+    let incident = Incident(id: "AM-1", source: "am", sourceKey: "1", title: "Checkout 5xx above 5%", service: "checkout",
+                            severity: .critical, status: .triggered, triggeredAt: noon.addingTimeInterval(-1_800))
+    _ = reduce(&s, .sourcePolled("prom", PollReport(outcome: .updated(SourceSnapshot(deployments: [], builds: [], series: []),
+                                                                      warnings: []),
+                                                     at: answered, duration: 0.2, consecutiveFailures: 0,
+                                                     nextPollAt: answered.addingTimeInterval(30))))
+    _ = reduce(&s, .sourcePolled("am", PollReport(outcome: .updated(SourceSnapshot(incidents: [incident]), warnings: []),
+                                                   at: answered, duration: 0.1, consecutiveFailures: 0,
+                                                   nextPollAt: answered.addingTimeInterval(15))))
+    return s
+}
+
+private func fail(_ s: inout AppState, _ id: SourceID, _ message: String, retryIn: TimeInterval, failures: Int = 1) {
+    _ = reduce(&s, .sourcePolled(id, PollReport(outcome: .failed(message), at: noon, duration: 0.01,
+                                                 consecutiveFailures: failures, nextPollAt: noon.addingTimeInterval(retryIn))))
+}
+
+/// The top border of a panel, as drawn (its own columns only).
+private func border(_ state: AppState, _ panel: PanelID) -> String {
+    guard let rect = state.layout.rect(of: panel) else { return "" }
+    let line = Array(DashboardView.render(state, ctx).lines[rect.y])
+    guard rect.maxX <= line.count else { return "" }
+    return String(line[rect.x..<rect.maxX])
+}
+
+@Suite struct HealthBadgeTests {
+    @Test func freshPanelsShowWhenTheirDataLastRefreshed() {
+        let s = twoSources()
+        let lines = DashboardView.render(s, ctx).lines
+        for panel in PanelID.metricPanels + [.incidents] {
+            #expect(border(s, panel).contains(" 11:59 "), "\(panel): \(border(s, panel))")
+        }
+        #expect(border(s, .incidents).contains("1 open · 1 unacked · 11:59"))
+        #expect(lines[0].contains("✓ all 2 sources fresh"))
+    }
+
+    @Test func theOldestFeedingSourceDatesAPanel() {
+        var s = twoSources()
+        // Both feed everything: a panel is only as fresh as its oldest input.
+        s.sources["prom"]?.provides = Set(DataKind.allCases)
+        s.sources["am"]?.provides = Set(DataKind.allCases)
+        s.sources["am"]?.lastSuccess = noon.addingTimeInterval(-25)
+        s.sources["prom"]?.lastSuccess = noon.addingTimeInterval(-5)
+        #expect(border(s, .deployments).contains(" 11:59 "))
+    }
+
+    @Test func dataOlderThanTwiceTheIntervalIsMarkedStaleWithItsAge() {
+        var s = twoSources()
+        s.sources["prom"]?.lastSuccess = noon.addingTimeInterval(-5 * 60)      // 30 s interval: stale after 60 s
+        let lines = DashboardView.render(s, ctx).lines
+        for panel in [PanelID.builds, .deployments, .quality] {
+            #expect(border(s, panel).contains(" stale 5m "), "\(panel): \(border(s, panel))")
+        }
+        // Alertmanager's panels are not affected.
+        for panel in [PanelID.outages, .pages, .response, .incidents] {
+            #expect(border(s, panel).contains(" 11:59 "), "\(panel): \(border(s, panel))")
+            #expect(!border(s, panel).contains("stale"))
+        }
+        #expect(lines[0].contains("prom stale 5m"))
+        let grid = DashboardView.render(s, ViewContext(theme: .builtinDefault, glyphs: .unicode))
+        guard let y = grid.lines.firstIndex(where: { $0.contains(" Deployments ") }),
+              let x = Array(grid.lines[y]).firstIndex(of: "5") else {
+            Issue.record("no stale badge"); return
+        }
+        #expect(grid.style(at: x, y).fg == Theme.builtinDefault[.healthStale].fg)
+    }
+
+    @Test func aFailingSourceShowsItsErrorAndNextRetryAndKeepsItsData() {
+        var s = twoSources()
+        fail(&s, "am", "connection refused (127.0.0.1:9093): is the server running and listening there?", retryIn: 35)
+        let lines = DashboardView.render(s, ctx).lines
+        let incidents = border(s, .incidents)
+        #expect(incidents.contains("1 open · 1 unacked · ● am: connection refused (127.0.0.1:9093)"), "\(incidents)")
+        #expect(incidents.contains("· retry in 40s ┓"), "\(incidents)")
+        // The data that was there stays.
+        #expect(lines.contains { $0.contains("Checkout 5xx above 5%") })
+        // Every panel fed by Alertmanager says so, in as many words as fit; Prometheus's panels
+        // are fresh.
+        for panel in [PanelID.outages, .pages, .response] {
+            #expect(border(s, panel).contains(" ● am: connection refused ┐"), "\(panel): \(border(s, panel))")
+        }
+        for panel in [PanelID.builds, .deployments, .quality] {
+            #expect(border(s, panel).contains(" 11:59 "), "\(panel): \(border(s, panel))")
+        }
+        #expect(lines[0].contains("● am: connection refused (127.0.0.1:9093)"))
+        #expect(s.sources["am"]?.nextRetryAt == noon.addingTimeInterval(35))
+    }
+
+    @Test func aFailureOverStaleDataSaysBoth() {
+        var s = twoSources(answered: noon.addingTimeInterval(-10 * 60))
+        fail(&s, "am", "HTTP 500: injected", retryIn: 150, failures: 4)
+        let incidents = border(s, .incidents)
+        #expect(incidents.contains("● am: HTTP 500: injected · stale 10m · retry in 3m"), "\(incidents)")
+    }
+
+    @Test func narrowPanelsKeepTheFailureVisible() {
+        var s = twoSources(size: Size(width: 80, height: 24))
+        fail(&s, "am", "timed out after 10s waiting for alertmanager.example:9093", retryIn: 8)
+        let lines = DashboardView.render(s, ctx).lines
+        for panel in [PanelID.outages, .pages, .response] {
+            #expect(border(s, panel).contains("● am"), "\(panel): \(border(s, panel))")
+        }
+        #expect(border(s, .incidents).contains("1 open · 1 unacked · ● am: timed out · retry in 10s"))
+        #expect(lines.allSatisfy { GlyphWidth.of($0) == 80 })
+    }
+
+    @Test func theHeaderNamesEverySourceThatIsNotFresh() {
+        var s = twoSources()
+        fail(&s, "am", "connection refused", retryIn: 20)
+        s.sources["prom"]?.lastSuccess = noon.addingTimeInterval(-600)
+        let header = DashboardView.render(s, ctx).lines[0]
+        #expect(header.contains("prom, am failing"), "\(header)")
+    }
+
+    @Test func retryTimesAreCoarse() {
+        #expect(DashboardView.retryText(noon.addingTimeInterval(3), now: noon) == "retry in 10s")
+        #expect(DashboardView.retryText(noon.addingTimeInterval(35), now: noon) == "retry in 40s")
+        #expect(DashboardView.retryText(noon.addingTimeInterval(60), now: noon) == "retry in 1m")
+        #expect(DashboardView.retryText(noon.addingTimeInterval(61), now: noon) == "retry in 2m")
+        #expect(DashboardView.retryText(noon.addingTimeInterval(-1), now: noon) == "retrying")
+        #expect(DashboardView.retryText(nil, now: noon) == nil)
+    }
+
+    @Test func theKindOfAFailureIsNamedWhenTheMessageDoesNotFit() {
+        #expect(DashboardView.errorKind("Alertmanager http://am:9093 refused to list alerts: HTTP 429: slow down") == "HTTP 429")
+        #expect(DashboardView.errorKind("all 6 Prometheus queries failed: timed out after 10s waiting for p:9090") == "timed out")
+        #expect(DashboardView.errorKind("Alertmanager alerts: not valid JSON (unexpected end of data)") == "malformed response")
+        #expect(DashboardView.errorKind("TLS error talking to p:443: CERTIFICATE_VERIFY_FAILED") == "TLS error")
+        #expect(DashboardView.errorKind("connection refused (127.0.0.1:9093): is the server running?") == "connection refused")
+        #expect(DashboardView.errorKind("something else") == nil)
+        // Cut, the message starts with its kind when the cut would hide it.
+        let text = DashboardView.fitFailure(head: "● am", error: "Alertmanager http://127.0.0.1:40123 refused to list alerts: HTTP 500: boom",
+                                            extras: ["retry in 10s"], limits: [60], ctx)
+        #expect(text.hasPrefix("● am: HTTP 500 · Alertmanager http://"), "\(text)")
+        #expect(text.hasSuffix("… · retry in 10s"), "\(text)")
+        #expect(GlyphWidth.of(text) <= 60)
+    }
+
+    @Test func aPanelWaitingForItsFirstDataSaysSo() {
+        var s = AppState(now: noon, size: Size(width: 120, height: 40), user: "alice", sources: [("am", 15)])
+        s.sources["am"]?.provides = [.incidents]
+        #expect(border(s, .incidents).contains("no data yet"))
+        // A panel no source feeds has no health to show.
+        #expect(!border(s, .deployments).contains("no data yet"))
+        #expect(!border(s, .deployments).contains(":"))
+    }
+}
