@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// Durations as the config file writes them: Go / Prometheus style, a sequence of numbers each
 /// followed by a unit, such as `500ms`, `30s`, `5m`, `1h`, `1h30m`, `1.5h` or `1d`.
@@ -72,26 +73,6 @@ public enum ConfigDuration {
 
 /// Spelling suggestions for error messages ("did you mean 'poll_interval'?").
 enum Spelling {
-    /// Edit distance between two strings (by Character): insertions, deletions, substitutions and
-    /// swaps of two neighbours ("hihg" is one edit from "high").
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return d[a.count][b.count]
-    }
 
     /// The candidate closest to `word` (case-insensitive; `-` and `_` and camelCase humps count as
     /// the same), or nil when none is within `maxDistance` (default: a third of the word, at least
@@ -114,7 +95,7 @@ enum Spelling {
         let w = normal(word)
         var best: (String, Int)?
         for c in candidates {
-            let d = distance(w, normal(c))
+            let d = EditDistance.between(w, normal(c))
             if best == nil || d < (best?.1 ?? Int.max) { best = (c, d) }
         }
         guard let best, best.1 <= limit, best.0 != word else { return nil }

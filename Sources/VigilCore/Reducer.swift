@@ -16,9 +16,9 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .key(let key):
         guard let action = state.keyMap.action(for: key, in: state.mode.keyContext) else {
             // In read-only mode say why a familiar key does nothing, instead of ignoring it.
-            if state.readOnly, let b = KeyMap.all.first(where: {
+            if state.readOnly, KeyMap.all.contains(where: {
                 $0.mutates && $0.context == state.mode.keyContext && $0.keys.contains(key) }) {
-                flash(&state, "Read-only: \(b.help.prefix(1).lowercased() + b.help.dropFirst()) is disabled", error: false)
+                flash(&state, "Read-only mode: \(key.label) would change something at a source, so it is off", error: false)
             }
             return []
         }
@@ -111,6 +111,11 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
 /// on its incident (or the row now in its place).
 private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) {
     let oldIndex = state.selectedIncident.flatMap { sel in state.openIncidents.firstIndex { $0.id == sel } }
+    // A page that was not there before (and is not from the first answer) is announced.
+    let known = state.sources[id]?.snapshot.map { Set(($0.incidents ?? []).map(\.id)) }
+    let newPages = known.map { known in
+        (snapshot.incidents ?? []).filter { !known.contains($0.id) && $0.paged && $0.status == .triggered }
+    } ?? []
     var s = state.sources[id] ?? SourceState(pollInterval: 60)
     if state.sources[id] == nil { state.sourceOrder.append(id) }
     s.snapshot = snapshot
@@ -121,6 +126,10 @@ private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: 
     s.nextRetryAt = nil
     state.sources[id] = s
     reconcileSelection(&state, previousIndex: oldIndex)
+    if let page = newPages.min(by: { $0.severity < $1.severity }) {
+        let more = newPages.count > 1 ? " (+\(newPages.count - 1) more)" : ""
+        flash(&state, "New page: \(page.severity.label) \(page.service): \(page.title)\(more)", error: true)
+    }
 }
 
 /// A failed poll: the data that was there stays; the error is recorded.
@@ -245,13 +254,17 @@ private func moveSelection(_ action: Action, _ state: inout AppState) {
     let inDetails: Bool
     if case .details = state.mode { inDetails = true } else { inDetails = false }
     let page = max(1, state.size.height - 6)
+    // Dialogs scroll, never past their last page, so PgUp answers at once.
     if case .help = state.mode {
         let step = action == .pageDown ? page : action == .pageUp ? -page : 0
-        state.dialogScroll = min(max(0, state.dialogScroll + step), 500)
+        let limit = DialogContent.maxScroll(lines: DialogContent.help(state, ascii: false).count, size: state.size)
+        state.dialogScroll = min(max(0, state.dialogScroll + step), limit)
         return
     }
-    if inDetails && (action == .pageDown || action == .pageUp) {
-        state.dialogScroll = min(max(0, state.dialogScroll + (action == .pageDown ? page : -page)), 500)
+    if inDetails && (action == .pageDown || action == .pageUp), case .details(let id) = state.mode,
+       let incident = state.incident(id) {
+        let limit = DialogContent.maxScroll(lines: DialogContent.details(incident, state).count, size: state.size)
+        state.dialogScroll = min(max(0, state.dialogScroll + (action == .pageDown ? page : -page)), limit)
         return
     }
     guard inDetails || state.focus == .incidents else {

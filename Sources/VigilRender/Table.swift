@@ -144,7 +144,10 @@ public struct Table: Sendable {
         if indicator {
             let y = rect.maxY - 1
             let below = rows.count - range.upperBound
-            let text = below > 0 ? "\(glyphs.moreBelow) \(below) more" : "\(glyphs.moreAbove) \(range.lowerBound) above"
+            var parts: [String] = []
+            if range.lowerBound > 0 { parts.append("\(glyphs.moreAbove) \(range.lowerBound) above") }
+            if below > 0 { parts.append("\(glyphs.moreBelow) \(below) more") }
+            let text = parts.joined(separator: "   ")
             grid.put(truncate(text, toWidth: rect.width, ellipsis: glyphs.ellipsis), x: rect.x, y: y,
                      style: theme[.textDim], clip: rect)
         }

@@ -1,3 +1,4 @@
+import VigilCore
 /// Why a theme could not be loaded, with the file, line and key, and what to do about it.
 public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong.
@@ -94,30 +95,13 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Spelling suggestions for error messages.
 enum Spelling {
-    /// Levenshtein distance between two strings (by Character).
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        var cur = Array(repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
-    }
 
     /// The candidate closest to `word` (ties: the first), or nil when there are none.
     static func nearest(to word: String, in candidates: [String], maxDistance: Int = Int.max) -> String? {
         var best: (String, Int)?
         let w = word.lowercased()
         for c in candidates {
-            var d = distance(w, c.lowercased())
+            var d = EditDistance.between(w, c.lowercased())
             // A prefix ("severity" for "severity.critical") is a better hint than its raw distance says.
             if c.lowercased().hasPrefix(w + ".") { d = min(d, 1) }
             if best == nil || d < (best?.1 ?? Int.max) { best = (c, d) }

@@ -24,7 +24,10 @@ public enum DashboardView {
         case .dashboard: break
         case .details(let id): DetailsView.render(state, id, body, ctx, &grid)
         case .confirmAck(let id, _): ConfirmView.render(state, id, body, ctx, &grid)
-        case .help: HelpView.render(state, body, ctx, &grid)
+        case .help(let back):
+            // Help opened from the details stays on top of them.
+            if case .details(let id) = back { DetailsView.render(state, id, body, ctx, &grid) }
+            HelpView.render(state, body, ctx, &grid)
         }
         return grid
     }
@@ -191,11 +194,17 @@ public enum DashboardView {
             left.append(ctx.span(" \(ctx.glyphs.severityCritical) state not saved ", .healthError))
         }
         left.append(contentsOf: health(state, ctx))
-        let right = " \(state.themeName) \(ctx.glyphs.dot) \(Formatting.clock(state.now)) UTC "
+        // The health summary matters more than the theme name and the clock: on a narrow screen
+        // the right-hand part goes first (clock alone, then nothing), the summary is cut last.
+        let leftWidth = left.reduce(0) { $0 + $1.width }
+        let full = " \(state.themeName) \(ctx.glyphs.dot) \(Formatting.clock(state.now)) UTC "
+        let short = " \(Formatting.clock(state.now)) "
+        let right = leftWidth + GlyphWidth.of(full) < rect.width ? full
+            : (leftWidth + GlyphWidth.of(short) < rect.width ? short : "")
         let rw = GlyphWidth.of(right)
-        let used = grid.put(spans: truncate(left, toWidth: max(0, rect.width - rw - 1), ellipsis: ctx.glyphs.ellipsis),
-                            x: rect.x, y: rect.y, maxWidth: rect.width)
-        if used + rw < rect.width { grid.put(right, x: rect.maxX - rw, y: rect.y, style: ctx.theme[.header]) }
+        grid.put(spans: truncate(left, toWidth: max(0, rect.width - rw), ellipsis: ctx.glyphs.ellipsis),
+                 x: rect.x, y: rect.y, maxWidth: rect.width)
+        if rw > 0 { grid.put(right, x: rect.maxX - rw, y: rect.y, style: ctx.theme[.header]) }
     }
 
     /// The health summary: all fresh, or which sources are not.

@@ -90,51 +90,40 @@ func coarseAge(since start: Date, now: Date) -> String {
     return minutes < 1 ? "<1m" : Formatting.age(seconds: minutes * 60)
 }
 
-/// An incident's details: labels, timeline, links.
+/// Dialog lines from the core, styled.
+func styled(_ lines: [[DialogSegment]], _ ctx: ViewContext) -> [[Span]] {
+    lines.map { line in
+        line.map { seg in
+            switch seg.tone {
+            case .text: return ctx.span(seg.text, .dialogText)
+            case .label: return ctx.span(seg.text, .label)
+            case .heading: return ctx.span(seg.text, .title)
+            case .key: return ctx.span(seg.text, .footerText)
+            case .pending: return ctx.span(seg.text, .statusPending)
+            case .error: return ctx.span(seg.text, .healthError)
+            case .acknowledged: return ctx.span(seg.text, .statusAcknowledged)
+            case .resolved: return ctx.span(seg.text, .statusResolved)
+            case .severity(let s): return ctx.span("\(ctx.glyphs.severity(s)) " + seg.text, .severity(s))
+            }
+        }
+    }
+}
+
+/// Draws a scrolling dialog of the width the core decided, so it never jumps.
+func drawDialog(title: String, _ lines: [[DialogSegment]], _ state: AppState, _ area: Rect, _ ctx: ViewContext,
+                _ grid: inout CellGrid) {
+    let shown = Dialog.scrolled(styled(lines, ctx), offset: state.dialogScroll,
+                                height: DialogContent.visibleLines(for: state.size), glyphs: ctx.glyphs,
+                                style: ctx.theme[.label])
+    _ = Dialog(title: title, lines: shown, theme: ctx.theme, glyphs: ctx.glyphs,
+               minWidth: DialogContent.width(for: state.size)).render(in: area, on: &grid)
+}
+
+/// An incident's details: links, timeline, labels.
 enum DetailsView {
     static func render(_ state: AppState, _ id: String, _ area: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
         guard let i = state.incident(id) else { return }
-        var lines: [[Span]] = []
-        lines.append([ctx.span("\(ctx.glyphs.severity(i.severity)) \(i.severity.label) ", .severity(i.severity)),
-                      ctx.span(i.title, .dialogText)])
-        lines.append([ctx.span("service ", .label), ctx.span(i.service, .dialogText),
-                      ctx.span("  source ", .label), ctx.span(i.source, .dialogText),
-                      ctx.span("  status ", .label), ctx.span(i.status.rawValue, .dialogText)])
-        lines.append([ctx.span("triggered ", .label),
-                      ctx.span("\(Formatting.clock(i.triggeredAt)) (\(coarseAge(since: i.triggeredAt, now: state.now)) ago)", .dialogText)])
-        switch state.acks[id] {
-        case .pending?:
-            lines.append([ctx.span("acknowledging" + ctx.glyphs.ellipsis + " (waiting for \(i.source) to confirm)", .statusPending)])
-        case .failed(let m)?:
-            lines.append([ctx.span("acknowledgement failed: \(m)", .healthError)])
-        default: break
-        }
-        if let by = i.acknowledgedBy ?? i.acknowledgedAt.map({ _ in "someone" }) {
-            let at = i.acknowledgedAt.map { " at \(Formatting.clock($0))" } ?? ""
-            lines.append([ctx.span("acknowledged by \(by)\(at)", .statusAcknowledged)])
-        }
-        if let r = i.resolvedAt { lines.append([ctx.span("resolved at \(Formatting.clock(r))", .statusResolved)]) }
-        if !i.links.isEmpty {
-            lines.append([])
-            lines.append([ctx.span("Links", .title)])
-            for l in i.links { lines.append([ctx.span("  \(l.title): ", .label), ctx.span(l.url, .dialogText)]) }
-        }
-        if !i.timeline.isEmpty {
-            lines.append([])
-            lines.append([ctx.span("Timeline, newest first", .title)])
-            for e in i.timeline.reversed() {
-                lines.append([ctx.span("  \(Formatting.clock(e.at)) ", .label), ctx.span(e.text, .dialogText)])
-            }
-        }
-        if !i.labels.isEmpty {
-            lines.append([])
-            lines.append([ctx.span("Labels", .title)])
-            for kv in i.labels { lines.append([ctx.span("  \(kv.key)=", .label), ctx.span(kv.value, .dialogText)]) }
-        }
-        let shown = Dialog.scrolled(lines, offset: state.dialogScroll, height: max(0, area.height - 2), glyphs: ctx.glyphs,
-                                    style: ctx.theme[.label])
-        _ = Dialog(title: "\(i.id)", lines: shown, theme: ctx.theme, glyphs: ctx.glyphs,
-                   minWidth: min(100, area.width - 6)).render(in: area, on: &grid)
+        drawDialog(title: i.id, DialogContent.details(i, state), state, area, ctx, &grid)
     }
 }
 
@@ -158,23 +147,6 @@ enum ConfirmView {
 /// Every binding of the key map in force, grouped by where it applies.
 enum HelpView {
     static func render(_ state: AppState, _ area: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
-        let ascii = ctx.glyphs == .ascii
-        var lines: [[Span]] = []
-        for context in KeyContext.allCases {
-            // Read-only: no confirmation can ever be asked, so its section would only confuse.
-            if state.readOnly && context == .confirm { continue }
-            let bindings = state.keyMap.help(in: context)
-            guard !bindings.isEmpty else { continue }
-            if !lines.isEmpty { lines.append([]) }
-            lines.append([ctx.span(context.rawValue, .title)])
-            for b in bindings {
-                lines.append([ctx.span("  " + b.keyLabel(ascii: ascii).padding(toLength: 16, withPad: " ", startingAt: 0), .footerText),
-                              ctx.span(b.help, .dialogText)])
-            }
-        }
-        if state.readOnly { lines.append([]); lines.append([ctx.span("Read-only: acknowledging is disabled.", .label)]) }
-        let shown = Dialog.scrolled(lines, offset: state.dialogScroll, height: max(0, area.height - 2), glyphs: ctx.glyphs,
-                                    style: ctx.theme[.label])
-        _ = Dialog(title: "Help", lines: shown, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
+        drawDialog(title: "Help", DialogContent.help(state, ascii: ctx.glyphs == .ascii), state, area, ctx, &grid)
     }
 }

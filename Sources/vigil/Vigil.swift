@@ -157,7 +157,8 @@ struct Dashboard: ParsableCommand {
         guard width > 0, height > 0, width <= 10_000, height <= 10_000 else {
             throw ValidationError("--width and --height must be between 1 and 10000.")
         }
-        if let user, user.trimmingCharacters(in: .whitespaces).isEmpty || user.contains(where: \.isNewline) {
+        if let user, user.trimmingCharacters(in: .whitespaces).isEmpty
+            || user.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw ValidationError("--user must be a name, such as --user alice.")
         }
         if let now, Self.parseDate(now) == nil {
@@ -209,7 +210,8 @@ struct Dashboard: ParsableCommand {
             return
         }
         var options = TerminalOptions()
-        options.noColor = colors == "none" || !(env["NO_COLOR"] ?? "").isEmpty
+        // NO_COLOR is the default; an explicit --colors wins over it.
+        options.noColor = colors == "none" || (colors == "auto" && !(env["NO_COLOR"] ?? "").isEmpty)
         options.colorDepth = colors == "none" ? .mono : ColorDepth(rawValue: colors)
         options.asciiOnly = ascii ? true : nil
         // The durable state: when it cannot be opened, say so and run without it.
@@ -266,8 +268,17 @@ struct Dashboard: ParsableCommand {
         }
         semaphore.wait()
         for e in inbox.drain() { _ = reduce(&state, e) }
-        let grid = DashboardView.render(state, ViewContext(theme: .monochrome, glyphs: ascii ? .ascii : .unicode))
+        // Cron and scripts often run with LANG=C: box drawing would then be mojibake.
+        let unicode = !ascii && Self.localeIsUTF8(ProcessInfo.processInfo.environment)
+        let grid = DashboardView.render(state, ViewContext(theme: .monochrome, glyphs: unicode ? .unicode : .ascii))
         print(grid.trimmedText)
+    }
+
+    /// Whether the locale the environment selects is UTF-8 (LC_ALL, then LC_CTYPE, then LANG).
+    static func localeIsUTF8(_ env: [String: String]) -> Bool {
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { env[$0] }.first { !$0.isEmpty } ?? ""
+        let lower = locale.lowercased()
+        return lower.contains("utf-8") || lower.contains("utf8")
     }
 
     func makeDemoSource(startedAt: Date) throws -> DemoSource {

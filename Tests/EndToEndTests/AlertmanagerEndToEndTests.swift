@@ -74,7 +74,7 @@ import VigilTestSupport
 
     @Test func aConfigErrorStopsBeforeTheTerminalWithFileLineAndKey() throws {
         guard let bin = TmuxSession.binary else { throw E2EError.missing("no built vigil binary") }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bad-\(getpid()).yaml")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bad-config-\(getpid()).yaml")
         try "sources:\n  - name: am\n    type: alertmanager\n    url: http://127.0.0.1:9\n    poll_interval: 30 seconds\n"
             .write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }

@@ -144,9 +144,9 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
     @Test func readOnlySaysWhyAMutatingKeyDoesNothing() {
         var s = fixtureState(readOnly: true)
         _ = reduce(&s, .key(.char("a")))
-        #expect(s.flash?.text == "Read-only: acknowledge the selected incident is disabled")
+        #expect(s.flash?.text == "Read-only mode: a would change something at a source, so it is off")
         _ = reduce(&s, .key(.char("x")))            // an unknown key stays silent
-        #expect(s.flash?.text == "Read-only: acknowledge the selected incident is disabled")
+        #expect(s.flash?.text == "Read-only mode: a would change something at a source, so it is off")
     }
 
     @Test func kAtTheFirstIncidentGoesBackUpAsJCameDown() {
@@ -163,9 +163,19 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         var s = fixtureState()
         _ = reduce(&s, .key(.enter))
         _ = reduce(&s, .key(.pageDown))
+        #expect(s.dialogScroll == 0)                 // everything fits at 120x40: nothing to scroll
+        _ = reduce(&s, .resized(Size(width: 80, height: 6)))   // 2 dialog lines for 3 of content
+        _ = reduce(&s, .key(.pageDown))
         #expect(s.dialogScroll > 0)
+        // Never past the last page, however often PgDn is pressed: one PgUp answers at once.
+        for _ in 0..<20 { _ = reduce(&s, .key(.pageDown)) }
+        let last = s.dialogScroll
+        #expect(last == DialogContent.maxScroll(lines: DialogContent.details(s.incident("PD-2")!, s).count, size: s.size))
+        _ = reduce(&s, .key(.pageUp))
+        #expect(s.dialogScroll < last)
         _ = reduce(&s, .key(.pageUp))
         #expect(s.dialogScroll == 0)
+        _ = reduce(&s, .resized(Size(width: 120, height: 40)))
         _ = reduce(&s, .key(.char("?")))
         #expect(s.mode == .help(returnTo: .details("PD-2")))
         #expect(s.dialogScroll == 0)
@@ -173,6 +183,18 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         #expect(s.dialogScroll > 0)
         _ = reduce(&s, .key(.escape))
         #expect(s.mode == .details("PD-2"))
+    }
+
+    @Test func aNewPageIsAnnounced() {
+        var s = fixtureState()
+        var list = s.incidents
+        list.append(incident("PD-9", service: "search", severity: .critical, triggered: -60))
+        _ = reduce(&s, .sourceUpdated("test", SourceSnapshot(incidents: list), at: noon))
+        #expect(s.flash?.text == "New page: SEV1 search: Incident PD-9")
+        // The first answer of a source is not "new".
+        var fresh = AppState(now: noon, size: Size(width: 80, height: 24), user: "a", sources: [("test", 5)])
+        _ = reduce(&fresh, .sourceUpdated("test", SourceSnapshot(incidents: list), at: noon))
+        #expect(fresh.flash == nil)
     }
 
     @Test func quitAndRepaint() {

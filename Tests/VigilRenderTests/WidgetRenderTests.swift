@@ -224,14 +224,15 @@ private let theme = Theme.builtinDefault
     @Test func scrollsToTheSelectionAndSaysHowManyMore() {
         let names = (0..<10).map { [Span("r\($0)")] }
         let cols = [Table.Column("NAME", width: .flex(min: 2))]
-        var grid = CellGrid(width: 10, height: 5, filling: "x")
+        var grid = CellGrid(width: 22, height: 5, filling: "x")
         Table(columns: cols, rows: names, selected: 7, theme: theme, glyphs: .unicode).render(in: grid.bounds, on: &grid)
+        // Rows cut off above and below are both announced: the list never hides its top.
         #expect(grid.lines == [
-            "  NAME    ",
-            "  r5      ",
-            "  r6      ",
-            "▶ r7      ",
-            "↓ 2 more  ",
+            "  NAME                ",
+            "  r5                  ",
+            "  r6                  ",
+            "▶ r7                  ",
+            "↑ 5 above   ↓ 2 more  ",
         ])
         #expect(grid.style(at: 0, 4) == theme[.textDim])
 
