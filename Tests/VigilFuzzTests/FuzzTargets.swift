@@ -1,0 +1,313 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilSources
+
+/// Known defects the fuzzer finds (fuzz/README.md, "Findings"). Inputs that only show a known
+/// defect are counted, not failed, so the fuzzer keeps looking for new ones; `FindingsTests`
+/// pins each one with a known issue, which turns into a failure once the defect is fixed (then
+/// delete it here and there).
+enum KnownFinding: String, Sendable, CaseIterable {
+    /// F1: `PrometheusSource.rises` traps (`Int64(Double)`) on a counter sample whose time is
+    /// beyond ±9.2e18 s: a 200 answer with `[1e19,"1"]` crashes the dashboard.
+    case counterTimeTrap = "F1 counter sample time beyond Int64 traps"
+    /// F2: `PrometheusSource.rises` traps on `events += count` overflow when one rise is close to
+    /// Int.max after others (`[0,"1"],…,[t,"9.2233720368547e18"]`).
+    case counterOverflowTrap = "F2 counter rise near Int.max overflows"
+    /// F3: decoders accept an empty id (PagerDuty `"id":""`, Alertmanager `"fingerprint":""`,
+    /// silence `"id":""`, log entry `incident.id:""`): incidents "PD-"/"AM-" that collide.
+    case emptyID = "F3 empty id accepted"
+    /// F4: PagerDuty incidents acknowledged or resolved before they were created, and
+    /// Alertmanager silences that end before they start, are passed on as they are (negative
+    /// durations; `Metrics` clamps them to 0, other consumers may not).
+    case negativeDuration = "F4 negative duration passed on"
+    /// F5: error messages quote the offending value whole (a 1 MB date string or sample value
+    /// becomes a 1 MB message on a panel).
+    case longErrorMessage = "F5 error message quotes unbounded input"
+    /// F6: the config and theme parsers' spelling suggestions ("did you mean …?",
+    /// `Spelling.nearest`) cost time and memory proportional to the product of the lengths: a
+    /// 50 kB unknown time zone takes ~45 s to report, a 10 kB palette reference against a hundred
+    /// 1 kB palette names ~1 min (and 80 MB per comparison).
+    case spellingCost = "F6 spelling suggestions cost length × length"
+    /// F7: an alias used as a mapping key makes Yams hash the whole aliased tree while checking
+    /// for duplicate keys, so a 580-byte "billion laughs" config or theme (`? *a9`) hangs the
+    /// parser for the better part of an hour. Aliases elsewhere are harmless.
+    case aliasKeyHang = "F7 alias as a mapping key hangs the YAML parser"
+}
+
+/// What one input did.
+struct FuzzReport: Sendable {
+    /// Unexpected problems: each fails the test.
+    var problems: [String] = []
+    /// Known defects shown by this input.
+    var known: Set<KnownFinding> = []
+    /// Whether the decoder returned (rather than threw).
+    var accepted = false
+    /// A known defect that makes this input slow, if it is one.
+    var slowBecause: KnownFinding?
+
+    mutating func check(_ condition: Bool, _ problem: @autoclosure () -> String) {
+        if !condition { problems.append(problem()) }
+    }
+
+    mutating func note(_ finding: KnownFinding, if condition: Bool) {
+        if condition { known.insert(finding) }
+    }
+
+    mutating func rejected(_ error: SourceError) {
+        check(!error.message.isEmpty, "SourceError with an empty message")
+        note(.longErrorMessage, if: error.message.count > 2_000)
+    }
+}
+
+/// The decoders under test, each named after its corpus directory.
+enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case pagerDutyIncidents = "pagerduty-incidents"
+    case pagerDutyLogEntries = "pagerduty-log-entries"
+    case alertmanagerAlerts = "alertmanager-alerts"
+    case alertmanagerSilences = "alertmanager-silences"
+    case gitHubActionsRuns = "github-actions-runs"
+    /// `PrometheusDecoder.series`, `labelledSeries` and `errorText` (query and query_range).
+    case prometheus = "prometheus"
+    /// `PrometheusSource.poll` with counter (deployments, builds) and gauge queries, fed each
+    /// input as the query_range and query answer: the counter and series mappers.
+    case prometheusSource = "prometheus-source"
+
+    var testDescription: String { rawValue }
+
+    /// The corpus directory under fuzz/corpus.
+    var corpus: String { self == .prometheusSource ? "prometheus" : rawValue }
+
+    /// Whether `decode` can run it (everything but the source, which needs `await`).
+    var isSynchronous: Bool { self != .prometheusSource }
+
+    /// Decodes `data` and checks the result.
+    func run(_ data: Data) async -> FuzzReport {
+        isSynchronous ? decode(data) : await poll(data)
+    }
+
+    /// Decodes `data` on this thread and checks the result.
+    func decode(_ data: Data) -> FuzzReport {
+        var report = FuzzReport()
+        switch self {
+        case .pagerDutyIncidents:
+            do {
+                let incidents = try PagerDutyDecoder.incidents(from: data, source: "pd")
+                report.accepted = true
+                Sanity.incidents(incidents, &report)
+                Sanity.incidents(PagerDutyDecoder.merging(Fixtures.shared.logEntries, into: incidents), &report)
+            } catch {
+                report.rejected(error)
+            }
+        case .pagerDutyLogEntries:
+            do {
+                let entries = try PagerDutyDecoder.logEntries(from: data)
+                report.accepted = true
+                for entry in entries { report.note(.emptyID, if: entry.incidentID.isEmpty) }
+                for (_, timeline) in PagerDutyDecoder.timelines(entries) { Sanity.timeline(timeline, &report) }
+                Sanity.incidents(PagerDutyDecoder.merging(entries, into: Fixtures.shared.incidents), &report)
+            } catch {
+                report.rejected(error)
+            }
+        case .alertmanagerAlerts:
+            do {
+                let incidents = try AlertmanagerDecoder().incidents(from: data, source: "am",
+                                                                    silences: Fixtures.shared.silences)
+                report.accepted = true
+                Sanity.incidents(incidents, &report)
+                let odd = AlertmanagerDecoder(severityLabel: "", serviceLabel: "alertname", pagingSeverities: ["", "warning"])
+                Sanity.incidents(try odd.incidents(from: data, source: "am"), &report)
+            } catch {
+                report.rejected(error)
+            }
+        case .alertmanagerSilences:
+            do {
+                let silences = try AlertmanagerDecoder.silences(from: data)
+                report.accepted = true
+                for silence in silences {
+                    report.note(.emptyID, if: silence.id.isEmpty)
+                    report.note(.negativeDuration, if: silence.endsAt < silence.startsAt)
+                }
+                Sanity.incidents(try AlertmanagerDecoder().incidents(from: Fixtures.shared.alertsData, source: "am",
+                                                                      silences: silences), &report)
+            } catch {
+                report.rejected(error)
+            }
+            do {
+                let silence = try AlertmanagerDecoder.silence(from: data)
+                report.note(.emptyID, if: silence.id.isEmpty)
+                report.note(.negativeDuration, if: silence.endsAt < silence.startsAt)
+            } catch {
+                report.rejected(error)
+            }
+        case .gitHubActionsRuns:
+            do {
+                let runs = try GitHubActionsDecoder().decode(data)
+                report.accepted = true
+                Sanity.runs(runs, &report)
+                let other = GitHubActionsDecoder(deployWorkflows: ["CI", ""], rollbackWorkflows: ["Deploy"], defaultEnvironment: "staging")
+                Sanity.runs(try other.decode(data), &report)
+            } catch {
+                report.rejected(error)
+            }
+        case .prometheus:
+            for keep in [false, true] {
+                do {
+                    let series = try PrometheusDecoder.series(from: data, kind: .latencyP99, keepNonFinite: keep)
+                    report.accepted = true
+                    for s in series { Sanity.samples(s.samples, finite: !keep, &report) }
+                } catch {
+                    report.rejected(error)
+                }
+            }
+            do {
+                let labelled = try PrometheusDecoder.labelledSeries(from: data)
+                for s in labelled { Sanity.samples(s.samples, finite: true, &report) }
+            } catch {
+                report.rejected(error)
+            }
+            _ = PrometheusDecoder.errorText(from: data)
+        case .prometheusSource:
+            report.problems.append("the source is fuzzed through poll, not decode")
+        }
+        return report
+    }
+
+    /// Polls a Prometheus source that gets `data` as every answer, and checks the snapshot.
+    func poll(_ data: Data) async -> FuzzReport {
+        var report = FuzzReport()
+        // Known traps would crash the test process: count them instead of running them.
+        let known = Sanity.counterTraps(data)
+        guard known.isEmpty else {
+            report.known.formUnion(known)
+            return report
+        }
+        let transport = CannedTransport(body: data)
+        let source = PrometheusSource(settings: Fixtures.prometheusSettings, transport: transport, step: .seconds(3_600))
+        do {
+            let snapshot = try await source.poll(now: Fixtures.now)
+            report.accepted = true
+            Sanity.snapshot(snapshot, &report)
+        } catch let error as SourceError {
+            report.rejected(error)
+        } catch {
+            report.problems.append("poll threw \(type(of: error)), not a SourceError: \(error)")
+        }
+        return report
+    }
+}
+
+/// A transport that answers every request with the same 200 body.
+struct CannedTransport: HTTPTransport {
+    var body: Data
+    func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse {
+        guard body.count <= maxBodyBytes else { throw SourceError("larger than \(maxBodyBytes) refused") }
+        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
+    }
+}
+
+/// Decoded sample data the targets combine fuzzed input with.
+struct Fixtures: Sendable {
+    var logEntries: [PagerDutyLogEntry]
+    var incidents: [Incident]
+    var silences: [AlertmanagerSilence]
+    var alertsData: Data
+
+    static let shared: Fixtures = {
+        func seed(_ target: String, _ name: String) -> Data {
+            Corpus.files(target).first { $0.name == name }?.data ?? Data()
+        }
+        return Fixtures(
+            logEntries: (try? PagerDutyDecoder.logEntries(from: seed("pagerduty-log-entries", "seed-sample.json"))) ?? [],
+            incidents: (try? PagerDutyDecoder.incidents(from: seed("pagerduty-incidents", "seed-sample.json"), source: "pd")) ?? [],
+            silences: (try? AlertmanagerDecoder.silences(from: seed("alertmanager-silences", "seed-sample.json"))) ?? [],
+            alertsData: seed("alertmanager-alerts", "seed-suppressed.json"))
+    }()
+
+    /// 2026-11-26T14:37:00Z, the end of the sample data.
+    static let now = Date(timeIntervalSince1970: 1_764_167_820)
+
+    static let prometheusSettings = PrometheusSettings(
+        id: "prom", url: URL(string: "http://prom.invalid:9090/") ?? URL(fileURLWithPath: "/"), timeout: .seconds(5),
+        queries: [PrometheusQuery(feed: .deployments, promql: "deployments_total"),
+                  PrometheusQuery(feed: .builds, promql: "ci_builds_total"),
+                  PrometheusQuery(feed: .coverage, promql: "coverage")],
+        lookback: .seconds(30 * 86_400))
+}
+
+/// Checks of decoded values.
+enum Sanity {
+    static func incidents(_ incidents: [Incident], _ report: inout FuzzReport) {
+        for incident in incidents {
+            report.check(!incident.id.isEmpty, "incident with an empty id")
+            report.note(.emptyID, if: incident.sourceKey.isEmpty)
+            report.check(!incident.title.isEmpty, "incident \(incident.id) has no title")
+            report.check(!incident.service.isEmpty, "incident \(incident.id) has no service")
+            let negative = incident.acknowledgedAt.map { $0 < incident.triggeredAt } == true
+                || incident.resolvedAt.map { $0 < incident.triggeredAt } == true
+            if incident.id.hasPrefix("PD-") {
+                report.note(.negativeDuration, if: negative)
+            } else {
+                report.check(!negative, "incident \(incident.id) acknowledged or resolved before it was triggered")
+            }
+            report.check(incident.status != .triggered || incident.acknowledgedAt == nil,
+                         "incident \(incident.id) is triggered but has an acknowledgement time")
+            for link in incident.links { report.check(!link.url.isEmpty, "incident \(incident.id) has a link without a URL") }
+            timeline(incident.timeline, &report)
+        }
+    }
+
+    static func timeline(_ entries: [TimelineEntry], _ report: inout FuzzReport) {
+        report.check(zip(entries, entries.dropFirst()).allSatisfy { $0.at <= $1.at }, "timeline not in time order")
+    }
+
+    static func runs(_ runs: GitHubActionsRuns, _ report: inout FuzzReport) {
+        for build in runs.builds {
+            report.check(!build.id.isEmpty && build.id != "GHA-", "build with an empty id")
+            report.check(!build.pipeline.isEmpty, "build \(build.id) has no pipeline")
+            report.check(build.finishedAt.map { $0 >= build.startedAt } ?? true, "build \(build.id) finishes before it starts")
+        }
+        for deployment in runs.deployments {
+            report.check(!deployment.id.isEmpty && deployment.id != "GHA-", "deployment with an empty id")
+            report.check(!deployment.service.isEmpty && !deployment.environment.isEmpty,
+                         "deployment \(deployment.id) has no service or environment")
+        }
+    }
+
+    static func samples(_ samples: [Sample], finite: Bool, _ report: inout FuzzReport) {
+        report.check(zip(samples, samples.dropFirst()).allSatisfy { $0.at <= $1.at }, "samples not oldest first")
+        if finite { report.check(samples.allSatisfy { $0.value.isFinite }, "a non-finite sample was kept") }
+    }
+
+    static func snapshot(_ snapshot: SourceSnapshot, _ report: inout FuzzReport) {
+        let deployments = snapshot.deployments ?? []
+        let builds = snapshot.builds ?? []
+        report.check(deployments.count <= PrometheusSource.maximumEvents, "more deployments than the limit")
+        report.check(builds.count <= PrometheusSource.maximumEvents, "more builds than the limit")
+        for deployment in deployments {
+            report.check(!deployment.id.isEmpty, "deployment with an empty id")
+        }
+        for build in builds {
+            report.check(!build.id.isEmpty, "build with an empty id")
+            report.check(build.finishedAt.map { $0 >= build.startedAt } ?? true, "build \(build.id) finishes before it starts")
+        }
+        for series in snapshot.series ?? [] { samples(series.samples, finite: true, &report) }
+    }
+
+    /// The known traps (F1, F2) `PrometheusSource.poll` would hit on this body, judged from the
+    /// same decoding it does.
+    static func counterTraps(_ data: Data) -> Set<KnownFinding> {
+        guard let all = try? PrometheusDecoder.labelledSeries(from: data) else { return [] }
+        var found = Set<KnownFinding>()
+        for series in all {
+            for sample in series.samples {
+                // Grid.boundary(after:) rounds up to the step (1 h): the Int64 conversion traps
+                // past ±9.22e18.
+                if abs(sample.at.timeIntervalSince1970) >= 9.2e18 { found.insert(.counterTimeTrap) }
+                // A rise this large overflows the event count once other rises came before it.
+                if abs(sample.value) >= 1e18 { found.insert(.counterOverflowTrap) }
+            }
+        }
+        return found
+    }
+}
