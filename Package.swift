@@ -22,8 +22,10 @@ let package = Package(
         .target(name: "CVigilSignal", path: "Sources/CVigilSignal"),
         // Pure domain: model, metrics, state, reducer, key map. Foundation only.
         .target(name: "VigilCore"),
+        // Yams behind a guard against YAML that is cheap to write and ruinous to compose.
+        .target(name: "VigilYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Pure rendering: cell grid, widgets, themes, views.
-        .target(name: "VigilRender", dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "VigilRender", dependencies: ["VigilCore", "VigilYAML", .product(name: "Yams", package: "Yams")]),
         // Sources: decoders of real API formats, demo replay.
         .target(name: "VigilSources", dependencies: [
             "VigilCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -31,7 +33,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // The YAML config file: parsing, validation with file/line/key errors, secrets.
-        .target(name: "VigilConfig", dependencies: ["VigilCore", "VigilSources", .product(name: "Yams", package: "Yams")]),
+        .target(name: "VigilConfig", dependencies: ["VigilCore", "VigilSources", "VigilYAML", .product(name: "Yams", package: "Yams")]),
         // Durable state in SQLite: acknowledgement outbox, incident history, audit log.
         .target(name: "VigilStore", dependencies: ["VigilCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Test support: real Prometheus / Alertmanager servers on loopback, started per test.
@@ -51,8 +53,9 @@ let package = Package(
         .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore", "VigilTestSupport"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(name: "VigilFuzzTests", dependencies: [
-            "VigilSources", "VigilCore", .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+            "VigilSources", "VigilCore", "VigilConfig", "VigilRender", "VigilYAML",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], swiftSettings: [.define("VIGIL_FUZZ_YAML")]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
         .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore", "VigilStore"]),

@@ -76,7 +76,8 @@ enum Spelling {
 
     /// The candidate closest to `word` (case-insensitive; `-` and `_` and camelCase humps count as
     /// the same), or nil when none is within `maxDistance` (default: a third of the word, at least
-    /// 1; none for words of three characters or fewer, where any guess is as good as another).
+    /// 1; none for words of three characters or fewer, where any guess is as good as another, and
+    /// none for words longer than `EditDistance.longestWord`).
     static func nearest(to word: String, in candidates: [String], maxDistance: Int? = nil) -> String? {
         func normal(_ s: String) -> String {
             var out = ""
@@ -91,14 +92,16 @@ enum Spelling {
             }
             return out.hasPrefix("_") ? String(out.dropFirst()) : out
         }
+        guard word.count <= EditDistance.longestWord else { return nil }
         let limit = maxDistance ?? (word.count <= 3 ? 0 : max(1, word.count / 3))
         let w = normal(word)
         var best: (String, Int)?
         for c in candidates {
-            let d = EditDistance.between(w, normal(c))
-            if best == nil || d < (best?.1 ?? Int.max) { best = (c, d) }
+            // Only candidates closer than the best so far need their distance.
+            guard let d = EditDistance.between(w, normal(c), atMost: min(limit, (best?.1 ?? Int.max) - 1)) else { continue }
+            best = (c, d)
         }
-        guard let best, best.1 <= limit, best.0 != word else { return nil }
+        guard let best, best.0 != word else { return nil }
         return best.0
     }
 }

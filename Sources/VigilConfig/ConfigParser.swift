@@ -2,6 +2,7 @@ import Foundation
 import VigilCore
 import VigilSources
 import Yams
+import VigilYAML
 
 /// Walks the YAML node tree of one config file, collecting every problem it finds (one per
 /// top-level key or source, so a single run of `check-config` shows them all).
@@ -68,9 +69,12 @@ struct ConfigParser {
     mutating func parse(_ yaml: String) -> VigilConfig? {
         let parsed: Node?
         do {
-            parsed = try Yams.compose(yaml: yaml)
+            parsed = try SafeYAML.compose(yaml: yaml)
         } catch let e as YamlError {
             errors.append(syntaxError(e)); return nil
+        } catch let refusal as SafeYAML.Refusal {
+            errors.append(ConfigError(file: file, line: refusal.line, column: refusal.column, problem: .syntax(refusal.message)))
+            return nil
         } catch {
             errors.append(ConfigError(file: file, problem: .syntax("the YAML cannot be parsed"))); return nil
         }

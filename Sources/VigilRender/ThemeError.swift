@@ -96,17 +96,23 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Spelling suggestions for error messages.
 enum Spelling {
 
-    /// The candidate closest to `word` (ties: the first), or nil when there are none.
+    /// The candidate closest to `word` (ties: the first), or nil when there are none within
+    /// `maxDistance`, or the word is longer than `EditDistance.longestWord`.
     static func nearest(to word: String, in candidates: [String], maxDistance: Int = Int.max) -> String? {
+        guard word.count <= EditDistance.longestWord else { return nil }
         var best: (String, Int)?
         let w = word.lowercased()
         for c in candidates {
-            var d = EditDistance.between(w, c.lowercased())
+            let lower = c.lowercased()
+            let bound = min(maxDistance, (best?.1 ?? Int.max) - 1)
             // A prefix ("severity" for "severity.critical") is a better hint than its raw distance says.
-            if c.lowercased().hasPrefix(w + ".") { d = min(d, 1) }
-            if best == nil || d < (best?.1 ?? Int.max) { best = (c, d) }
+            if lower.hasPrefix(w + "."), bound >= 1 {
+                best = (c, 1)
+                continue
+            }
+            guard let d = EditDistance.between(w, lower, atMost: bound) else { continue }
+            best = (c, d)
         }
-        guard let best, best.1 <= maxDistance else { return nil }
-        return best.0
+        return best?.0
     }
 }

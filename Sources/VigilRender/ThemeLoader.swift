@@ -1,6 +1,7 @@
 import Foundation
 import VigilCore
 import Yams
+import VigilYAML
 
 /// A theme as read from a file: the styles, plus the hand-picked colours for 16-colour terminals.
 public struct ThemeDocument: Sendable, Equatable {
@@ -183,9 +184,11 @@ private struct ThemeParser {
     func parse(_ yaml: String) throws(ThemeError) -> ThemeDocument {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try SafeYAML.compose(yaml: yaml)
         } catch let e as YamlError {
             throw syntaxError(e)
+        } catch let refusal as SafeYAML.Refusal {
+            throw ThemeError(file: file, line: refusal.line, column: refusal.column, problem: .syntax(refusal.message))
         } catch {
             throw ThemeError(file: file, problem: .syntax("\(error)"))
         }

@@ -84,7 +84,7 @@ public final class AckOutbox: Sendable {
                 }
             } catch {
                 let message = String(describing: error)
-                if Self.isTransient(message) {
+                if Self.isTransient(error) {
                     let next = (try? store.recordFailure(id: claimed.id, error: message, at: now()))?.nextAttemptAt
                     inbox.post(.ackRetrying(incidentID: claimed.incidentID, message, next: next ?? now()))
                 } else {
@@ -129,12 +129,10 @@ public final class AckOutbox: Sendable {
     }
 
     /// Whether retrying can help: the source could not be reached or was overloaded, as opposed
-    /// to a refusal ("already resolved", 4xx) that the same request will meet again.
-    static func isTransient(_ message: String) -> Bool {
-        let m = message.lowercased()
-        let markers = ["timed out", "connection refused", "connection reset", "dns", "tls", "unreachable",
-                       "http 5", " 500", " 502", " 503", " 504", "429", "too many requests", "no members answered",
-                       "could not connect", "network"]
-        return markers.contains { m.contains($0) }
+    /// to a refusal ("already resolved", 4xx) that the same request will meet again. Sources say
+    /// which (`SourceError.isTransient`); anything else did not come from the source's answer (a
+    /// cancellation at shutdown, say), so the acknowledgement is kept and tried again.
+    static func isTransient(_ error: any Error) -> Bool {
+        (error as? SourceError)?.isTransient ?? true
     }
 }

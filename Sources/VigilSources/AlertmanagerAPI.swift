@@ -42,19 +42,22 @@ struct AlertmanagerAPI: Sendable {
         do {
             return try await transport.send(request, maxBodyBytes: limit)
         } catch let error as SourceError {
-            throw Unreachable(error: SourceError("Alertmanager \(Self.name(member)): \(error.message)"))
+            throw Unreachable(error: error.prefixed("Alertmanager \(Self.name(member)): "))
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw Unreachable(error: SourceError("Alertmanager \(Self.name(member)): \(error)"))
+            throw Unreachable(error: SourceError("Alertmanager \(Self.name(member)): \(error)", transient: true))
         }
     }
 
     /// The body of a 2xx answer; otherwise a `SourceError` carrying Alertmanager's own message.
     static func check(_ response: HTTPResponse, from member: URL, doing what: String) throws(SourceError) -> Data {
         guard !(200..<300).contains(response.status) else { return response.body }
+        // 429 and 5xx: overloaded or failing now, maybe not later. Other statuses are refusals.
         throw SourceError("Alertmanager \(name(member)) refused to \(what): HTTP \(response.status): "
-                          + message(in: response.body))
+                          + message(in: response.body),
+                          retryAfter: response.retryAfter(now: Date()),
+                          transient: response.status == 429 || response.status >= 500)
     }
 
     /// Alertmanager's error text: a JSON string (`"silence not found"`), an object with a

@@ -38,6 +38,12 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
     /// Decodes a `GET /api/v2/alerts` response into alerts, without mapping them to incidents.
     public static func alerts(from data: Data) throws(SourceError) -> [AlertmanagerAlert] {
         let alerts = try SourceJSON.decode([RawAlert].self, from: data, what: "Alertmanager alerts")
+        // The fingerprint is what identifies an alert across polls, HA members and restarts: an
+        // alert without one cannot be tracked or acknowledged (fuzz finding F3).
+        if let index = alerts.firstIndex(where: { $0.fingerprint.isEmpty }) {
+            throw SourceError("Alertmanager alerts: alert \(index + 1) of \(alerts.count) has an empty fingerprint; "
+                              + "the answer does not follow the Alertmanager v2 API")
+        }
         return alerts.map { raw in
             AlertmanagerAlert(
                 fingerprint: raw.fingerprint, labels: raw.labels ?? [:], annotations: raw.annotations ?? [:],
@@ -49,12 +55,21 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
 
     /// Decodes a `GET /api/v2/silences` response (a JSON array of silences).
     public static func silences(from data: Data) throws(SourceError) -> [AlertmanagerSilence] {
-        try SourceJSON.decode([RawSilence].self, from: data, what: "Alertmanager silences").map(\.silence)
+        let silences = try SourceJSON.decode([RawSilence].self, from: data, what: "Alertmanager silences")
+        if let index = silences.firstIndex(where: { $0.id.isEmpty }) {
+            throw SourceError("Alertmanager silences: silence \(index + 1) of \(silences.count) has an empty id; "
+                              + "the answer does not follow the Alertmanager v2 API")
+        }
+        return silences.map(\.silence)
     }
 
     /// Decodes a `GET /api/v2/silence/{id}` response (one silence).
     public static func silence(from data: Data) throws(SourceError) -> AlertmanagerSilence {
-        try SourceJSON.decode(RawSilence.self, from: data, what: "Alertmanager silence").silence
+        let silence = try SourceJSON.decode(RawSilence.self, from: data, what: "Alertmanager silence")
+        guard !silence.id.isEmpty else {
+            throw SourceError("Alertmanager silence: the silence has an empty id; the answer does not follow the Alertmanager v2 API")
+        }
+        return silence.silence
     }
 
     /// Maps one alert to an incident.
@@ -143,7 +158,9 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
 
         var silence: AlertmanagerSilence {
             AlertmanagerSilence(
-                id: id, createdBy: createdBy ?? "", comment: comment ?? "", startsAt: startsAt, endsAt: endsAt,
+                // A silence cannot end before it starts (fuzz finding F4): such an end means it
+                // ended as it began.
+                id: id, createdBy: createdBy ?? "", comment: comment ?? "", startsAt: startsAt, endsAt: max(endsAt, startsAt),
                 state: status?.state ?? "active",
                 matchers: (matchers ?? []).map {
                     AlertmanagerMatcher(name: $0.name, value: $0.value, isRegex: $0.isRegex ?? false,

@@ -127,7 +127,7 @@ public final class AlertmanagerSource: Source {
             let (view, alert) = try await firingAlert(for: incident, doing: "un-acknowledge")
             guard let silences = view.silences else {
                 throw SourceError("could not read the silences of \(incident.id): "
-                                  + view.problems.joined(separator: "; "))
+                                  + view.problems.joined(separator: "; "), transient: true)
             }
             let silencing = AlertmanagerAcknowledgements(silences: silences).silencing(alert)
             guard !silencing.isEmpty else { throw SourceError("\(incident.id) is not acknowledged: no silence matches it") }
@@ -190,11 +190,11 @@ public final class AlertmanagerSource: Source {
         }
         try Task.checkCancellation()
         var alertLists: [[AlertmanagerAlert]] = [], silenceLists: [[AlertmanagerSilence]] = []
-        var alertErrors: [String] = [], silenceErrors: [String] = []
+        var alertErrors: [SourceError] = [], silenceErrors: [String] = []
         for answer in answers {
             switch answer.alerts {
             case .success(let list)?: alertLists.append(list)
-            case .failure(let error)?: alertErrors.append(error.message)
+            case .failure(let error)?: alertErrors.append(error)
             case nil: break
             }
             switch answer.silences {
@@ -204,12 +204,14 @@ public final class AlertmanagerSource: Source {
             }
         }
         if wantAlerts, alertLists.isEmpty {
-            throw SourceError(members.count == 1 ? alertErrors.joined()
-                              : "no Alertmanager answered: " + alertErrors.joined(separator: "; "))
+            if members.count == 1, let only = alertErrors.first { throw only }
+            // Worth trying again if any member may answer later.
+            throw SourceError("no Alertmanager answered: " + alertErrors.map(\.message).joined(separator: "; "),
+                              transient: alertErrors.contains(where: \.isTransient))
         }
         return View(alerts: AlertmanagerAlert.merging(alertLists),
                     silences: silenceLists.isEmpty ? nil : AlertmanagerSilence.merging(silenceLists),
-                    problems: (alertErrors + silenceErrors).reduce(into: []) { unique, problem in
+                    problems: (alertErrors.map(\.message) + silenceErrors).reduce(into: []) { unique, problem in
                         if !unique.contains(problem) { unique.append(problem) }  // a dead member fails both reads
                     })
     }
@@ -276,15 +278,16 @@ public final class AlertmanagerSource: Source {
     /// Runs `body` against the first member that can be reached (silences are gossiped, so
     /// any member will do); an error status from a member is final.
     private func onFirstReachable<T>(_ body: (URL) async throws -> T) async throws -> T {
-        var failures: [String] = []
+        var failures: [SourceError] = []
         for member in settings.urls {
             do {
                 return try await body(member)
             } catch let unreachable as AlertmanagerAPI.Unreachable {
-                failures.append(unreachable.error.message)
+                failures.append(unreachable.error)
             }
         }
-        throw SourceError(failures.isEmpty ? "\(id): no Alertmanager URL configured" : failures.joined(separator: "; "))
+        guard !failures.isEmpty else { throw SourceError("\(id): no Alertmanager URL configured") }
+        throw SourceError(failures.map(\.message).joined(separator: "; "), transient: failures.contains(where: \.isTransient))
     }
 
     // MARK: - Errors
@@ -294,7 +297,7 @@ public final class AlertmanagerSource: Source {
             return .success(try await body())
         } catch {
             let reported = reported(error)
-            return .failure(reported as? SourceError ?? SourceError("\(reported)"))
+            return .failure(reported as? SourceError ?? SourceError("\(reported)", transient: true))
         }
     }
 
@@ -304,7 +307,7 @@ public final class AlertmanagerSource: Source {
         case let error as SourceError: return error
         case let error as AlertmanagerAPI.Unreachable: return error.error
         case let error as CancellationError: return error
-        default: return SourceError("\(error)")
+        default: return SourceError("\(error)", transient: true)  // not a refusal from Alertmanager
         }
     }
 }

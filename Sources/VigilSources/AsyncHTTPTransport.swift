@@ -84,7 +84,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let response = first else {
-                    throw SourceError(Self.timedOut(timeout, target: target))
+                    throw SourceError(Self.timedOut(timeout, target: target), transient: true)
                 }
                 if let wait = response.retryAfter(now: Date()) { RetryAfterRecorder.current?.record(wait) }
                 return response
@@ -95,7 +95,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             throw CancellationError()
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw SourceError(Self.describe(error, timeout: timeout, target: target, url: request.url))
+            throw SourceError(Self.describe(error, timeout: timeout, target: target, url: request.url), transient: true)
         }
     }
 

@@ -14,6 +14,12 @@ public enum PagerDutyDecoder {
         guard let raw = list.incidents ?? list.incident.map({ [$0] }) else {
             throw SourceError("PagerDuty incidents: the response has no 'incidents' list")
         }
+        // The id is what acknowledgements and log entries refer to: an incident without one
+        // cannot be tracked or acknowledged (fuzz finding F3).
+        if let index = raw.firstIndex(where: { $0.id.isEmpty }) {
+            throw SourceError("PagerDuty incidents: incident \(index + 1) of \(raw.count) has an empty id; "
+                              + "the answer does not follow the PagerDuty REST API v2")
+        }
         return raw.map { $0.incident(source: source) }
     }
 
@@ -22,7 +28,7 @@ public enum PagerDutyDecoder {
     public static func logEntries(from data: Data) throws(SourceError) -> [PagerDutyLogEntry] {
         let list = try SourceJSON.decode(LogEntryList.self, from: data, what: "PagerDuty log entries", snakeCaseKeys: true)
         return list.logEntries.compactMap { raw in
-            guard let incidentID = raw.incident?.id else { return nil }
+            guard let incidentID = raw.incident?.id, !incidentID.isEmpty else { return nil }
             return PagerDutyLogEntry(id: raw.id ?? "", type: raw.type ?? "log_entry", at: raw.createdAt,
                                      incidentID: incidentID, summary: raw.summary ?? raw.type ?? "",
                                      agent: raw.agent?.label,
@@ -145,7 +151,10 @@ public enum PagerDutyDecoder {
             let firstAck = (acknowledgements ?? [])
                 .compactMap { ack in ack.at.map { (at: $0, by: ack.acknowledger?.label) } }
                 .min { $0.at < $1.at }
-            let resolved: Date? = status == .resolved ? (resolvedAt ?? lastStatusChangeAt ?? updatedAt) : nil
+            // Nothing is acknowledged or resolved before it was created (fuzz finding F4: times
+            // out of order, from clock skew or a broken proxy, would make negative durations).
+            let resolved: Date? = status == .resolved
+                ? (resolvedAt ?? lastStatusChangeAt ?? updatedAt).map { max($0, createdAt) } : nil
 
             var labels: [KeyValue] = []
             if let urgency { labels.append(KeyValue("urgency", urgency)) }
@@ -164,7 +173,7 @@ public enum PagerDutyDecoder {
                 id: "PD-\(id)", source: source, sourceKey: id, number: incidentNumber,
                 title: nonEmpty(title) ?? nonEmpty(summary) ?? "PagerDuty incident \(id)",
                 service: service?.label ?? "unknown", severity: severity, status: status,
-                triggeredAt: createdAt, acknowledgedAt: status == .triggered ? nil : firstAck?.at,
+                triggeredAt: createdAt, acknowledgedAt: status == .triggered ? nil : firstAck.map { max($0.at, createdAt) },
                 acknowledgedBy: status == .triggered ? nil : firstAck?.by, resolvedAt: resolved,
                 paged: urgency != "low", labels: labels, timeline: [], links: links())
         }

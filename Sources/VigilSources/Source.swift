@@ -43,8 +43,34 @@ public struct SourceError: Error, Sendable, Hashable, CustomStringConvertible {
     /// How long the server asked to be left alone (HTTP 429/503 `Retry-After`), when it said;
     /// the runner waits at least this long before polling again.
     public var retryAfter: Duration?
-    /// Creates an error.
-    public init(_ message: String, retryAfter: Duration? = nil) { self.message = message; self.retryAfter = retryAfter }
+    /// Whether the same request may succeed later: the source could not be reached, timed out,
+    /// or was overloaded (HTTP 429, 5xx). False for a refusal the same request will meet again
+    /// (HTTP 4xx, "already resolved", a body that cannot be read). The acknowledgement outbox
+    /// retries transient errors and gives up on the others.
+    public var isTransient: Bool
+
+    /// Messages are cut to this many characters (fuzz finding F5: a 1 MB date string in a
+    /// response became a 1 MB message on a panel).
+    public static let longestMessage = 600
+
+    /// Creates an error; a message longer than `longestMessage` is cut, with "…" at the cut.
+    public init(_ message: String, retryAfter: Duration? = nil, transient: Bool = false) {
+        self.message = Self.bounded(message)
+        self.retryAfter = retryAfter
+        self.isTransient = transient
+    }
+
+    /// `message`, at most `longestMessage` characters.
+    public static func bounded(_ message: String) -> String {
+        // utf8.count is O(1) for native strings; only long ones are counted in characters.
+        guard message.utf8.count > longestMessage, message.count > longestMessage else { return message }
+        return String(message.prefix(longestMessage - 1)) + "…"
+    }
+
+    /// The same problem with more context in front ("Alertmanager am:9093: …").
+    public func prefixed(_ context: String) -> SourceError {
+        SourceError(context + message, retryAfter: retryAfter, transient: isTransient)
+    }
     /// The message.
     public var description: String { message }
 }

@@ -52,7 +52,7 @@ struct FuzzCase: Sendable, CustomTestStringConvertible {
             guard !documents.isEmpty else { return (Data(), "no parseable corpus file") }
             let (name, document) = start(documents, name: \.0)
             let donor = rng.pick(documents).1
-            return (StructureMutator.mutate(document, donor: donor, rng: &rng).data, "\(name) restructured")
+            return (StructureMutator.mutated(document, donor: donor, rng: &rng), "\(name) restructured")
         }
     }
 }
@@ -95,7 +95,7 @@ final class FuzzTally: Sendable {
 
     func summary() -> String {
         state.withLock { s in
-            let known = s.known.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue.prefix(2)) ×\($0.value)" }
+            let known = s.known.sorted { $0.key.label < $1.key.label }.map { "\($0.key.label.prefix(2)) ×\($0.value)" }
             return "fuzz \(name): \(s.cases) inputs, \(s.accepted) accepted, largest \(s.largest) bytes, slowest "
                 + "\(s.slowest.0) (\(s.slowest.1))" + (known.isEmpty ? "" : "; known findings: " + known.joined(separator: ", "))
         }
@@ -110,6 +110,7 @@ func fuzz(_ target: JSONTarget, _ data: Data, label: String, tally: FuzzTally, l
     FuzzSettings.save(data, as: "\(tally.name.replacingOccurrences(of: "/", with: "-")).current")
     let clock = ContinuousClock()
     let started = clock.now
+    let limit = FuzzSettings.timeLimit(forBytes: data.count, base: limit)
     let report: FuzzReport
     let elapsed: Duration
     let tooSlow: Bool

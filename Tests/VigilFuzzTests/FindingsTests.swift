@@ -5,14 +5,11 @@ import VigilCore
 
 /// The defects the fuzzer found, each pinned by its smallest input (fuzz/README.md, "Findings").
 ///
-/// Each test states the behaviour Vigil should have and is marked `withKnownIssue` because Vigil
-/// does not have it yet: once the defect is fixed the known issue is no longer recorded, Swift
-/// Testing reports that, and the marker (and the matching `KnownFinding` case, which keeps the
-/// fuzz loops from tripping over the same defect) should be removed.
-///
-/// The traps (F1, F2) run in a child process (an exit test), so they are reported without
-/// taking the test run down with them.
-@Suite("Fuzz findings (known issues until fixed)")
+/// A new finding is pinned here with `withKnownIssue` (and a `KnownFinding` case, which keeps the
+/// fuzz loops from tripping over it) until it is fixed; then the marker goes and the test stays
+/// as a regression test. All seven (F1–F7) are fixed. The traps (F1, F2) run in a child process
+/// (an exit test) first, so a regression is reported without taking the test run down with it.
+@Suite("Fuzz findings (fixed; regression tests)")
 struct FindingsTests {
     /// 2026-11-26T14:37:00Z, and one hour before.
     static let t1 = 1_764_167_820.0, t0 = 1_764_164_220.0
@@ -44,30 +41,29 @@ struct FindingsTests {
         }
     }
 
-    @Test("F1: a counter sample time beyond ±9.2e18 s is an error, not a crash")
+    @Test("F1 (fixed): a counter sample time beyond ±9.2e18 s is an error, not a crash")
     func counterTimeTrap() async {
-        // PrometheusSource.rises: `let stamp = Int64(grid.boundary(after: time))` traps.
-        // Fix: `guard let stamp = Int64(exactly: grid.boundary(after: time)) else { throw SourceError(
-        // "sample time \(time) is out of range") }` (or skip the sample).
-        #expect(Sanity.counterTraps(Self.counterTimeBody) == [.counterTimeTrap])
-        // Fixed: now an error, not a crash.
-        await #expect(processExitsWith: .success) {
+        // Was: `Int64(grid.boundary(after: time))` in PrometheusSource.rises trapped.
+        let result = await #expect(processExitsWith: .success) {
             _ = await FindingsTests.pollDeployments(FindingsTests.counterTimeBody)
         }
+        guard result?.exitStatus == .exitCode(0) else { return }
+        let outcome = await Self.pollDeployments(Self.counterTimeBody)
+        #expect(outcome.contains("out of range"), "\(outcome)")
     }
 
-    @Test("F2: counter rises that add up past Int.max are an error, not a crash")
+    @Test("F2 (fixed): counter rises that add up past Int.max are an error, not a crash")
     func counterOverflowTrap() async {
-        // PrometheusSource.rises: `events += count` overflows before the maximumEvents guard.
-        // Fix: `guard count <= maximumEvents - events else { throw … }` before adding.
-        #expect(Sanity.counterTraps(Self.counterOverflowBody) == [.counterOverflowTrap])
-        // Fixed: now an error, not a crash.
-        await #expect(processExitsWith: .success) {
+        // Was: `events += count` in PrometheusSource.rises overflowed before the limit check.
+        let result = await #expect(processExitsWith: .success) {
             _ = await FindingsTests.pollDeployments(FindingsTests.counterOverflowBody)
         }
+        guard result?.exitStatus == .exitCode(0) else { return }
+        let outcome = await Self.pollDeployments(Self.counterOverflowBody)
+        #expect(outcome.contains("more than 200000 events"), "\(outcome)")
     }
 
-    @Test("just inside the limits, the counter mapper answers (guards the F1/F2 filters' precision)")
+    @Test("just inside the limits, the counter mapper answers")
     func counterNearLimits() async {
         let body = Data(#"""
             {"status":"success","data":{"resultType":"matrix","result":[
@@ -75,27 +71,38 @@ struct FindingsTests {
             {"metric":{"service":"a","status":"success"},"values":[[1764164220,"0"],[1764167820,"3"]]},
             {"metric":{"service":"b","status":"success"},"values":[[1764164220,"0"],[1764167820,"9e17"]]}]}}
             """#.utf8)
-        #expect(Sanity.counterTraps(body).isEmpty)
         let outcome = await Self.pollDeployments(body)
         #expect(outcome.contains("more than 200000 events"), "\(outcome)")
     }
 
-    @Test("F3: an empty id is refused, not turned into an incident \"PD-\" / \"AM-\"")
+    @Test("F3 (fixed): an empty id is refused with a message, not turned into an incident \"PD-\" / \"AM-\"")
     func emptyIDs() throws {
-        let incidents = try PagerDutyDecoder.incidents(
-            from: Data(#"{"incidents":[{"id":"","created_at":"2026-11-26T14:00:00Z"}]}"#.utf8), source: "pd")
-        let alerts = try AlertmanagerDecoder().incidents(
-            from: Data(#"[{"fingerprint":"","startsAt":"2026-11-26T14:00:00Z"}]"#.utf8), source: "am")
-        let silences = try AlertmanagerDecoder.silences(
-            from: Data(#"[{"id":"","startsAt":"2026-11-26T14:00:00Z","endsAt":"2026-11-26T15:00:00Z"}]"#.utf8))
-        withKnownIssue("F3: decoders accept empty ids") {
-            #expect(incidents.allSatisfy { !$0.sourceKey.isEmpty }, "\(incidents.map(\.id))")
-            #expect(alerts.allSatisfy { !$0.sourceKey.isEmpty }, "\(alerts.map(\.id))")
-            #expect(silences.allSatisfy { !$0.id.isEmpty })
-        }
+        var messages: [String] = []
+        do {
+            _ = try PagerDutyDecoder.incidents(
+                from: Data(#"{"incidents":[{"id":"","created_at":"2026-11-26T14:00:00Z"}]}"#.utf8), source: "pd")
+        } catch { messages.append(error.message) }
+        do {
+            _ = try AlertmanagerDecoder().incidents(
+                from: Data(#"[{"fingerprint":"","startsAt":"2026-11-26T14:00:00Z"}]"#.utf8), source: "am")
+        } catch { messages.append(error.message) }
+        do {
+            _ = try AlertmanagerDecoder.silences(
+                from: Data(#"[{"id":"","startsAt":"2026-11-26T14:00:00Z","endsAt":"2026-11-26T15:00:00Z"}]"#.utf8))
+        } catch { messages.append(error.message) }
+        #expect(messages == [
+            "PagerDuty incidents: incident 1 of 1 has an empty id; the answer does not follow the PagerDuty REST API v2",
+            "Alertmanager alerts: alert 1 of 1 has an empty fingerprint; the answer does not follow the Alertmanager v2 API",
+            "Alertmanager silences: silence 1 of 1 has an empty id; the answer does not follow the Alertmanager v2 API",
+        ])
+        // A log entry naming an empty incident id names no incident: it is left out.
+        let entries = try PagerDutyDecoder.logEntries(from: Data(#"""
+            {"log_entries":[{"id":"L1","type":"trigger_log_entry","created_at":"2026-11-26T14:00:00Z","incident":{"id":""}}]}
+            """#.utf8))
+        #expect(entries.isEmpty)
     }
 
-    @Test("F4: no negative durations: acknowledged/resolved before triggered, silences ending before they start")
+    @Test("F4 (fixed): no negative durations: acknowledged/resolved before triggered, silences ending before they start")
     func negativeDurations() throws {
         let incidents = try PagerDutyDecoder.incidents(from: Data(#"""
             {"incidents":[{"id":"Q1","created_at":"2026-11-26T14:00:00Z","status":"resolved",
@@ -104,14 +111,13 @@ struct FindingsTests {
         let silences = try AlertmanagerDecoder.silences(
             from: Data(#"[{"id":"s","startsAt":"2026-11-26T15:00:00Z","endsAt":"2026-11-26T14:00:00Z"}]"#.utf8))
         let incident = try #require(incidents.first)
-        withKnownIssue("F4: PagerDuty times and silence ends are passed on as they are") {
-            #expect((incident.acknowledgedAt ?? incident.triggeredAt) >= incident.triggeredAt)
-            #expect((incident.resolvedAt ?? incident.triggeredAt) >= incident.triggeredAt)
-            #expect(silences.allSatisfy { $0.endsAt >= $0.startsAt })
-        }
+        // Times out of order are taken as "at the same moment": zero, never negative.
+        #expect(incident.acknowledgedAt == incident.triggeredAt)
+        #expect(incident.resolvedAt == incident.triggeredAt)
+        #expect(silences.allSatisfy { $0.endsAt == $0.startsAt })
     }
 
-    @Test("F5: an error message quotes a bad value in bounded length")
+    @Test("F5 (fixed): an error message quotes a bad value in bounded length")
     func longErrorMessages() {
         let long = String(repeating: "9", count: 1 << 20)
         let date = Data(#"[{"fingerprint":"f","startsAt":"\#(long)"}]"#.utf8)
@@ -120,8 +126,9 @@ struct FindingsTests {
         do { _ = try AlertmanagerDecoder.alerts(from: date) } catch { messages.append(error.message) }
         do { _ = try PrometheusDecoder.series(from: value, kind: .coverage) } catch { messages.append(error.message) }
         #expect(messages.count == 2)
-        withKnownIssue("F5: SourceError messages quote the whole value (1 MB here)") {
-            for message in messages { #expect(message.count <= 2_000, "\(message.count) characters") }
+        for message in messages {
+            #expect(message.count <= SourceError.longestMessage, "\(message.count) characters")
+            #expect(message.hasSuffix("…"))
         }
     }
 }

@@ -302,6 +302,21 @@ enum FuzzValues {
 /// and duplicates members (duplicate keys) and elements, renames keys, wraps values, moves values
 /// to other places, and splices in values from another document.
 enum StructureMutator {
+    /// Mutated documents larger than this are mutated again (from the original), and in the end
+    /// cut to this size: bigger inputs belong in LargeInputTests.
+    static let maximumSize = 4 << 20
+
+    /// `document` after 1–4 changes, serialised, at most `maximumSize` bytes.
+    static func mutated(_ document: FuzzJSON, donor: FuzzJSON?, rng: inout SplitMix64,
+                        _ words: FuzzVocabulary = .json) -> Data {
+        var data = Data()
+        for _ in 0..<3 {
+            data = mutate(document, donor: donor, rng: &rng, words).data
+            if data.count <= maximumSize { return data }
+        }
+        return data.prefix(maximumSize)
+    }
+
     static func mutate(_ document: FuzzJSON, donor: FuzzJSON?, rng: inout SplitMix64,
                        _ words: FuzzVocabulary = .json) -> FuzzJSON {
         var doc = document
@@ -350,7 +365,9 @@ enum StructureMutator {
                     switch value {
                     case .array(var items) where !items.isEmpty:
                         let item = items[rng.below(items.count)]
-                        let times = rng.pick([1, 2, 10, 100, 1_000])
+                        // At most about 1 MB more per duplication.
+                        let size = item.data.count
+                        let times = min(rng.pick([1, 2, 10, 100, 1_000]), max(1, (1 << 20) / max(size, 1)))
                         items.insert(contentsOf: repeatElement(item, count: times), at: rng.below(items.count + 1))
                         value = .array(items)
                     case .object(var members) where !members.isEmpty:

@@ -35,6 +35,13 @@ enum FuzzSettings {
         return .milliseconds(value)
     }()
 
+    /// The time bound for an input of `bytes` bytes: the limit, plus twice the limit per
+    /// megabyte (decoding must be linear; a megabyte of deeply nested YAML takes seconds to
+    /// compose in a debug build).
+    static func timeLimit(forBytes bytes: Int, base: Duration = timeLimit) -> Duration {
+        base + timeLimit * (2 * Double(bytes) / Double(1 << 20))
+    }
+
     static let outputDirectory: URL = {
         let base = environment["VIGIL_FUZZ_OUT"].map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-fuzz", isDirectory: true)

@@ -23,12 +23,12 @@ struct ReplayTests {
         case .json(let json):
             await fuzz(json, data, label: label, tally: tally)
             let report = await json.run(data)
-            print("replay \(label): accepted \(report.accepted), known \(report.known.map(\.rawValue)), problems \(report.problems)")
+            print("replay \(label): accepted \(report.accepted), known \(report.known.map(\.label)), problems \(report.problems)")
         #if VIGIL_FUZZ_YAML
         case .yaml(let yaml):
             await fuzz(yaml, data, label: label, tally: tally)
             let report = yaml.run(data)
-            print("replay \(label): accepted \(report.accepted), known \(report.known.map(\.rawValue)), problems \(report.problems)")
+            print("replay \(label): accepted \(report.accepted), known \(report.known.map(\.label)), problems \(report.problems)")
         #endif
         }
         print(tally.summary())

@@ -201,3 +201,29 @@ private final class ScriptedTransport: HTTPTransport {
         #expect(AlertmanagerAPI.message(in: Data()) == "(no message)")
     }
 }
+
+@Suite("Alertmanager error statuses")
+struct AlertmanagerStatusTests {
+    @Test("429 and 5xx are transient (with Retry-After when given); other statuses are refusals")
+    func transientStatuses() throws {
+        let member = try #require(URL(string: "http://am.example:9093"))
+        func error(_ status: Int, _ headers: [(name: String, value: String)] = []) -> SourceError? {
+            do {
+                _ = try AlertmanagerAPI.check(HTTPResponse(status: status, headers: headers, body: Data(#""no""#.utf8)),
+                                              from: member, doing: "create the silence")
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(error(200) == nil)
+        #expect(error(503)?.isTransient == true)
+        #expect(error(500)?.isTransient == true)
+        let slowDown = error(429, [("Retry-After", "30")])
+        #expect(slowDown?.isTransient == true)
+        #expect(slowDown?.retryAfter == .seconds(30))
+        #expect(error(400)?.isTransient == false)
+        #expect(error(404)?.isTransient == false)
+        #expect(error(400)?.message == "Alertmanager http://am.example:9093 refused to create the silence: HTTP 400: no")
+    }
+}

@@ -23,12 +23,18 @@ func overrun<T: Sendable>(beyond expected: Duration, _ body: @Sendable () async 
 /// Runs `body` and returns the message of the `SourceError` it threw (recording an issue if it
 /// returned or threw something else).
 func transportFailure(_ body: () async throws -> HTTPResponse) async -> String? {
+    await transportError(body)?.message
+}
+
+/// Runs `body` and returns the `SourceError` it threw (recording an issue if it returned or
+/// threw something else).
+func transportError(_ body: () async throws -> HTTPResponse) async -> SourceError? {
     do {
         let response = try await body()
         Issue.record("expected a SourceError, got HTTP \(response.status)")
         return nil
     } catch let error as SourceError {
-        return error.message
+        return error
     } catch {
         Issue.record("expected a SourceError, got \(type(of: error)): \(error)")
         return nil
@@ -75,6 +81,24 @@ struct HTTPTransportTests {
         }
         #expect(message?.contains("connection refused (127.0.0.1:\(port))") == true, "\(message ?? "")")
         #expect(late < .seconds(1), "took \(late) longer than an immediate answer")
+    }
+
+    @Test("unreachable and timed out are transient (worth retrying); an oversize body is not")
+    func transience() async throws {
+        let port = try ProcessServer.freePort()
+        let closed = try #require(URL(string: "http://127.0.0.1:\(port)/"))
+        let refused = await transportError { try await transport.send(HTTPRequest(url: closed), maxBodyBytes: 1024) }
+        #expect(refused?.isTransient == true, "\(refused?.message ?? "")")
+        let listener = try SilentListener()
+        defer { listener.close() }
+        let silent = await transportError {
+            try await transport.send(HTTPRequest(url: listener.url, timeout: .milliseconds(300)), maxBodyBytes: 1024)
+        }
+        #expect(silent?.isTransient == true, "\(silent?.message ?? "")")
+        let server = try CannedHTTPServer(status: 200, body: [UInt8](repeating: 65, count: 4096))
+        defer { server.stop() }
+        let large = await transportError { try await transport.send(HTTPRequest(url: server.url), maxBodyBytes: 1024) }
+        #expect(large?.isTransient == false, "\(large?.message ?? "")")
     }
 
     @Test("user info in the URL never appears in an error message")
