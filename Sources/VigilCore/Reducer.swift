@@ -84,7 +84,8 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
 
     case .ackRetrying(let id, let message, let next):
         if case .pending? = state.acks[id] {} else { state.acks[id] = .pending(since: state.now) }
-        flash(&state, "\(id): \(message); saved, retrying at \(clock(next))", error: true)
+        // What happens next first: on a narrow terminal the cause is what gets cut.
+        flash(&state, "\(id) not sent yet, saved, retrying at \(clock(next)): \(message)", error: true)
         return []
 
     case .storeProblem(let message):

@@ -6,8 +6,14 @@ enum IncidentsView {
     static func render(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
         let rows = state.openIncidents
         let unacked = rows.filter { $0.status == .triggered }.count
+        // Acknowledgements saved and not yet confirmed, including those of incidents not listed
+        // now (after a restart while the source is down): never out of sight.
+        let pending = state.acks.filter { if case .pending = $0.value { return true } else { return false } }.keys.sorted()
+        let unlisted = pending.filter { id in !rows.contains { $0.id == id } }
+        var prefix = "\(rows.count) open \(ctx.glyphs.dot) \(unacked) unacked"
+        if !pending.isEmpty { prefix += " \(ctx.glyphs.dot) \(pending.count) ack\(pending.count == 1 ? "" : "s") pending" }
         let badge = DashboardView.healthBadge(PanelHealth.of(.incidents, state), title: PanelID.incidents.title, rect: rect,
-                                              state, ctx, prefix: "\(rows.count) open \(ctx.glyphs.dot) \(unacked) unacked",
+                                              state, ctx, prefix: prefix,
                                               prefixRole: unacked > 0 ? .statusTriggered : .textDim)
         let panel = Panel(title: PanelID.incidents.title, focused: state.focus == .incidents && state.mode == .dashboard,
                           theme: ctx.theme, glyphs: ctx.glyphs, badge: badge)
@@ -16,6 +22,10 @@ enum IncidentsView {
         if !state.provides(\.incidents) {
             grid.put("no data: " + noDataReason(state, .incidents, "incident"), x: inner.x, y: inner.y,
                      style: ctx.theme[.textDim], maxWidth: inner.width)
+            if !unlisted.isEmpty, inner.height > 1 {
+                grid.put("saved, sent when the source answers: acknowledgement of " + unlisted.joined(separator: ", "),
+                         x: inner.x, y: inner.y + 1, style: ctx.theme[.statusPending], maxWidth: inner.width)
+            }
             return
         }
         if rows.isEmpty {

@@ -36,6 +36,10 @@ public final class FaultProxy: Sendable {
         case delay(Duration)
         /// Stop listening: connections are refused (ECONNREFUSED) until another mode is set.
         case refuse
+        /// Forward requests with this method at once, and hold their answers this long (at most
+        /// 60 s): the upstream acts on the request while the client times out, not knowing it
+        /// did. Other requests pass through.
+        case lateAnswer(Duration, method: String)
 
         /// The mode in a few words, for messages.
         public var description: String {
@@ -46,6 +50,7 @@ public final class FaultProxy: Sendable {
             case .truncate(let bytes): return "body cut after \(bytes) bytes"
             case .delay(let duration): return "delay \(duration)"
             case .refuse: return "refusing connections"
+            case .lateAnswer(let duration, let method): return "\(method) answered after \(duration)"
             }
         }
     }
@@ -342,6 +347,15 @@ public final class FaultProxy: Sendable {
                     usleep(10_000)
                 }
                 answer = forward(request, cut: nil)
+            case .lateAnswer(let duration, let method):
+                answer = forward(request, cut: nil)
+                if request.method == method {
+                    let until = ContinuousClock.now.advanced(by: min(duration, Self.maximumDelay))
+                    while ContinuousClock.now < until {
+                        if isStopped { return }
+                        usleep(10_000)
+                    }
+                }
             case .truncate(let bytes):
                 answer = forward(request, cut: max(0, bytes))
             case .passThrough:

@@ -102,6 +102,15 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         #expect(s.flash?.text == "PD-3 still acknowledged: HTTP 500")
     }
 
+    @Test func aRetryLeadsWithWhatHappensNext() {
+        var s = fixtureState()
+        let next = s.now.addingTimeInterval(4)
+        _ = reduce(&s, .ackRetrying(incidentID: "PD-1", "connection refused (pd:443)", next: next))
+        #expect(s.flash?.text == "PD-1 not sent yet, saved, retrying at \(clock(next)): connection refused (pd:443)")
+        #expect(s.flash?.isError == true)
+        guard case .pending? = s.acks["PD-1"] else { Issue.record("not pending: \(String(describing: s.acks["PD-1"]))"); return }
+    }
+
     @Test func readOnlyBindsNoMutatingKey() {
         var s = fixtureState(readOnly: true)
         #expect(reduce(&s, .key(.char("a"))).isEmpty)
