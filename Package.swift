@@ -50,7 +50,8 @@ let package = Package(
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilRenderTests", dependencies: ["VigilRender", "VigilCore", "VigilSources"],
                     exclude: ["Golden"]),
-        .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore", "VigilTestSupport"]),
+        .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore", "VigilTestSupport",
+                                                         .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(name: "VigilFuzzTests", dependencies: [
             "VigilSources", "VigilCore", "VigilConfig", "VigilRender", "VigilYAML",

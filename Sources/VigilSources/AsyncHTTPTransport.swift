@@ -162,8 +162,17 @@ public final class AsyncHTTPTransport: HTTPTransport {
             message = describe(error, target: target)
         } else if let error = error as? IOError {
             message = describe(errno: error.errnoCode, target: target) ?? "request to \(target) failed: \(error)"
-        } else if let error = error as? ChannelError, case .connectTimeout = error {
-            message = "timed out connecting to \(target)"
+        } else if let error = error as? ChannelError {
+            switch error {
+            case .connectTimeout:
+                message = "timed out connecting to \(target)"
+            case .ioOnClosedChannel, .alreadyClosed, .eof, .outputClosed, .inputClosed:
+                // A pooled connection to a server that has since died or restarted: NIO says
+                // "I/O on closed channel", which tells an engineer nothing.
+                message = "\(target) closed the connection before answering (did the server stop or restart?)"
+            default:
+                message = "request to \(target) failed: \(error)"
+            }
         } else if String(reflecting: Swift.type(of: error)).contains("DecompressionError") {
             message = "the compressed response from \(target) could not be decompressed (\(error)); "
                 + "it may be larger than allowed"

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 import Testing
 import VigilCore
@@ -225,5 +226,19 @@ struct AlertmanagerStatusTests {
         #expect(error(400)?.isTransient == false)
         #expect(error(404)?.isTransient == false)
         #expect(error(400)?.message == "Alertmanager http://am.example:9093 refused to create the silence: HTTP 400: no")
+    }
+}
+
+@Suite("Transport error wording")
+struct TransportWordingTests {
+    @Test("a pooled connection closed by a dead server reads as such, not as NIO's 'I/O on closed channel'")
+    func closedChannel() throws {
+        let url = try #require(URL(string: "http://127.0.0.1:9093/api/v2/alerts"))
+        for error in [ChannelError.ioOnClosedChannel, .eof, .alreadyClosed] {
+            let message = AsyncHTTPTransport.describe(error, timeout: .seconds(5), target: "127.0.0.1:9093", url: url)
+            #expect(message == "127.0.0.1:9093 closed the connection before answering (did the server stop or restart?)")
+        }
+        #expect(AsyncHTTPTransport.describe(ChannelError.connectTimeout(.seconds(1)), timeout: .seconds(5),
+                                            target: "127.0.0.1:9093", url: url) == "timed out connecting to 127.0.0.1:9093")
     }
 }
