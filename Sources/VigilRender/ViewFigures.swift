@@ -75,7 +75,9 @@ public struct DashboardFigures: Sendable {
                 errorRate: Metrics.seriesWindow(byKey[SeriesKey(.errorRate, service: name)], in: w).latest)
         }
         let snaps = state.sources.values.compactMap(\.snapshot)
-        has = (snaps.contains { $0.incidents != nil }, snaps.contains { $0.deployments != nil },
+        // Remembered incidents count too: after a restart with the source down, outages, pages
+        // and MTTR still cover the window from the store (the border shows the source's error).
+        has = (snaps.contains { $0.incidents != nil } || !state.history.isEmpty, snaps.contains { $0.deployments != nil },
                snaps.contains { $0.builds != nil }, snaps.contains { $0.series != nil })
     }
 }

@@ -160,3 +160,39 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
         #expect(!border(s, .deployments).contains(":"))
     }
 }
+
+/// After a restart with the incident source down: what the store remembers, and what is pending.
+@Suite struct RestartWithSourceDownTests {
+    private func restarted() -> AppState {
+        var s = AppState(now: noon, size: Size(width: 120, height: 40), user: "alice", sources: [("am", 15)])
+        s.sources["am"]?.provides = [.incidents]
+        let resolved = Incident(id: "AM-7", source: "am", sourceKey: "7", title: "Checkout 5xx above 5%", service: "checkout",
+                                severity: .critical, status: .resolved, triggeredAt: noon.addingTimeInterval(-7_200),
+                                acknowledgedAt: noon.addingTimeInterval(-6_900), acknowledgedBy: "bob",
+                                resolvedAt: noon.addingTimeInterval(-5_400), paged: true)
+        _ = reduce(&s, .historyLoaded([resolved]))
+        _ = reduce(&s, .sourcePolled("am", PollReport(outcome: .failed("HTTP 503"), at: noon, duration: 0.01,
+                                                       consecutiveFailures: 1, nextPollAt: noon.addingTimeInterval(10))))
+        return s
+    }
+
+    @Test func rememberedIncidentsFillTheMetricPanelsWithTheErrorOnTheBorder() {
+        let s = restarted()
+        let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        for panel in [PanelID.outages, .pages, .response] {
+            #expect(border(s, panel).contains("HTTP 503"), "\(panel): \(border(s, panel))")
+        }
+        // MTTR of the remembered incident: 30 minutes; no "no data" on the incident panels'
+        // figures. The table itself has no data: whether anything is open is the source's word.
+        #expect(text.contains("30m"), "\(text)")
+        #expect(text.components(separatedBy: "no data: am").count - 1 == 1, "\(text)")
+    }
+
+    @Test func aPendingAcknowledgementOfAnUnlistedIncidentIsShown() {
+        var s = restarted()
+        s.acks["AM-9"] = .pending(since: noon)
+        #expect(border(s, .incidents).contains("0 open · 0 unacked · 1 ack pending"), "\(border(s, .incidents))")
+        let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("saved, sent when the source answers: acknowledgement of AM-9"), "\(text)")
+    }
+}
