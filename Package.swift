@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
+        // For the benchmarks package in Benchmarks/ (and nothing else): the pure layers.
+        .library(name: "VigilKit", targets: ["VigilCore", "VigilRender", "VigilSources"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
