@@ -20,6 +20,11 @@ public struct VigilConfig: Sendable, Hashable, CustomStringConvertible {
     public var metrics: MetricsConfig
     /// The sources, in file order; at least one, names unique.
     public var sources: [SourceConfig]
+    /// How `vigil --wall` runs (`wall:`: rotate, bell, repaint); `start: true` there runs the
+    /// wall monitor without the flag.
+    public var wall = WallSettings()
+    /// Start as a wall monitor (`wall: {start: true}`).
+    public var startOnWall = false
 
     /// Creates a config.
     public init(path: String, user: String, window: TimeWindow = .week, theme: String = "default", readOnly: Bool = false,
@@ -35,6 +40,9 @@ public struct VigilConfig: Sendable, Hashable, CustomStringConvertible {
         var lines = [
             "config \(path)",
             "  user \(user), window \(window.rawValue), theme \(theme)\(readOnly ? ", read-only" : "")",
+            "  wall: pages every \(ConfigDuration.format(.milliseconds(Int64(wall.rotateEvery * 1_000)))), "
+                + "repaint every \(ConfigDuration.format(.milliseconds(Int64(wall.repaintEvery * 1_000))))"
+                + "\(wall.bell ? ", bell" : "")\(startOnWall ? ", starts on the wall" : "")",
             "  working hours \(m.workingHours.lowerBound)-\(m.workingHours.upperBound) \(m.timeZone.identifier), "
                 + "outages: \(severities), change failure window "
                 + ConfigDuration.format(.milliseconds(Int64(m.failureLinkWindow * 1_000))),

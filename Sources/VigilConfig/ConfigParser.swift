@@ -23,7 +23,7 @@ struct ConfigParser {
         self.readFile = readFile
     }
 
-    static let topKeys = ["user", "window", "theme", "read_only", "working_hours", "outage_severities",
+    static let topKeys = ["user", "window", "theme", "read_only", "wall", "working_hours", "outage_severities",
                           "change_failure_window", "sources"]
     static let prometheusKeys = ["name", "type", "url", "poll_interval", "timeout", "service_label", "auth", "queries"]
     static let alertmanagerKeys = ["name", "type", "url", "urls", "poll_interval", "timeout", "severity_label",
@@ -32,6 +32,7 @@ struct ConfigParser {
     static let authKeys = ["bearer_token_env", "bearer_token_file", "basic"]
     static let basicKeys = ["username", "password_env", "password_file"]
     static let workingHoursKeys = ["start", "end", "time_zone"]
+    static let wallKeys = ["start", "rotate", "bell", "repaint"]
     /// Keys that would put a secret into the file, and what to write instead.
     static let inlineSecretKeys: [String: String] = [
         "bearer_token": "bearer_token_env: VARIABLE or bearer_token_file: PATH",
@@ -95,6 +96,8 @@ struct ConfigParser {
         metrics.timeZone = .current
         var sources: [SourceConfig] = []
         var sawSources = false
+        var wall = WallSettings()
+        var startOnWall = false
 
         for (k, v) in top {
             let key = k.string ?? ""
@@ -123,6 +126,7 @@ struct ConfigParser {
                     }
                     theme = isPathLike(t) ? resolve(t) : t
                 case "read_only": readOnly = try bool(v, key)
+                case "wall": try wallSettings(v, key, into: &wall, start: &startOnWall)
                 case "working_hours": try workingHours(v, key, into: &metrics)
                 case "outage_severities": metrics.outageSeverities = try severities(v, key)
                 case "change_failure_window":
@@ -139,8 +143,32 @@ struct ConfigParser {
                 + "(config.example.yaml shows Prometheus and Alertmanager sources)")))
         }
         errors.sort { ($0.line ?? 0) < ($1.line ?? 0) }
-        return VigilConfig(path: file, user: user, window: window, theme: theme, readOnly: readOnly, metrics: metrics,
-                           sources: sources)
+        var config = VigilConfig(path: file, user: user, window: window, theme: theme, readOnly: readOnly, metrics: metrics,
+                                 sources: sources)
+        config.wall = wall
+        config.startOnWall = startOnWall
+        return config
+    }
+
+    func wallSettings(_ node: Node, _ path: String, into wall: inout WallSettings, start: inout Bool) throws(ConfigError) {
+        let map = try mapping(node, path, expected: "a mapping such as {rotate: 30s, bell: true, repaint: 5m}")
+        for (k, v) in map {
+            let key = k.string ?? ""
+            let p = "\(path).\(key)"
+            try checkKey(k, path: p, valid: Self.wallKeys)
+            if isNull(v) { continue }
+            switch key {
+            case "start": start = try bool(v, p)
+            case "bell": wall.bell = try bool(v, p)
+            case "rotate":
+                let d = try duration(v, p, minimum: .seconds(Int64(WallSettings.shortestRotation)),
+                                     reason: "a page must stay long enough to be read from across a room")
+                wall.rotateEvery = ConfigDuration.seconds(d)
+            default:
+                let d = try duration(v, p, minimum: .seconds(10), reason: "a full repaint sends the whole screen")
+                wall.repaintEvery = ConfigDuration.seconds(d)
+            }
+        }
     }
 
     func workingHours(_ node: Node, _ path: String, into metrics: inout MetricsConfig) throws(ConfigError) {

@@ -156,6 +156,23 @@ public struct AppState: Sendable {
     public var quitting = false
     /// Name shown in the header ("demo", a config name).
     public var title: String
+    /// The wall monitor's pages and timers; nil when not on a wall. Set it with `makeWall`.
+    public private(set) var wall: WallState?
+
+    /// Turns this into a wall monitor (`vigil --wall`): read-only, with the wall's own keys (none
+    /// changes a source, none moves a selection), rotating pages from `now`.
+    public mutating func makeWall(_ settings: WallSettings) {
+        wall = WallState(settings: settings, now: now)
+        readOnly = true
+        keyMap = .wall
+        selectedIncident = nil
+    }
+
+    /// Internal access for the reducer.
+    var wallState: WallState? {
+        get { wall }
+        set { wall = newValue }
+    }
 
     /// Creates a state.
     public init(now: Date, size: Size, readOnly: Bool = false, user: String, themeNames: [String] = ["default"],

@@ -69,8 +69,10 @@ public enum Effect: Sendable, Hashable {
     case acknowledge(incidentID: String, source: SourceID, by: String)
     /// Take an acknowledgement back at the source.
     case unacknowledge(incidentID: String, source: SourceID, by: String)
-    /// Repaint the whole terminal (Ctrl-L).
+    /// Repaint the whole terminal (Ctrl-L, and a wall monitor now and then).
     case repaint
+    /// Ring the terminal bell (a wall monitor, for a new page or outage, when asked for).
+    case bell
     /// Quit, restoring the terminal.
     case quit
 }

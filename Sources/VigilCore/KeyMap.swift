@@ -2,6 +2,7 @@
 public enum Action: Sendable, Hashable {
     case quit, up, down, left, right, nextPanel, previousPanel, top, bottom, pageUp, pageDown
     case open, close, acknowledge, unacknowledge, confirm, cancel, help, cycleWindow, cycleTheme, repaint
+    case nextPage, previousPage
 }
 
 /// Where a binding applies.

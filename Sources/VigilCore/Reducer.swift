@@ -7,6 +7,11 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .tick(let now):
         state.now = now
         if let f = state.flash, f.until <= now { state.flash = nil }
+        if var wall = state.wallState {
+            let repaint = wall.tick(now)
+            state.wallState = wall
+            if repaint { return [.repaint] }
+        }
         return []
 
     case .resized(let size):
@@ -25,8 +30,7 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return perform(action, on: &state)
 
     case .sourceUpdated(let id, let snapshot, let at):
-        sourceUpdated(&state, id, snapshot, at: at)
-        return []
+        return sourceUpdated(&state, id, snapshot, at: at)
 
     case .sourceFailed(let id, let message, let at):
         sourceFailed(&state, id, message, at: at)
@@ -38,9 +42,10 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
 
     case .sourcePolled(let id, let report):
+        var effects: [Effect] = []
         switch report.outcome {
         case .updated(let snapshot, let warnings):
-            sourceUpdated(&state, id, snapshot, at: report.at)
+            effects = sourceUpdated(&state, id, snapshot, at: report.at)
             state.sources[id]?.warnings = warnings
         case .failed(let message):
             sourceFailed(&state, id, message, at: report.at)
@@ -48,7 +53,7 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.sources[id]?.nextRetryAt = report.nextPollAt
         }
         state.sources[id]?.lastPollDuration = report.duration
-        return []
+        return effects
 
     case .ackSucceeded(let id, let confirmation):
         state.acks[id] = .confirmed(confirmation)
@@ -109,14 +114,15 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
 }
 
 /// New data: the error, the failure count and the retry time are cleared; the selection stays
-/// on its incident (or the row now in its place).
-private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) {
+/// on its incident (or the row now in its place). A wall monitor that asked for it rings the
+/// bell for a new page or outage.
+private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) -> [Effect] {
     let oldIndex = state.selectedIncident.flatMap { sel in state.openIncidents.firstIndex { $0.id == sel } }
     // A page that was not there before (and is not from the first answer) is announced.
     let known = state.sources[id]?.snapshot.map { Set(($0.incidents ?? []).map(\.id)) }
-    let newPages = known.map { known in
-        (snapshot.incidents ?? []).filter { !known.contains($0.id) && $0.paged && $0.status == .triggered }
-    } ?? []
+    let arrived = known.map { known in (snapshot.incidents ?? []).filter { !known.contains($0.id) && $0.isOpen } } ?? []
+    let newPages = arrived.filter { $0.paged && $0.status == .triggered }
+    let newOutages = arrived.filter { state.metricsConfig.outageSeverities.contains($0.severity) }
     var s = state.sources[id] ?? SourceState(pollInterval: 60)
     if state.sources[id] == nil { state.sourceOrder.append(id) }
     s.snapshot = snapshot
@@ -131,6 +137,8 @@ private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: 
         let more = newPages.count > 1 ? " (+\(newPages.count - 1) more)" : ""
         flash(&state, "New page: \(page.severity.label) \(page.service): \(page.title)\(more)", error: true)
     }
+    let ring = state.wallState?.settings.bell == true && !(newPages.isEmpty && newOutages.isEmpty)
+    return ring ? [.bell] : []
 }
 
 /// A failed poll: the data that was there stays; the error is recorded.
@@ -149,7 +157,13 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         state.quitting = true
         return [.quit]
     case .repaint:
+        let now = state.now
+        state.wallState?.lastRepaint = now
         return [.repaint]
+    case .nextPage, .previousPage:
+        let now = state.now
+        state.wallState?.turn(by: action == .nextPage ? 1 : -1, at: now)
+        return []
     case .help:
         state.mode = .help(returnTo: returnMode(state.mode))
         return []
@@ -299,6 +313,7 @@ private func moveSelection(_ action: Action, _ state: inout AppState) {
 
 /// Keeps a selection when its incident resolves: the row now in its place is selected.
 private func reconcileSelection(_ state: inout AppState, previousIndex: Int?) {
+    guard state.wall == nil else { return }  // no cursor on a wall
     let rows = state.openIncidents
     if let id = state.selectedIncident, rows.contains(where: { $0.id == id }) { return }
     guard !rows.isEmpty else { state.selectedIncident = nil; return }

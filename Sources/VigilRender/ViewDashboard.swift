@@ -8,16 +8,14 @@ public enum DashboardView {
         var grid = CellGrid(width: state.size.width, height: state.size.height,
                             filling: Cell(" ", style: ctx.theme[.background]))
         guard state.size.width > 0, state.size.height > 0 else { return grid }
+        if let wall = state.wall {
+            WallView.render(state, wall, ctx, &grid)
+            return grid
+        }
         let layout = state.layout
         let figures = DashboardFigures(state)
         header(state, figures, layout.header, ctx, &grid)
-        for p in layout.panels {
-            if p.id == .incidents {
-                IncidentsView.render(state, p.rect, ctx, &grid)
-            } else {
-                metricPanel(p.id, state, figures, p.rect, ctx, &grid)
-            }
-        }
+        panels(state, figures, layout, ctx, &grid)
         footer(state, layout.footer, ctx, &grid)
         let body = Rect(x: 0, y: 1, width: state.size.width, height: max(0, state.size.height - 2))
         switch state.mode {
@@ -32,6 +30,28 @@ public enum DashboardView {
         return grid
     }
 
+    /// The panels of a layout.
+    static func panels(_ state: AppState, _ figures: DashboardFigures, _ layout: DashboardLayout, _ ctx: ViewContext,
+                       _ grid: inout CellGrid) {
+        for p in layout.panels {
+            if p.id == .incidents {
+                IncidentsView.render(state, p.rect, ctx, &grid)
+            } else {
+                metricPanel(p.id, state, figures, p.rect, ctx, &grid)
+            }
+        }
+    }
+
+    /// The panels alone, in the interactive layout of `state.size` (header and footer rows left
+    /// blank): the wall monitor's panels page.
+    static func panelsOnly(_ state: AppState, _ ctx: ViewContext) -> CellGrid {
+        var grid = CellGrid(width: state.size.width, height: state.size.height,
+                            filling: Cell(" ", style: ctx.theme[.background]))
+        guard state.size.width > 0, state.size.height > 0 else { return grid }
+        panels(state, DashboardFigures(state), state.layout, ctx, &grid)
+        return grid
+    }
+
     static func metricPanel(_ id: PanelID, _ state: AppState, _ f: DashboardFigures, _ rect: Rect,
                             _ ctx: ViewContext, _ grid: inout CellGrid) {
         let warnings = state.sourceOrder.flatMap { state.sources[$0]?.warnings ?? [] }.filter { $0.panel == id }
@@ -42,7 +62,7 @@ public enum DashboardView {
         } else {
             panelBadge = Span(" \(ctx.glyphs.severityCritical) \(warnings.count) failing ", style: ctx.theme[.healthError])
         }
-        let panel = Panel(title: id.title, focused: state.focus == id && state.mode == .dashboard,
+        let panel = Panel(title: id.title, focused: state.wall == nil && state.focus == id && state.mode == .dashboard,
                           theme: ctx.theme, glyphs: ctx.glyphs, badge: panelBadge)
         let inner = panel.render(in: rect, on: &grid)
         guard !inner.isEmpty else { return }

@@ -15,7 +15,7 @@ enum IncidentsView {
         let badge = DashboardView.healthBadge(PanelHealth.of(.incidents, state), title: PanelID.incidents.title, rect: rect,
                                               state, ctx, prefix: prefix,
                                               prefixRole: unacked > 0 ? .statusTriggered : .textDim)
-        let panel = Panel(title: PanelID.incidents.title, focused: state.focus == .incidents && state.mode == .dashboard,
+        let panel = Panel(title: PanelID.incidents.title, focused: state.wall == nil && state.focus == .incidents && state.mode == .dashboard,
                           theme: ctx.theme, glyphs: ctx.glyphs, badge: badge)
         let inner = panel.render(in: rect, on: &grid)
         guard !inner.isEmpty else { return }

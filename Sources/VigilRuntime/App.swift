@@ -84,6 +84,7 @@ public final class App {
                 switch effect {
                 case .quit: running = false
                 case .repaint: term.forceRepaint(); last = nil
+                case .bell: term.bell()
                 case .acknowledge(let id, _, let by):
                     guard let incident = state.incident(id) else { break }
                     if let outbox {
@@ -162,6 +163,10 @@ public final class App {
         let t = now.timeIntervalSince1970
         var next = (t / 60).rounded(.down) * 60 + 60
         if let f = state.flash { next = min(next, f.until.timeIntervalSince1970) }
+        if let wall = state.wall {
+            next = min(next, wall.nextPageAt.timeIntervalSince1970,
+                       wall.lastRepaint.timeIntervalSince1970 + wall.settings.repaintEvery)
+        }
         for s in state.sources.values {
             if let l = s.lastSuccess {
                 let staleAt = l.timeIntervalSince1970 + 2 * s.pollInterval + 0.01

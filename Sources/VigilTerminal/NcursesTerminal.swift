@@ -291,6 +291,11 @@ public final class NcursesTerminal {
         needsFullRepaint = true
     }
 
+    /// Rings the terminal's bell (or flashes the screen where the terminal has no bell).
+    public func bell() {
+        _ = beep()
+    }
+
     /// Reads the rows of the screen as ncurses holds them (wide glyphs once, like `CellGrid.lines`).
     public func screenLines() -> [String] {
         guard let win = window else { return [] }

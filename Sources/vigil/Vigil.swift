@@ -115,6 +115,17 @@ struct Dashboard: ParsableCommand {
     @Flag(name: .customLong("read-only"), help: "Bind no key that changes anything at a source (wall monitors).")
     var readOnly = false
 
+    @Flag(help: ArgumentHelp("Wall monitor: read-only, no cursor, large figures, rotating pages, a banner for pages "
+        + "and outages, a full repaint every few minutes."))
+    var wall = false
+
+    @Option(help: ArgumentHelp("With --wall: how long each page stays (default: the config's wall.rotate, else 20s).",
+                               valueName: "DURATION"))
+    var rotate: String?
+
+    @Flag(help: "With --wall: ring the terminal bell for a new page or outage.")
+    var bell = false
+
     @Option(help: ArgumentHelp("Theme name from themes/ (default, light, high-contrast, ansi16, …) or a theme file path.",
                                valueName: "NAME|PATH"))
     var theme: String?
@@ -161,6 +172,15 @@ struct Dashboard: ParsableCommand {
             || user.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw ValidationError("--user must be a name, such as --user alice.")
         }
+        if let rotate {
+            guard let d = ConfigDuration.parse(rotate), Self.seconds(d) >= WallSettings.shortestRotation else {
+                throw ValidationError("--rotate must be a duration of at least \(Int(WallSettings.shortestRotation))s, "
+                    + "such as 30s or 1m (got \"\(rotate)\").")
+            }
+        }
+        if (rotate != nil || bell) && !wall {
+            throw ValidationError("--rotate and --bell are for the wall monitor: add --wall.")
+        }
         if let now, Self.parseDate(now) == nil {
             throw ValidationError("--now must be an ISO 8601 time such as 2026-11-26T12:00:00Z (got \"\(now)\").")
         }
@@ -204,6 +224,12 @@ struct Dashboard: ParsableCommand {
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? .week
         }
         state.themeIndex = themes.selected
+        if wall || config?.startOnWall == true {
+            var settings = config?.wall ?? WallSettings()
+            if let rotate, let d = ConfigDuration.parse(rotate) { settings.rotateEvery = Self.seconds(d) }
+            if bell { settings.bell = true }
+            state.makeWall(settings)
+        }
 
         if once {
             try printOnce(state: state, sources: sources, at: start)
