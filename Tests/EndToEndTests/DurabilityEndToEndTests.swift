@@ -52,6 +52,7 @@ import VigilTestSupport
         /// a file.
         func start() throws -> TmuxSession {
             unlink(pidFile)
+            unlink(dir.appendingPathComponent("stty.after").path)
             let d = dir.path
             let command = "stty -g > \(d)/stty.before; "
                 + "sh -c 'echo $$ > \(pidFile); exec \(bin) --config \(d)/config.yaml --state \(d)/state "
@@ -85,11 +86,18 @@ import VigilTestSupport
             try TmuxSession.run(bin, ["log", "--state", dir.appendingPathComponent("state").path]).output
         }
 
-        /// Whether the terminal settings after vigil match those before it.
+        /// Whether the terminal settings after vigil match those before it. Waits for the shell
+        /// to have written them (it does so just after echoing the exit status).
         func terminalRestored() -> Bool {
-            let before = try? String(contentsOf: dir.appendingPathComponent("stty.before"), encoding: .utf8)
-            let after = try? String(contentsOf: dir.appendingPathComponent("stty.after"), encoding: .utf8)
-            return before != nil && before == after
+            let deadline = Date().addingTimeInterval(5)
+            var before: String?, after: String?
+            repeat {
+                before = try? String(contentsOf: dir.appendingPathComponent("stty.before"), encoding: .utf8)
+                after = try? String(contentsOf: dir.appendingPathComponent("stty.after"), encoding: .utf8)
+                if let before, let after, before.hasSuffix("\n"), after.hasSuffix("\n") { return before == after }
+                usleep(50_000)
+            } while Date() < deadline
+            return false
         }
 
         /// Active silences made by the engineer.
@@ -174,12 +182,10 @@ import VigilTestSupport
         kill(try rig.pid(), SIGTERM)
         var end = try t.waitFor(timeout: 10, "exit on SIGTERM") { $0.contains("EXIT=143") }
         #expect(!end.contains { $0.contains("Incidents") }, "the dashboard is still on the screen: \(end)")
-        try t.waitFor(timeout: 5, "shell prompt") { _ in FileManager.default.fileExists(atPath: rig.dir.appendingPathComponent("stty.after").path) }
         #expect(rig.terminalRestored())
         #expect(!(try rig.auditLog()).contains("confirmed"))
 
         // Back again, the acknowledgement is still pending ("acknowledging…"); the line drops.
-        try FileManager.default.removeItem(at: rig.dir.appendingPathComponent("stty.after"))
         t = try rig.start()
         // Alertmanager still answers 503, so the alert itself is not listed; the saved
         // acknowledgement is.
@@ -192,7 +198,6 @@ import VigilTestSupport
         try rig.waitGone(vigil)
         end = try t.waitFor(timeout: 10, "exit on SIGHUP") { $0.contains("EXIT=129") }
         #expect(!end.contains { $0.contains("Incidents") }, "the dashboard is still on the screen: \(end)")
-        try t.waitFor(timeout: 5, "shell prompt") { _ in FileManager.default.fileExists(atPath: rig.dir.appendingPathComponent("stty.after").path) }
         #expect(rig.terminalRestored())
         #expect(try rig.silences().isEmpty)
 
