@@ -121,7 +121,7 @@ public struct AppState: Sendable {
     /// The key map in force.
     public var keyMap: KeyMap
     /// The chosen window.
-    public var window: TimeWindow = .week
+    public var window: TimeWindow = .week { didSet { revision = Revision.next() } }
     /// The focused panel.
     public var focus: PanelID = .incidents
     /// The selected incident, by id (stable across refreshes).
@@ -139,19 +139,22 @@ public struct AppState: Sendable {
     /// Index into `themeNames`.
     public var themeIndex: Int = 0
     /// Per-source data and health, by source id.
-    public var sources: [SourceID: SourceState] = [:]
+    public var sources: [SourceID: SourceState] = [:] { didSet { revision = Revision.next() } }
     /// Order sources were configured in.
-    public var sourceOrder: [SourceID] = []
+    public var sourceOrder: [SourceID] = [] { didSet { revision = Revision.next() } }
     /// Acknowledgements made here, by incident id.
     public var acks: [String: AckProgress] = [:]
     /// Footer message.
     public var flash: Flash?
     /// Incidents remembered by the store from earlier runs; live data wins by id.
-    public var history: [Incident] = []
+    public var history: [Incident] = [] { didSet { revision = Revision.next() } }
     /// The last problem of the durable store, shown in the header until it goes away.
     public var storeProblem: String?
     /// Metric settings.
-    public var metricsConfig = MetricsConfig()
+    public var metricsConfig = MetricsConfig() { didSet { revision = Revision.next() } }
+    /// The version of the data above (sources, history, window, metric settings): what derived
+    /// values are cached by (`Memo`). Changes with every change to them.
+    public private(set) var revision: UInt64 = Revision.next()
     /// Set once quitting was asked for.
     public var quitting = false
     /// Name shown in the header ("demo", a config name).
@@ -189,11 +192,13 @@ public struct AppState: Sendable {
 
     /// All incidents from all sources, plus those only the store remembers (live wins by id).
     public var incidents: [Incident] {
-        let live = sourceOrder.flatMap { sources[$0]?.snapshot?.incidents ?? [] }
-        guard !history.isEmpty else { return live }
-        // Only what is over comes from memory: whether something is open is the sources' word.
-        let liveIDs = Set(live.map(\.id))
-        return live + history.filter { !$0.isOpen && !liveIDs.contains($0.id) }
+        Memo.shared.value(Memo.Key(revision: revision, name: "incidents")) {
+            let live = sourceOrder.flatMap { sources[$0]?.snapshot?.incidents ?? [] }
+            guard !history.isEmpty else { return live }
+            // Only what is over comes from memory: whether something is open is the sources' word.
+            let liveIDs = Set(live.map(\.id))
+            return live + history.filter { !$0.isOpen && !liveIDs.contains($0.id) }
+        }
     }
     /// All deployments.
     public var deployments: [Deployment] { sourceOrder.flatMap { sources[$0]?.snapshot?.deployments ?? [] } }
@@ -208,16 +213,25 @@ public struct AppState: Sendable {
     }
 
     /// Open incidents, most severe first, then oldest first: the incident table's rows.
+    /// Sorted once per revision of the data, not once per frame.
     public var openIncidents: [Incident] {
-        incidents.filter(\.isOpen).sorted {
-            if $0.severity != $1.severity { return $0.severity < $1.severity }
-            if $0.triggeredAt != $1.triggeredAt { return $0.triggeredAt < $1.triggeredAt }
-            return $0.id < $1.id
+        Memo.shared.value(Memo.Key(revision: revision, name: "openIncidents")) {
+            incidents.filter(\.isOpen).sorted {
+                if $0.severity != $1.severity { return $0.severity < $1.severity }
+                if $0.triggeredAt != $1.triggeredAt { return $0.triggeredAt < $1.triggeredAt }
+                return $0.id < $1.id
+            }
         }
     }
 
-    /// The incident with an id.
-    public func incident(_ id: String) -> Incident? { incidents.first { $0.id == id } }
+    /// The incident with an id (from an index built once per revision).
+    public func incident(_ id: String) -> Incident? {
+        let all = incidents
+        let index = Memo.shared.value(Memo.Key(revision: revision, name: "incidentIndex")) {
+            Dictionary(all.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        }
+        return index[id].map { all[$0] }
+    }
 
     /// The sources that feed a panel, in configured order: those that provide its kind of data.
     public func sources(feeding panel: PanelID) -> [SourceID] {

@@ -13,7 +13,7 @@ public enum DashboardView {
             return grid
         }
         let layout = state.layout
-        let figures = DashboardFigures(state)
+        let figures = DashboardFigures.of(state)
         header(state, figures, layout.header, ctx, &grid)
         panels(state, figures, layout, ctx, &grid)
         footer(state, layout.footer, ctx, &grid)
@@ -48,7 +48,7 @@ public enum DashboardView {
         var grid = CellGrid(width: state.size.width, height: state.size.height,
                             filling: Cell(" ", style: ctx.theme[.background]))
         guard state.size.width > 0, state.size.height > 0 else { return grid }
-        panels(state, DashboardFigures(state), state.layout, ctx, &grid)
+        panels(state, DashboardFigures.of(state), state.layout, ctx, &grid)
         return grid
     }
 

@@ -41,6 +41,16 @@ public struct DashboardFigures: Sendable {
         public var errorRate: Double?
     }
 
+    /// The figures of a state, computed at most once per revision of its data and minute of its
+    /// clock (everything they show is in minutes or coarser): frames drawn for a key press or a
+    /// second's tick reuse them.
+    public static func of(_ state: AppState) -> DashboardFigures {
+        let minute = Int((state.now.timeIntervalSince1970 / 60).rounded(.down))
+        return Memo.shared.value(Memo.Key(revision: state.revision, name: "figures", extra: minute)) {
+            DashboardFigures(state)
+        }
+    }
+
     /// Computes the figures at `state.now` for `state.window`.
     public init(_ state: AppState) {
         let now = state.now

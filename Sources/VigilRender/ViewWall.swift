@@ -8,7 +8,7 @@ import VigilCore
 enum WallView {
     static func render(_ state: AppState, _ wall: WallState, _ ctx: ViewContext, _ grid: inout CellGrid) {
         let width = state.size.width, height = state.size.height
-        let figures = DashboardFigures(state)
+        let figures = DashboardFigures.of(state)
         DashboardView.header(state, figures, Rect(x: 0, y: 0, width: width, height: 1), ctx, &grid)
         let footerY = height - 1
         var y = 1

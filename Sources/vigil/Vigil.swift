@@ -23,7 +23,7 @@ struct Vigil: ParsableCommand {
             t theme, ? help, q quit.
             """,
         version: version,
-        subcommands: [Dashboard.self, CheckConfig.self, Log.self],
+        subcommands: [Dashboard.self, CheckConfig.self, Log.self, Soak.self],
         defaultSubcommand: Dashboard.self)
 }
 

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilRender
+import VigilSources
+import VigilTerminal
+
+/// `vigil soak`: days of running in minutes. The demo source is polled on a simulated clock,
+/// every answer goes through the reducer, every frame is rendered, diffed and drawn into a
+/// headless ncurses screen, incidents are acknowledged now and then, keys are pressed; resident
+/// memory and CPU time are sampled at intervals and printed as CSV, so a trend shows. Used by
+/// the soak test (Tests/EndToEndTests/SoakTests.swift); not shown in `vigil --help`.
+struct Soak: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soak",
+        abstract: "Simulate days of polls and frames on an accelerated clock and print memory samples (CSV).",
+        shouldDisplay: false)
+
+    @Option(help: "Simulated days.")
+    var days: Double = 7
+
+    @Option(name: .customLong("warmup-days"), help: ArgumentHelp(
+        "Simulated days run first, polling hourly without drawing, so the demo's data reaches its steady volume "
+            + "(it keeps 31 days) before memory is measured."))
+    var warmupDays: Double = 32
+
+    @Option(help: "Simulated seconds between polls.")
+    var poll: Double = 60
+
+    @Option(help: "Number of memory samples.")
+    var samples: Int = 56
+
+    @Option(help: "Screen width.")
+    var width: Int = 120
+
+    @Option(help: "Screen height.")
+    var height: Int = 40
+
+    @Flag(help: "Run as a wall monitor (rotating pages, repaints).")
+    var wall = false
+
+    @Option(name: .customLong("data"), help: ArgumentHelp("Directory of the demo data.", valueName: "DIR"))
+    var dataDirectory: String?
+
+    func validate() throws {
+        guard days > 0, days <= 90, warmupDays >= 0, warmupDays <= 90, poll >= 1, samples >= 2, width > 0, height > 0 else {
+            throw ValidationError("need 0 < --days <= 90, 0 <= --warmup-days <= 90, --poll >= 1, --samples >= 2 "
+                + "and a positive size")
+        }
+    }
+
+    func run() throws {
+        let origin = Date()
+        guard let directory = DemoSource.locateSampleData(explicit: dataDirectory) else {
+            throw ValidationError("cannot find the demo data: pass --data DIR (the repository's sample-data)")
+        }
+        let demo = try DemoSource(directory: directory, startedAt: origin, ackLatencyMilliseconds: 0...0)
+        let start = origin.addingTimeInterval(warmupDays * 86_400)
+        var state = AppState(now: start, size: Size(width: width, height: height), user: "soak",
+                             themeNames: ["default"], title: "soak", sources: [(demo.id, poll)])
+        state.metricsConfig.timeZone = demo.scenarioTimeZone
+        if wall { state.makeWall(WallSettings(rotateEvery: 20, bell: true, repaintEvery: 300)) }
+        let term = try NcursesTerminal(headless: Size(width: width, height: height))
+        let ctx = ViewContext(theme: Theme.builtinDefault.mapped(to: .indexed256), glyphs: .unicode)
+        let steps = Int(days * 86_400 / poll)
+        let sampleEvery = max(1, steps / (samples - 1))
+        var last: CellGrid?
+        // Warm-up: the data grows to its steady volume; nothing is measured or drawn.
+        for hour in stride(from: 0.0, to: warmupDays * 24, by: 1) {
+            let now = origin.addingTimeInterval(hour * 3_600)
+            let snapshot = try Self.wait { try await demo.poll(now: now) }
+            _ = reduce(&state, .sourcePolled(demo.id, PollReport(
+                outcome: .updated(snapshot, warnings: []), at: now, duration: 0.05, consecutiveFailures: 0,
+                nextPollAt: now.addingTimeInterval(3_600))))
+        }
+        print("step,simulated_hours,rss_kb,cpu_seconds,open_incidents,all_incidents,acks")
+        for step in 0...steps {
+            let now = start.addingTimeInterval(Double(step) * poll)
+            let snapshot = try Self.wait { try await demo.poll(now: now) }
+            _ = reduce(&state, .sourcePolled(demo.id, PollReport(
+                outcome: .updated(snapshot, warnings: []), at: now, duration: 0.05, consecutiveFailures: 0,
+                nextPollAt: now.addingTimeInterval(poll))))
+            // A few ticks between polls, as the clock and ages move.
+            for tick in stride(from: 0.0, to: poll, by: max(poll / 3, 1)) { _ = reduce(&state, .tick(now.addingTimeInterval(tick))) }
+            // Every six simulated hours someone acknowledges the top incident, and looks around.
+            if step % max(1, Int(21_600 / poll)) == 0, !wall,
+               let target = state.openIncidents.first(where: { $0.status == .triggered }) {
+                if let confirmation = try? Self.wait({ try await demo.acknowledge(target, by: "soak", now: now) }) {
+                    _ = reduce(&state, .ackSucceeded(incidentID: target.id, confirmation))
+                }
+                for key in [Key.char("w"), .tab, .char("j"), .enter, .escape, .char("w"), .char("w")] {
+                    _ = reduce(&state, .key(key))
+                }
+            }
+            let grid = DashboardView.render(state, ctx)
+            if grid != last {
+                term.draw(grid, previous: last)
+                last = grid
+            }
+            if step % sampleEvery == 0 || step == steps {
+                let usage = Self.usage()
+                print("\(step),\(String(format: "%.1f", Double(step) * poll / 3_600)),\(usage.rssKB),"
+                      + "\(String(format: "%.2f", usage.cpuSeconds)),\(state.openIncidents.count),"
+                      + "\(state.incidents.count),\(state.acks.count)")
+            }
+        }
+        term.restore()
+    }
+
+    /// Runs an async call to completion from synchronous code.
+    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+
+    final class ResultBox<T>: @unchecked Sendable { var result: Result<T, any Error>? }
+
+    /// Resident memory (VmRSS) and CPU time of this process.
+    static func usage() -> (rssKB: Int, cpuSeconds: Double) {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return (rss, cpu)
+    }
+}
