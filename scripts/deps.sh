@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Vigil needs, only those that are missing.
 #   scripts/deps.sh run    – what building and running needs (ncurses headers)
-#   scripts/deps.sh test   – also what the tests need (tmux, extra terminfo, and the real
-#                            Prometheus and Alertmanager the source tests start on loopback)
+#   scripts/deps.sh test   – also what the tests need (tmux, GNU screen, extra terminfo, and the
+#                            real Prometheus and Alertmanager the source tests start on loopback)
 set -euo pipefail
 want=(libncurses-dev)
 if [ "${1:-run}" = "test" ]; then
-  want+=(tmux ncurses-term prometheus prometheus-alertmanager)
+  want+=(tmux screen ncurses-term prometheus prometheus-alertmanager)
   # Installing the servers must not start their system services on the default ports.
   if [ ! -e /usr/sbin/policy-rc.d ] && [ "$(id -u)" -eq 0 ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d

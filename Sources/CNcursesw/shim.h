@@ -90,6 +90,12 @@ static inline int vigil_has_string_cap(const char *name) {
     return (s != NULL && s != (char *)-1) ? 1 : 0;
 }
 
+/* String capability `name` ("sgr0") of the current terminal, or NULL when it has none. */
+static inline const char *vigil_string_cap(const char *name) {
+    char *s = tigetstr(name);
+    return (s != NULL && s != (char *)-1) ? s : NULL;
+}
+
 /* Numeric capability ("colors"); negative when absent or not numeric. */
 static inline int vigil_num_cap(const char *name) { return tigetnum(name); }
 

@@ -83,7 +83,7 @@ public final class App {
             for effect in reduce(&state, event) {
                 switch effect {
                 case .quit: running = false
-                case .repaint: term.forceRepaint(); last = nil
+                case .repaint: term.repaintAll()
                 case .bell: term.bell()
                 case .acknowledge(let id, _, let by):
                     guard let incident = state.incident(id) else { break }

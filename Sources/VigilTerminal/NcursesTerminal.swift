@@ -47,6 +47,9 @@ public final class NcursesTerminal {
     private let inputFD: Int32
     private let outputFD: Int32
     private let synchronizedOutput: Bool
+    /// Sent before a full repaint: puts attributes, character set and cursor back to what
+    /// ncurses believes they are (see `repaintAll`).
+    private let resetSequence: String
     private var signalsInstalled = false
     private var attachedWakeup: Wakeup?
     private var headlessKeys: Wakeup?
@@ -198,6 +201,7 @@ public final class NcursesTerminal {
         self.inputFD = fileno(input)
         self.outputFD = fileno(output)
         self.synchronizedOutput = options.synchronizedOutput
+        self.resetSequence = NcursesTerminal.resetSequence(colors: depth != .mono)
         self.colorDepth = depth
         self.colorCount = count
         self.defaultColorsWork = defaultsWork
@@ -228,6 +232,29 @@ public final class NcursesTerminal {
         if colors >= 256 { return .indexed256 }
         if colors >= 8 { return .ansi16 }
         return .mono
+    }
+
+    /// The terminal's own strings that return it to the state ncurses leaves it in after every
+    /// update (normal attributes, default colours, ASCII character set, hidden cursor): `sgr0`,
+    /// `op`, `enacs`, `civis`, whichever the terminfo entry has, without their padding (`$<5>`).
+    static func resetSequence(colors: Bool) -> String {
+        var names = ["sgr0"]
+        if colors { names.append("op") }
+        names += ["enacs", "civis"]
+        return names.compactMap { vigil_string_cap($0).map { withoutPadding(String(cString: $0)) } }.joined()
+    }
+
+    /// A terminfo string without its padding specifications (`$<2>`, `$<50/>`), which `tputs`
+    /// would turn into delays (or nothing, on terminals with XON/XOFF flow control).
+    static func withoutPadding(_ cap: String) -> String {
+        var out = ""
+        var rest = Substring(cap)
+        while let start = rest.range(of: "$<") {
+            guard let end = rest[start.upperBound...].firstIndex(of: ">") else { break }
+            out += rest[..<start.lowerBound]
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
     }
 
     private static func environment(_ name: String) -> String? {
@@ -276,6 +303,10 @@ public final class NcursesTerminal {
         // Straight to the fd: putp would go through stdio's stdout, not this screen's buffer.
         // ncurses then sends the whole frame in one write(2) at the end of doupdate.
         if synchronizedOutput { writeToTerminal(NcursesTerminal.beginSynchronizedUpdate) }
+        // ncurses leaves the terminal in normal mode after every update and assumes it still is.
+        // A stray write (`\e[41m`, `\e(0`) breaks that; its clear would then fill the screen
+        // with the stray background. Say what "normal" is again before starting from scratch.
+        if full { writeToTerminal(resetSequence) }
         doupdate()
         if synchronizedOutput { writeToTerminal(NcursesTerminal.endSynchronizedUpdate) }
         lastDrawn = grid
@@ -285,10 +316,22 @@ public final class NcursesTerminal {
     /// Draws `grid` against what this terminal drew last.
     public func draw(_ grid: CellGrid) { draw(grid, previous: lastDrawn) }
 
-    /// Makes the next `draw` clear the terminal and send every cell again (Ctrl-L, and now and
-    /// then on a wall monitor, to recover from `wall` messages and other stray output).
+    /// Makes the next `draw` clear the terminal and send every cell again. `repaintAll()` does
+    /// it at once.
     public func forceRepaint() {
         needsFullRepaint = true
+    }
+
+    /// Repaints the whole screen now, from scratch, with what was drawn last: resets the
+    /// terminal's attributes, character set and cursor visibility, clears it and sends every
+    /// cell again (ncurses `clearok(curscr)`), in one synchronized frame. Recovers from `wall`
+    /// broadcasts and any other stray output that a diff-only update would leave on screen.
+    /// Ctrl-L calls it; so can a periodic repaint on a wall monitor. Before the first `draw`
+    /// it makes that draw a full one.
+    public func repaintAll() {
+        needsFullRepaint = true
+        guard let grid = lastDrawn else { return }
+        draw(grid, previous: nil)
     }
 
     /// Rings the terminal's bell (or flashes the screen where the terminal has no bell).

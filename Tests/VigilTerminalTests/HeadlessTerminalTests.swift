@@ -123,6 +123,37 @@ import VigilRender
         #expect(frame.contains("static text here"))
     }
 
+    @Test func repaintAllStartsFromScratchInOneFrame() throws {
+        let path = Self.temporaryPath("repaintall")
+        defer { unlink(path) }
+        let term = try NcursesTerminal(headless: Size(width: 30, height: 4), outputPath: path)
+        defer { term.restore() }
+        var grid = CellGrid(width: 30, height: 4)
+        grid.put("static text here", x: 1, y: 1, style: Style(fg: .indexed(203)))
+        term.draw(grid, previous: nil)
+        let start = Self.bytes(at: path).count
+        term.repaintAll()
+        let frame = String(decoding: Self.bytes(at: path)[start...], as: UTF8.self)
+        // xterm-256color: sgr0 = ESC(B ESC[m, op = ESC[39;49m, civis = ESC[?25l; clear = ESC[H ESC[2J.
+        let reset = "\u{1B}(B\u{1B}[m\u{1B}[39;49m\u{1B}[?25l"
+        #expect(frame.hasPrefix("\u{1B}[?2026h" + reset), "\(frame.debugDescription)")
+        #expect(frame.contains("\u{1B}[H\u{1B}[2J"), "\(frame.debugDescription)")
+        #expect(frame.contains("static text here"))
+        #expect(frame.hasSuffix("\u{1B}[?2026l"))
+        #expect(term.screenLines()[1] == " static text here             ")
+
+        // Nothing changed since: the next draw sends nothing.
+        let after = Self.bytes(at: path).count
+        term.draw(grid)
+        #expect(Self.bytes(at: path).count == after)
+    }
+
+    @Test func resetSequenceDropsPadding() {
+        #expect(NcursesTerminal.withoutPadding("\u{1B}[m\u{0F}$<2>") == "\u{1B}[m\u{0F}")
+        #expect(NcursesTerminal.withoutPadding("a$<50/>b$<5*>c") == "abc")
+        #expect(NcursesTerminal.withoutPadding("plain $< no end") == "plain $< no end")
+    }
+
     @Test func resizeToOneByOne() throws {
         let term = try NcursesTerminal(headless: Size(width: 20, height: 5))
         defer { term.restore() }
