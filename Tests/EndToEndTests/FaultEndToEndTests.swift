@@ -71,9 +71,10 @@ final class Pipeline {
         throw E2EError.timeout(report)
     }
 
-    /// Failed polls of a source that ended after `date`.
+    /// Failed polls of a source that began after `date` (a poll already under way when a fault
+    /// ended may still fail, and on a loaded machine end well after it).
     func failures(of id: SourceID, after date: Date) -> [PollReport] {
-        reports.filter { $0.source == id && $0.report.at > date }.map(\.report).filter {
+        reports.filter { $0.source == id && $0.report.at.addingTimeInterval(-$0.report.duration) > date }.map(\.report).filter {
             if case .failed = $0.outcome { return true }
             return false
         }
