@@ -44,9 +44,9 @@ let package = Package(
         .target(name: "VigilTerminal", dependencies: ["CNcursesw", "CVigilSignal", "VigilRender", "VigilCore"]),
         // Event loop, effect runner, pollers.
         .target(name: "VigilRuntime", dependencies: ["VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig",
-                                                     "VigilStore"]),
+                                                     "VigilStore", "CVigilSignal"]),
         .executableTarget(name: "vigil", dependencies: [
-            "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig",
+            "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig", "CVigilSignal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),

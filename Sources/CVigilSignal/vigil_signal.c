@@ -105,3 +105,15 @@ int vigil_signal_pending(void) {
 int vigil_signal_take_winch(void) {
     return __atomic_exchange_n(&vigil_winch, 0, __ATOMIC_SEQ_CST);
 }
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+unsigned long long vigil_heap_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return (unsigned long long)info.uordblks + (unsigned long long)info.hblkhd;
+}
+void vigil_trim_heap(void) { malloc_trim(0); }
+#else
+unsigned long long vigil_heap_in_use(void) { return 0; }
+void vigil_trim_heap(void) {}
+#endif

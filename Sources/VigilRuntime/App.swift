@@ -1,3 +1,4 @@
+import CVigilSignal
 import Foundation
 import VigilCore
 import VigilRender
@@ -73,6 +74,7 @@ public final class App {
         }
         let forgetful = Set(sources.filter { !$0.keepsHistory }.map(\.id))
         var lastRetryCheck = Date.distantPast
+        var lastTrim = Date()
         defer { for t in tasks { t.cancel() } }
         var last: CellGrid?
         var running = true
@@ -152,9 +154,19 @@ public final class App {
                                          answered: { current.sources[$0]?.lastSuccess != nil })
             }
             tasks.removeAll { $0.isCancelled }
+            // Weeks on a wall: give freed memory back, so fragments do not pile up as resident
+            // memory (the soak test shows the heap in use flat, and resident memory creeping
+            // without this).
+            if Date().timeIntervalSince(lastTrim) >= Self.trimEvery {
+                lastTrim = Date()
+                vigil_trim_heap()
+            }
         }
         return status
     }
+
+    /// How often freed memory is handed back to the system.
+    static let trimEvery: TimeInterval = 600
 
     /// Until the next moment something visible can change on its own: the next whole minute (the
     /// clock and ages are shown in minutes), a flash expiring, or a source turning stale.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVigilSignal
 import Foundation
 import VigilCore
 import VigilRender
@@ -20,7 +21,7 @@ struct Soak: ParsableCommand {
     var days: Double = 7
 
     @Option(name: .customLong("warmup-days"), help: ArgumentHelp(
-        "Simulated days run first, polling hourly without drawing, so the demo's data reaches its steady volume "
+        "Simulated days run first, polling every 6 hours without drawing, so the demo's data reaches its steady volume "
             + "(it keeps 31 days) before memory is measured."))
     var warmupDays: Double = 32
 
@@ -38,6 +39,9 @@ struct Soak: ParsableCommand {
 
     @Flag(help: "Run as a wall monitor (rotating pages, repaints).")
     var wall = false
+
+    @Option(help: ArgumentHelp("Leave out a stage to find what grows: render (and draw), or draw.", valueName: "STAGE"))
+    var skip: String?
 
     @Option(name: .customLong("data"), help: ArgumentHelp("Directory of the demo data.", valueName: "DIR"))
     var dataDirectory: String?
@@ -66,14 +70,15 @@ struct Soak: ParsableCommand {
         let sampleEvery = max(1, steps / (samples - 1))
         var last: CellGrid?
         // Warm-up: the data grows to its steady volume; nothing is measured or drawn.
-        for hour in stride(from: 0.0, to: warmupDays * 24, by: 1) {
+        for hour in stride(from: 0.0, to: warmupDays * 24, by: 6) {
             let now = origin.addingTimeInterval(hour * 3_600)
             let snapshot = try Self.wait { try await demo.poll(now: now) }
             _ = reduce(&state, .sourcePolled(demo.id, PollReport(
                 outcome: .updated(snapshot, warnings: []), at: now, duration: 0.05, consecutiveFailures: 0,
-                nextPollAt: now.addingTimeInterval(3_600))))
+                nextPollAt: now.addingTimeInterval(6 * 3_600))))
         }
-        print("step,simulated_hours,rss_kb,cpu_seconds,open_incidents,all_incidents,acks")
+        var nextTrim = 0.0
+        print("step,simulated_hours,rss_kb,cpu_seconds,open_incidents,all_incidents,acks,heap_kb")
         for step in 0...steps {
             let now = start.addingTimeInterval(Double(step) * poll)
             let snapshot = try Self.wait { try await demo.poll(now: now) }
@@ -92,16 +97,21 @@ struct Soak: ParsableCommand {
                     _ = reduce(&state, .key(key))
                 }
             }
-            let grid = DashboardView.render(state, ctx)
-            if grid != last {
+            let grid = skip == "render" ? CellGrid(width: 1, height: 1) : DashboardView.render(state, ctx)
+            if grid != last, skip == nil {
                 term.draw(grid, previous: last)
                 last = grid
+            }
+            // As the app does every 10 minutes (App.trimEvery), in simulated time.
+            if Double(step) * poll >= nextTrim {
+                vigil_trim_heap()
+                nextTrim += 600
             }
             if step % sampleEvery == 0 || step == steps {
                 let usage = Self.usage()
                 print("\(step),\(String(format: "%.1f", Double(step) * poll / 3_600)),\(usage.rssKB),"
                       + "\(String(format: "%.2f", usage.cpuSeconds)),\(state.openIncidents.count),"
-                      + "\(state.incidents.count),\(state.acks.count)")
+                      + "\(state.incidents.count),\(state.acks.count),\(usage.heapKB)")
             }
         }
         term.restore()
@@ -121,8 +131,9 @@ struct Soak: ParsableCommand {
 
     final class ResultBox<T>: @unchecked Sendable { var result: Result<T, any Error>? }
 
-    /// Resident memory (VmRSS) and CPU time of this process.
-    static func usage() -> (rssKB: Int, cpuSeconds: Double) {
+    /// Resident memory (VmRSS), bytes allocated and in use (malloc's own count: what a leak
+    /// grows, whatever the allocator keeps cached) and CPU time of this process.
+    static func usage() -> (rssKB: Int, cpuSeconds: Double, heapKB: Int) {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
             .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
@@ -130,6 +141,6 @@ struct Soak: ParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        return (rss, cpu)
+        return (rss, cpu, Int(vigil_heap_in_use() / 1_024))
     }
 }

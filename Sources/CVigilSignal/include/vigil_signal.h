@@ -30,4 +30,14 @@ int vigil_signal_pending(void);
 /* Whether a SIGWINCH arrived since the last call (1) or not (0); clears it. */
 int vigil_signal_take_winch(void);
 
+/* Bytes malloc has handed out and not had back (glibc mallinfo2: in-use chunks plus mmapped
+ * blocks); 0 where unknown. What a leak grows, whatever the allocator keeps cached. Used by
+ * `vigil soak`; it lives here as the package's only C file. */
+unsigned long long vigil_heap_in_use(void);
+
+/* Gives memory malloc holds free back to the system (glibc malloc_trim); a no-op elsewhere.
+ * A process that runs for weeks calls it now and then, so freed memory does not stay
+ * resident in fragments. */
+void vigil_trim_heap(void);
+
 #endif
