@@ -142,36 +142,45 @@ public enum Metrics {
     /// Production deployments: frequency, rollbacks, change failure rate, lead time.
     public static func deployments(_ all: [Deployment], incidents: [Incident], in w: DateInterval,
                                    bucket: TimeInterval, config: MetricsConfig = MetricsConfig()) -> DeployStats {
-        let prod = all.filter { $0.isProduction && $0.outcome != .inProgress }.sorted { $0.at < $1.at }
-        let inWindow = prod.filter { w.holds($0.at) }
-        let successes = inWindow.filter { $0.outcome == .success }
-        let rollbackIDs = rollbackIDs(prod)
-        let incidentStarts = Dictionary(grouping: incidents, by: \.service).mapValues { $0.map(\.triggeredAt).sorted() }
+        deployments(DeploymentIndex(all, incidents: incidents), in: w, bucket: bucket, config: config)
+    }
 
-        // Index of the next production deployment of the same service, to see whether it rolled this one back.
-        var nextOfService: [String: Deployment] = [:]
-        var followedByRollback: Set<String> = []
-        for d in prod.reversed() {
-            if let next = nextOfService[d.service], rollbackIDs.contains(next.id) { followedByRollback.insert(d.id) }
-            nextOfService[d.service] = d
-        }
-        var failed = 0
+    /// The same, from an index built once for every window (`DeploymentIndex`): the window's
+    /// deployments are found by binary search, and an incident following a deployment by binary
+    /// search in the service's sorted incident starts.
+    public static func deployments(_ index: DeploymentIndex, in w: DateInterval, bucket: TimeInterval,
+                                   config: MetricsConfig = MetricsConfig()) -> DeployStats {
+        let prod = index.production
+        let inWindow = prod[prod.firstIndex(atOrAfter: w.start)..<prod.firstIndex(atOrAfter: w.end)]
+        var failed = 0, successful = 0, rollbacks = 0
+        var successTimes: [Date] = []
+        var leads: [Double] = []
         for d in inWindow {
-            if d.outcome == .failure || followedByRollback.contains(d.id) { failed += 1; continue }
-            if let starts = incidentStarts[d.service],
-               starts.contains(where: { $0 > d.at && $0.timeIntervalSince(d.at) <= config.failureLinkWindow }) {
-                failed += 1
+            if d.outcome == .success {
+                successful += 1
+                successTimes.append(d.at)
+                if let commit = d.commitAt, d.at > commit { leads.append(d.at.timeIntervalSince(commit)) }
+            }
+            if index.rollbackIDs.contains(d.id) { rollbacks += 1 }
+            if d.outcome == .failure || index.followedByRollback.contains(d.id) { failed += 1; continue }
+            // The first incident of the service after the deployment, if it came soon enough.
+            if let starts = index.incidentStarts[d.service] {
+                var lo = 0, hi = starts.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if starts[mid] > d.at { hi = mid } else { lo = mid + 1 }
+                }
+                if lo < starts.count, starts[lo].timeIntervalSince(d.at) <= config.failureLinkWindow { failed += 1 }
             }
         }
-        let leads = successes.compactMap { d in d.commitAt.map { d.at.timeIntervalSince($0) } }.filter { $0 > 0 }
         return DeployStats(
-            successful: successes.count,
-            perDay: Double(successes.count) / (w.duration / 86_400),
+            successful: successful,
+            perDay: Double(successful) / (w.duration / 86_400),
             total: inWindow.count,
-            rollbacks: inWindow.filter { rollbackIDs.contains($0.id) }.count,
+            rollbacks: rollbacks,
             failed: failed,
             changeFailureRate: inWindow.isEmpty ? nil : Double(failed) / Double(inWindow.count),
-            buckets: w.bucketCounts(successes.map(\.at), bucket: bucket),
+            buckets: w.bucketCounts(successTimes, bucket: bucket),
             leadTime: Stats.median(leads))
     }
 
@@ -313,5 +322,63 @@ public enum VersionOrder {
         var s = Substring(v)
         if s.first == "v" || s.first == "V" { s = s.dropFirst() }
         return s.split(whereSeparator: { $0 == "." || $0 == "-" || $0 == "+" }).map(String.init)
+    }
+}
+
+/// What the deployment figures of every window need, computed once per set of deployments and
+/// incidents: production deployments in time order, rollbacks, deployments a rollback followed,
+/// and each service's incident start times in order.
+public struct DeploymentIndex: Sendable {
+    /// Finished production deployments, oldest first.
+    public let production: [Deployment]
+    /// Ids of rollbacks (`Metrics.rollbackIDs`).
+    public let rollbackIDs: Set<String>
+    /// Ids of deployments whose next deployment of the same service was a rollback.
+    public let followedByRollback: Set<String>
+    /// Incident start times by service, in order.
+    public let incidentStarts: [String: [Date]]
+
+    /// Builds the index. Deployments that arrive in time order (as sources send them) are not
+    /// sorted again.
+    public init(_ all: [Deployment], incidents: [Incident]) {
+        var prod = all.filter { $0.isProduction && $0.outcome != .inProgress }
+        if !prod.isSorted(by: { $0.at <= $1.at }) { prod.sort { $0.at < $1.at } }
+        production = prod
+        let rollbacks = Metrics.rollbackIDs(prod)
+        rollbackIDs = rollbacks
+        var nextOfService: [String: String] = [:]  // service → id of the next deployment
+        var followed: Set<String> = []
+        for d in prod.reversed() {
+            if let next = nextOfService[d.service], rollbacks.contains(next) { followed.insert(d.id) }
+            nextOfService[d.service] = d.id
+        }
+        followedByRollback = followed
+        var starts: [String: [Date]] = [:]
+        for i in incidents { starts[i.service, default: []].append(i.triggeredAt) }
+        incidentStarts = starts.mapValues { $0.isSorted(by: <=) ? $0 : $0.sorted() }
+    }
+}
+
+extension Array where Element == Deployment {
+    /// The index of the first deployment at or after `date` in a time-ordered array.
+    func firstIndex(atOrAfter date: Date) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid].at >= date { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}
+
+extension Array {
+    /// Whether each element is in order with the next (`areInOrder(a, b)`).
+    func isSorted(by areInOrder: (Element, Element) -> Bool) -> Bool {
+        var i = 1
+        while i < count {
+            if !areInOrder(self[i - 1], self[i]) { return false }
+            i += 1
+        }
+        return true
     }
 }

@@ -60,8 +60,9 @@ public struct DashboardFigures: Sendable {
         let cfg = state.metricsConfig
         window = w
         builds = (Metrics.builds(runs, in: w, bucket: bucket), Metrics.builds(runs, in: p, bucket: bucket))
-        deploys = (Metrics.deployments(deployments, incidents: incidents, in: w, bucket: bucket, config: cfg),
-                   Metrics.deployments(deployments, incidents: incidents, in: p, bucket: bucket, config: cfg))
+        let deploymentIndex = DeploymentIndex(deployments, incidents: incidents)
+        deploys = (Metrics.deployments(deploymentIndex, in: w, bucket: bucket, config: cfg),
+                   Metrics.deployments(deploymentIndex, in: p, bucket: bucket, config: cfg))
         tier = Metrics.doraTier(deployments, now: now, historyStart: deployments.map(\.at).min())
         outages = (Metrics.outages(incidents, in: w, now: now, bucket: bucket, config: cfg),
                    Metrics.outages(incidents, in: p, now: p.end, bucket: bucket, config: cfg))

@@ -394,12 +394,16 @@ struct DemoWorld: Sendable {
         return series.map { model in
             var samples = model.history.filter { $0.at >= cutoff && $0.at <= now }
             guard let last = model.last else { return MetricSeries(key: model.key, samples: samples) }
-            var t = last.at.addingTimeInterval(model.step)
+            // Generated samples continue the history's grid; those before the cutoff are skipped
+            // without being made, so a demo left running for weeks costs the same per poll.
             var index = 1
+            let skipped = cutoff.timeIntervalSince(last.at) / model.step
+            if skipped > 1 { index = Int(skipped.rounded(.down)) }
+            var t = last.at.addingTimeInterval(Double(index) * model.step)
             while t <= now {
                 if t >= cutoff { samples.append(Sample(at: t, value: value(model, at: t, index: index, disturbances))) }
-                t = t.addingTimeInterval(model.step)
                 index += 1
+                t = last.at.addingTimeInterval(Double(index) * model.step)
             }
             if model.key.kind != .coverage, slotStart > (samples.last?.at ?? last.at), slotStart <= now {
                 samples.append(Sample(at: slotStart, value: value(model, at: slotStart, index: index, disturbances)))
