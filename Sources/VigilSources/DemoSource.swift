@@ -57,6 +57,10 @@ public actor DemoSource: Source {
         let offset = startedAt.timeIntervalSince(scenario.endsAt)
         let source: SourceID = "demo"
 
+        // The CI runs are half of the data: decoded on another core meanwhile (start-up time).
+        let runsData = try Self.read("github-actions-runs.json", in: directory)
+        let runsResult = DecodeInBackground { try GitHubActionsDecoder().decode(runsData) }
+
         let pdIncidents = try PagerDutyDecoder.incidents(
             from: try Self.read("pagerduty-incidents.json", in: directory), source: source)
         let logEntries = try PagerDutyDecoder.logEntries(from: try Self.read("pagerduty-log-entries.json", in: directory))
@@ -68,7 +72,6 @@ public actor DemoSource: Source {
         let alerts = try AlertmanagerDecoder().incidents(
             from: try Self.read("alertmanager-alerts.json", in: directory), source: source, silences: silences)
 
-        let runs = try GitHubActionsDecoder().decode(try Self.read("github-actions-runs.json", in: directory))
 
         var series: [MetricSeries] = []
         for (file, kind) in [("prometheus-coverage.json", SeriesKind.coverage),
@@ -77,6 +80,8 @@ public actor DemoSource: Source {
                              ("prometheus-error-rate.json", .errorRate)] {
             series += try PrometheusDecoder.series(from: try Self.read(file, in: directory), kind: kind)
         }
+
+        let runs = try runsResult.value()
 
         self.scenario = scenario
         self.startedAt = startedAt
@@ -193,5 +198,24 @@ extension MetricSeries {
     /// The same series with every sample moved by `offset` seconds.
     func shifted(by offset: TimeInterval) -> MetricSeries {
         MetricSeries(key: key, samples: samples.map { Sample(at: $0.at + offset, value: $0.value) })
+    }
+}
+
+/// A decoding started on a global queue at once; `value()` waits for it.
+private final class DecodeInBackground<T: Sendable>: @unchecked Sendable {
+    private var result: Result<T, any Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            let outcome = Result { try work() }
+            self.result = outcome
+            self.done.signal()
+        }
+    }
+
+    func value() throws -> T {
+        done.wait()
+        return try result!.get()
     }
 }
