@@ -1,0 +1,103 @@
+// Vigil's hot paths at issue 5's scale: a frame (state → grid → diff), every dashboard figure
+// over a million events, a 10,000-alert Alertmanager answer, and grid diffs. Inputs are built
+// deterministically in each benchmark's setup, which is not timed.
+//
+// Targets from issue 5 (measured here, not enforced): the frame path at 120x40 in at most 1 ms
+// with 10,000 incidents and at most 16 ms with 100,000; all metrics over 1,000,000 events in at
+// most 100 ms.
+
+import Benchmark
+import Foundation
+import VigilCore
+import VigilRender
+import VigilSources
+import VigilBenchInputs
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+        timeUnits: .microseconds,
+        warmupIterations: 1,
+        maxDuration: .seconds(3),
+        maxIterations: 1_000
+    )
+
+    // MARK: Render a frame (AppState → CellGrid through the dashboard view)
+
+    for (width, height) in [(80, 24), (120, 40), (300, 80)] {
+        Benchmark("Render \(width)x\(height), 10k incidents, 100k deploys") { benchmark, frame in
+            for _ in benchmark.scaledIterations {
+                blackHole(DashboardView.render(frame.state, frame.context))
+            }
+        } setup: {
+            Inputs.Frame(width: width, height: height, incidents: 10_000)
+        }
+    }
+
+    Benchmark("Render 120x40, 100k incidents, 100k deploys") { benchmark, frame in
+        for _ in benchmark.scaledIterations {
+            blackHole(DashboardView.render(frame.state, frame.context))
+        }
+    } setup: {
+        Inputs.Frame(width: 120, height: 40, incidents: 100_000)
+    }
+
+    // MARK: The whole frame path, as the event loop runs it (App.swift): render, compare with the
+    // last grid, and compute the runs to send. The previous grid is the frame a minute earlier,
+    // so clock, ages and sparklines differ as they do on a real minute tick.
+
+    for incidents in [10_000, 100_000] {
+        Benchmark("Frame path 120x40 (render + compare + diff), \(incidents / 1_000)k incidents") { benchmark, frame in
+            for _ in benchmark.scaledIterations {
+                let grid = DashboardView.render(frame.state, frame.context)
+                if grid != frame.previous {
+                    blackHole(grid.changes(since: frame.previous))
+                }
+            }
+        } setup: {
+            Inputs.Frame(width: 120, height: 40, incidents: incidents, withPrevious: true)
+        }
+    }
+
+    // MARK: Every figure the dashboard computes (DashboardFigures: builds, deploys, DORA tier,
+    // outages, pages, MTTR, MTTA, coverage, per-service performance; current and previous window).
+
+    Benchmark("All metrics (DashboardFigures), 1M events",
+              configuration: .init(maxDuration: .seconds(5), maxIterations: 20)) { benchmark, state in
+        for _ in benchmark.scaledIterations {
+            blackHole(DashboardFigures(state))
+        }
+    } setup: {
+        Inputs.metricsState(events: 1_000_000)
+    }
+
+    // MARK: Decoding
+
+    Benchmark("Decode Alertmanager GET /api/v2/alerts, 10k alerts") { benchmark, data in
+        let decoder = AlertmanagerDecoder()
+        for _ in benchmark.scaledIterations {
+            blackHole(try? decoder.incidents(from: data, source: "am"))
+        }
+    } setup: {
+        Inputs.alertmanagerAlerts(count: 10_000)
+    }
+
+    // MARK: Grid diffs
+
+    Benchmark("Diff 300x80, every cell differs") { benchmark, grids in
+        for _ in benchmark.scaledIterations {
+            blackHole(grids.new.changes(since: grids.old))
+        }
+    } setup: {
+        (old: Inputs.grid(300, 80, seed: 1), new: Inputs.grid(300, 80, seed: 2))
+    }
+
+    Benchmark("Diff 300x80, identical") { benchmark, grids in
+        for _ in benchmark.scaledIterations {
+            blackHole(grids.new.changes(since: grids.old))
+        }
+    } setup: {
+        // Built twice, so the two grids share no storage.
+        (old: Inputs.grid(300, 80, seed: 1), new: Inputs.grid(300, 80, seed: 1))
+    }
+}

@@ -1,0 +1,42 @@
+// The benchmarks' workloads as a plain executable, for a profiler: the inputs are built first,
+// then the workload runs N times. Instruction counts are repeatable on a shared machine:
+//   valgrind --tool=callgrind --toggle-collect='*DashboardView*render*' \
+//       .build/release/vigil-profile frame 10000 3
+// Usage: vigil-profile frame|metrics|decode [size] [iterations]
+
+import Foundation
+import VigilBenchInputs
+import VigilCore
+import VigilRender
+import VigilSources
+
+let arguments = CommandLine.arguments
+let workload = arguments.count > 1 ? arguments[1] : "frame"
+let size = arguments.count > 2 ? Int(arguments[2]) : nil
+let iterations = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
+
+func time(_ label: String, _ body: () -> Void) {
+    let clock = ContinuousClock()
+    var runs: [Duration] = []
+    for _ in 0..<iterations { runs.append(clock.measure(body)) }
+    let shown = runs.map { String(format: "%.3f ms", Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1e3) }
+    print("\(label): \(shown.joined(separator: ", "))")
+}
+
+switch workload {
+case "frame":
+    let frame = Inputs.Frame(width: 120, height: 40, incidents: size ?? 10_000, withPrevious: true)
+    time("frame path 120x40, \(size ?? 10_000) incidents") {
+        let grid = DashboardView.render(frame.state, frame.context)
+        if grid != frame.previous { _ = grid.changes(since: frame.previous) }
+    }
+case "metrics":
+    let state = Inputs.metricsState(events: size ?? 1_000_000)
+    time("DashboardFigures, \(size ?? 1_000_000) events") { _ = DashboardFigures(state) }
+case "decode":
+    let data = Inputs.alertmanagerAlerts(count: size ?? 10_000)
+    time("Alertmanager decode, \(size ?? 10_000) alerts") { _ = try? AlertmanagerDecoder().incidents(from: data, source: "am") }
+default:
+    print("usage: vigil-profile frame|metrics|decode [size] [iterations]")
+    exit(2)
+}
