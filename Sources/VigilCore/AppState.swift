@@ -224,6 +224,23 @@ public struct AppState: Sendable {
         }
     }
 
+    /// How many open incidents nobody has acknowledged, and each open incident's row in
+    /// `openIncidents`: counted once per revision (a frame of 100,000 incidents must not walk them).
+    public var openIncidentsSummary: (unacknowledged: Int, rowOf: [String: Int]) {
+        let rows = openIncidents
+        let summary = Memo.shared.value(Memo.Key(revision: revision, name: "openIncidentsSummary")) {
+            OpenSummary(unacknowledged: rows.reduce(0) { $0 + ($1.status == .triggered ? 1 : 0) },
+                        rowOf: Dictionary(rows.enumerated().map { ($0.element.id, $0.offset) },
+                                          uniquingKeysWith: { first, _ in first }))
+        }
+        return (summary.unacknowledged, summary.rowOf)
+    }
+
+    private struct OpenSummary: Sendable {
+        var unacknowledged: Int
+        var rowOf: [String: Int]
+    }
+
     /// The incident with an id (from an index built once per revision).
     public func incident(_ id: String) -> Incident? {
         let all = incidents

@@ -47,7 +47,10 @@ public struct Table: Sendable {
     /// The columns.
     public var columns: [Column]
     /// Cells, one span per column; extra spans are ignored, missing ones are blank.
-    public var rows: [[Span]]
+    public var rowCount: Int
+    /// The cells of row `i`: asked for the rows on screen only, so a table of 100,000 incidents
+    /// costs what its visible rows cost.
+    public var row: @Sendable (Int) -> [Span]
     /// Index of the selected row.
     public var selected: Int?
     /// The scroll offset of the previous frame (kept by the caller); it is kept when the selected
@@ -60,7 +63,14 @@ public struct Table: Sendable {
 
     /// Creates a table.
     public init(columns: [Column], rows: [[Span]], selected: Int?, theme: Theme, glyphs: Glyphs, offset: Int = 0) {
-        self.columns = columns; self.rows = rows; self.selected = selected
+        self.init(columns: columns, rowCount: rows.count, row: { rows[$0] }, selected: selected, theme: theme,
+                  glyphs: glyphs, offset: offset)
+    }
+
+    /// Creates a table whose rows are made on demand, for the visible ones only.
+    public init(columns: [Column], rowCount: Int, row: @escaping @Sendable (Int) -> [Span], selected: Int?, theme: Theme,
+                glyphs: Glyphs, offset: Int = 0) {
+        self.columns = columns; self.rowCount = rowCount; self.row = row; self.selected = selected
         self.theme = theme; self.glyphs = glyphs; self.offset = offset
     }
 
@@ -111,10 +121,10 @@ public struct Table: Sendable {
     /// taken by the "↓ N more" / "↑ N above" indicator.
     public func visibleRange(height: Int) -> (range: Range<Int>, indicator: Bool) {
         let area = max(0, height - 1)                    // minus the header
-        let cut = rows.count > area && area >= 2         // room for rows and an indicator line
+        let cut = rowCount > area && area >= 2           // room for rows and an indicator line
         let visible = cut ? area - 1 : area
-        let first = Table.scrollOffset(selected: selected, visibleRows: visible, count: rows.count, previous: offset)
-        return (first..<min(rows.count, first + visible), cut)
+        let first = Table.scrollOffset(selected: selected, visibleRows: visible, count: rowCount, previous: offset)
+        return (first..<min(rowCount, first + visible), cut)
     }
 
     /// Draws the table inside `rect`.
@@ -138,12 +148,12 @@ public struct Table: Sendable {
                 grid.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), with: Cell(" ", style: selection))
                 grid.put(String(glyphs.selectionMarker), x: rect.x, y: y, style: selection, clip: rect)
             }
-            drawCells(rows[index], widths: widths, y: y, rect: rect, base: isSelected ? selection : nil, on: &grid)
+            drawCells(row(index), widths: widths, y: y, rect: rect, base: isSelected ? selection : nil, on: &grid)
         }
 
         if indicator {
             let y = rect.maxY - 1
-            let below = rows.count - range.upperBound
+            let below = rowCount - range.upperBound
             var parts: [String] = []
             if range.lowerBound > 0 { parts.append("\(glyphs.moreAbove) \(range.lowerBound) above") }
             if below > 0 { parts.append("\(glyphs.moreBelow) \(below) more") }

@@ -5,7 +5,8 @@ import VigilCore
 enum IncidentsView {
     static func render(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
         let rows = state.openIncidents
-        let unacked = rows.filter { $0.status == .triggered }.count
+        let summary = state.openIncidentsSummary
+        let unacked = summary.unacknowledged
         // Acknowledgements saved and not yet confirmed, including those of incidents not listed
         // now (after a restart while the source is down): never out of sight.
         let pending = state.acks.filter { if case .pending = $0.value { return true } else { return false } }.keys.sorted()
@@ -44,13 +45,12 @@ enum IncidentsView {
         ]
         if showWho { columns.append(Table.Column("ACK", width: .fixed(wide ? 22 : 18))) }
         columns.append(Table.Column("TITLE", width: .flex(min: 10)))
-        let cells = rows.map { r -> [Span] in
-            var c = row(r, state, ctx)
+        let selected = state.selectedIncident.flatMap { summary.rowOf[$0] }
+        Table(columns: columns, rowCount: rows.count, row: { index in
+            var c = row(rows[index], state, ctx)
             if !showWho { c.remove(at: 4) }
             return c
-        }
-        let selected = state.selectedIncident.flatMap { id in rows.firstIndex { $0.id == id } }
-        Table(columns: columns, rows: cells, selected: selected, theme: ctx.theme, glyphs: ctx.glyphs)
+        }, selected: selected, theme: ctx.theme, glyphs: ctx.glyphs)
             .render(in: inner, on: &grid)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilTestSupport
 
+extension EndToEnd {
 /// The built binary with a config pointing at a real Alertmanager (and Prometheus), in tmux:
 /// the alerts show, `a` `y` creates the silence, `u` expires it.
 @Suite(.serialized) struct AlertmanagerEndToEndTests {
@@ -87,3 +88,5 @@ import VigilTestSupport
         #expect(check.output.contains("poll_interval"))
     }
 }
+}
+

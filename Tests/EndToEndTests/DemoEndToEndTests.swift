@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension EndToEnd {
 /// The built binary in tmux, checked the way a person would: by what is on the screen.
 @Suite(.serialized) struct DemoEndToEndTests {
     func vigil(_ args: String = "") throws -> String {
@@ -106,3 +107,5 @@ import Testing
         #expect(!s.contains("EXIT=0"))
     }
 }
+}
+

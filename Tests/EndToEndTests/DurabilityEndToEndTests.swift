@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import VigilTestSupport
 
+extension EndToEnd {
 /// The built binary in tmux, killed and signalled while an acknowledgement is pending, against a
 /// real Alertmanager behind the fault proxy: the acknowledgement is never lost and never made
 /// twice, and the terminal is left as it was found.
@@ -245,3 +246,5 @@ import VigilTestSupport
         try? FileManager.default.removeItem(atPath: "/tmp/vigil-e2e-storm-\(getpid())")
     }
 }
+}
+

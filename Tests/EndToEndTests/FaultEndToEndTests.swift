@@ -151,6 +151,7 @@ enum Faults {
 
 // MARK: - Faults, one at a time, against the real servers
 
+extension EndToEnd {
 /// Each fault: the message on the panel, the other source's panels unaffected (still polled,
 /// still fresh), and recovery on the next poll once the fault ends.
 @Suite(.serialized) struct FaultPipelineTests {
@@ -299,9 +300,12 @@ enum Faults {
         #expect(p.failures(of: "am", after: endedAt.addingTimeInterval(0.5)).isEmpty)
     }
 }
+}
+
 
 // MARK: - The built binary in tmux
 
+extension EndToEnd {
 @Suite(.serialized) struct FaultEndToEndTests {
     /// `vigil` with a config pointing at an Alertmanager through the fault proxy: a 500 shows
     /// with its retry, and the screen recovers once the proxy passes requests through again.
@@ -345,3 +349,5 @@ enum Faults {
         try t.waitFor("EXIT=0")
     }
 }
+}
+

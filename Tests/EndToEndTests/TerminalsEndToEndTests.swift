@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension EndToEnd {
 /// The built binary under the terminal types people actually have (in tmux, and in GNU screen),
 /// checked by what they would see: the whole dashboard, the colours the terminal can show, the
 /// glyphs its locale can show; a `wall`-style stray write repaired by Ctrl-L; and the bytes sent
@@ -337,6 +338,8 @@ final class TerminalsEndToEndTests {
         try t.waitFor("EXIT=0")
     }
 }
+}
+
 
 // MARK: - Helpers
 
@@ -512,7 +515,7 @@ enum Screen {
     /// incidents panel with its rows, the footer; every bordered row closed on the right at the
     /// last column; no escape debris.
     static func expectWhole(_ captured: [String], ascii: Bool, _ what: String,
-                            width: Int = TerminalsEndToEndTests.width, height: Int = TerminalsEndToEndTests.height,
+                            width: Int = EndToEnd.TerminalsEndToEndTests.width, height: Int = EndToEnd.TerminalsEndToEndTests.height,
                             sourceLocation: SourceLocation = #_sourceLocation) {
         var lines = captured
         while lines.count > height, lines.last == "" { lines.removeLast() }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension EndToEnd {
 /// `vigil --wall` in tmux, as a team would leave it on a screen.
 @Suite(.serialized) struct WallEndToEndTests {
     @Test func theWallRotatesShowsLargeFiguresHidesTheCursorAndChangesNothing() throws {
@@ -40,3 +41,5 @@ import Testing
         #expect(short.output.contains("--rotate must be a duration of at least 5s"), "\(short.output)")
     }
 }
+}
+
