@@ -93,17 +93,37 @@ public final class VigilStore: Sendable {
         }
         let path = databaseURL.path
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            do {
-                try Schema.migrator.migrate(pool)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR || error.resultCode == .SQLITE_CONSTRAINT {
-                // Another process migrated the same file between our check and our transaction:
-                // its schema is now in place, so a second pass finds nothing left to do.
-                try Schema.migrator.migrate(pool)
-            }
-            self.pool = pool
+            self.pool = try Self.openAndMigrate(path: path, configuration: configuration, busyTimeout: busyTimeout)
         } catch {
             throw StoreError(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Opens the pool and brings the schema up to date. Two Vigils creating the same file at once
+    /// can get SQLITE_BUSY at once, without the busy handler (switching a new file to WAL, or two
+    /// migrations each upgrading a read to a write): that is retried, with short pauses, for as
+    /// long as the busy timeout.
+    private static func openAndMigrate(path: String, configuration: Configuration,
+                                       busyTimeout: TimeInterval) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var attempt = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                do {
+                    try Schema.migrator.migrate(pool)
+                } catch let error as DatabaseError
+                    where error.resultCode == .SQLITE_ERROR || error.resultCode == .SQLITE_CONSTRAINT {
+                    // Another process migrated the same file between our check and our
+                    // transaction: its schema is now in place, so a second pass finds nothing to do.
+                    try Schema.migrator.migrate(pool)
+                }
+                return pool
+            } catch let error as DatabaseError
+                where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline {
+                attempt += 1
+                usleep(UInt32(min(200, 10 * attempt)) * 1_000)
+            }
         }
     }
 
