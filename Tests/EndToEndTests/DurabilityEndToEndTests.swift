@@ -29,15 +29,7 @@ extension EndToEnd {
             dir = FileManager.default.temporaryDirectory
                 .appendingPathComponent("vigil-e2e-durable-\(getpid())-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("state"), withIntermediateDirectories: true)
-            try """
-                user: e2e-oncall
-                sources:
-                  - name: am
-                    type: alertmanager
-                    url: \(proxy.url.absoluteString)
-                    poll_interval: 1s
-                    timeout: \(timeout)
-                """.write(to: dir.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+            try E2EConfig.writeAlertmanager(url: proxy.url, timeout: timeout, to: dir.appendingPathComponent("config.yaml"))
         }
 
         deinit {

@@ -321,15 +321,7 @@ extension EndToEnd {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("config.yaml")
-        try """
-            user: e2e-oncall
-            sources:
-              - name: am
-                type: alertmanager
-                url: \(proxy.url.absoluteString)
-                poll_interval: 1s
-                timeout: 1s
-            """.write(to: config, atomically: true, encoding: .utf8)
+        try E2EConfig.writeAlertmanager(url: proxy.url, timeout: "1s", to: config)
 
         let repo = TmuxSession.repo.path
         let t = try TmuxSession(width: 120, height: 40, command:

@@ -133,3 +133,19 @@ enum E2EError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// Config files for the end-to-end tests.
+enum E2EConfig {
+    /// A config for `e2e-oncall` with one Alertmanager source at `url`, polled every second.
+    static func writeAlertmanager(url: URL, timeout: String, to file: URL) throws {
+        try """
+            user: e2e-oncall
+            sources:
+              - name: am
+                type: alertmanager
+                url: \(url.absoluteString)
+                poll_interval: 1s
+                timeout: \(timeout)
+            """.write(to: file, atomically: true, encoding: .utf8)
+    }
+}
