@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -113,7 +114,13 @@ unsigned long long vigil_heap_in_use(void) {
     return (unsigned long long)info.uordblks + (unsigned long long)info.hblkhd;
 }
 void vigil_trim_heap(void) { malloc_trim(0); }
+void vigil_tune_heap(void) {
+    if (getenv("MALLOC_ARENA_MAX") == NULL) mallopt(M_ARENA_MAX, 2);
+    if (getenv("MALLOC_MMAP_THRESHOLD_") == NULL) mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    if (getenv("MALLOC_TRIM_THRESHOLD_") == NULL) mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+}
 #else
 unsigned long long vigil_heap_in_use(void) { return 0; }
 void vigil_trim_heap(void) {}
+void vigil_tune_heap(void) {}
 #endif

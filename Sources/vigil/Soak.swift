@@ -54,6 +54,7 @@ struct Soak: ParsableCommand {
     }
 
     func run() throws {
+        vigil_tune_heap()   // the allocator settings `vigil run` has
         let origin = Date()
         guard let directory = DemoSource.locateSampleData(explicit: dataDirectory) else {
             throw ValidationError("cannot find the demo data: pass --data DIR (the repository's sample-data)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CVigilSignal
 import Foundation
 import VigilConfig
 import VigilCore
@@ -194,6 +195,7 @@ struct Dashboard: ParsableCommand {
     }
 
     func run() throws {
+        vigil_tune_heap()
         let env = ProcessInfo.processInfo.environment
         let start = now.flatMap(Self.parseDate) ?? Date()
         let config = try loadConfig(env)
