@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 
 /// The few Alertmanager v2 calls Vigil makes, against one member at a time, with the
@@ -33,14 +34,17 @@ struct AlertmanagerAPI: Sendable {
     }
 
     func send(_ method: String, _ path: String, to member: URL, body: Data? = nil,
-              limit: Int = AlertmanagerAPI.itemLimit) async throws -> HTTPResponse {
+              limit: Int = AlertmanagerAPI.itemLimit, streamingTo sink: (any HTTPBodySink)? = nil) async throws -> HTTPResponse {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if body != nil { headers.append(("Content-Type", "application/json")) }
         if let header = auth.header { headers.append(header) }
         let request = HTTPRequest(method: method, url: Self.url(member, path), headers: headers, body: body,
                                   timeout: timeout)
         do {
+            if let sink { return try await transport.stream(request, maxBodyBytes: limit, to: sink) }
             return try await transport.send(request, maxBodyBytes: limit)
+        } catch let error as HTTPBodyRejected {
+            throw error
         } catch let error as SourceError {
             throw Unreachable(error: error.prefixed("Alertmanager \(Self.name(member)): "))
         } catch is CancellationError {
@@ -70,9 +74,30 @@ struct AlertmanagerAPI: Sendable {
         return text.isEmpty ? "(no message)" : text
     }
 
+    /// The alerts, decoded one at a time as the answer streams in (`AlertmanagerDecoder.AlertStream`).
     func alerts(from member: URL) async throws -> [AlertmanagerAlert] {
-        let response = try await send("GET", "/api/v2/alerts", to: member, limit: Self.listLimit)
-        return try AlertmanagerDecoder.alerts(from: Self.check(response, from: member, doing: "list alerts"))
+        let sink = AlertSink()
+        let response: HTTPResponse
+        do {
+            response = try await send("GET", "/api/v2/alerts", to: member, limit: Self.listLimit, streamingTo: sink)
+        } catch let rejected as HTTPBodyRejected {
+            throw rejected.error   // it answered, wrongly: not a reason to try another member
+        }
+        _ = try Self.check(response, from: member, doing: "list alerts")
+        return try sink.finish()
+    }
+
+    /// Receives the alert list as it arrives.
+    private final class AlertSink: HTTPBodySink {
+        private let stream = Mutex(AlertmanagerDecoder.AlertStream())
+
+        func receive(_ bytes: UnsafeRawBufferPointer) throws(SourceError) {
+            try stream.withLock { (stream) throws(SourceError) in try stream.feed(bytes) }
+        }
+
+        func finish() throws(SourceError) -> [AlertmanagerAlert] {
+            try stream.withLock { (stream) throws(SourceError) in try stream.finish() }
+        }
     }
 
     func silences(from member: URL) async throws -> [AlertmanagerSilence] {

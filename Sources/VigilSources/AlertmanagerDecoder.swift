@@ -37,23 +37,85 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
 
     /// Decodes a `GET /api/v2/alerts` response into alerts, without mapping them to incidents.
     public static func alerts(from data: Data) throws(SourceError) -> [AlertmanagerAlert] {
-        let alerts = try SourceJSON.decode([RawAlert].self, from: data, what: "Alertmanager alerts")
-        // The fingerprint is what identifies an alert across polls, HA members and restarts: an
-        // alert without one cannot be tracked or acknowledged (fuzz finding F3).
-        if let index = alerts.firstIndex(where: { $0.fingerprint.isEmpty }) {
-            throw SourceError("Alertmanager alerts: alert \(index + 1) of \(alerts.count) has an empty fingerprint; "
-                              + "the answer does not follow the Alertmanager v2 API")
+        var stream = AlertStream()
+        do {
+            try data.withUnsafeBytes { bytes in try stream.feed(bytes) }
+        } catch let error as SourceError {
+            throw error
+        } catch {
+            throw SourceError("Alertmanager alerts: \(error)")
         }
-        return alerts.map { raw in
-            AlertmanagerAlert(
+        return try stream.finish()
+    }
+
+    /// Decodes a `GET /api/v2/alerts` answer piece by piece as it arrives, one alert at a time
+    /// (`JSONArraySplitter`): memory holds the alerts, not the answer or a parse of all of it.
+    struct AlertStream {
+        private var splitter = JSONArraySplitter()
+        private var alerts: [AlertmanagerAlert] = []
+        /// The first alert without a fingerprint.
+        private var unidentified: Int?
+
+        /// Reads the next piece of the answer.
+        mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(SourceError) {
+            // Out of `self` while it reads (`add` changes `self`), and back after.
+            var splitter = self.splitter
+            self.splitter = JSONArraySplitter()
+            defer { self.splitter = splitter }
+            do {
+                try splitter.feed(bytes) { index, element in try self.add(index, element) }
+            } catch let error as SourceError {
+                throw Self.named(error)
+            } catch {
+                throw SourceError("Alertmanager alerts: \(error)")
+            }
+        }
+
+        /// Ends the answer: the alerts, or the first thing wrong with it.
+        mutating func finish() throws(SourceError) -> [AlertmanagerAlert] {
+            var splitter = self.splitter
+            self.splitter = JSONArraySplitter()
+            defer { self.splitter = splitter }
+            do {
+                try splitter.finish { index, element in try self.add(index, element) }
+            } catch let error as SourceError {
+                throw Self.named(error)
+            } catch {
+                throw SourceError("Alertmanager alerts: \(error)")
+            }
+            // The fingerprint is what identifies an alert across polls, HA members and restarts: an
+            // alert without one cannot be tracked or acknowledged (fuzz finding F3).
+            if let index = unidentified {
+                throw SourceError("Alertmanager alerts: alert \(index + 1) of \(alerts.count) has an empty fingerprint; "
+                                  + "the answer does not follow the Alertmanager v2 API")
+            }
+            return alerts
+        }
+
+        /// The most alerts one answer may hold: 100,000 is ten times a very large Alertmanager;
+        /// more is refused like an answer over the size limit, before it fills memory.
+        static let maximum = 100_000
+
+        private mutating func add(_ index: Int, _ element: Data) throws(SourceError) {
+            guard index < Self.maximum else {
+                throw SourceError("Alertmanager alerts: more than \(Self.maximum) alerts in one answer refused "
+                                  + "(Vigil reads at most \(Self.maximum) from one Alertmanager)")
+            }
+            let raw = try SourceJSON.decode(RawAlert.self, from: element, what: "Alertmanager alerts", element: index)
+            if raw.fingerprint.isEmpty && unidentified == nil { unidentified = index }
+            alerts.append(AlertmanagerAlert(
                 fingerprint: raw.fingerprint, labels: raw.labels ?? [:], annotations: raw.annotations ?? [:],
                 startsAt: raw.startsAt, endsAt: raw.endsAt, updatedAt: raw.updatedAt,
                 state: raw.status?.state?.lowercased() ?? "active", silencedBy: raw.status?.silencedBy ?? [],
-                inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: raw.generatorURL)
+                inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: raw.generatorURL))
+        }
+
+        /// The splitter's errors, named like the decoder's.
+        private static func named(_ error: SourceError) -> SourceError {
+            error.message.hasPrefix("Alertmanager alerts: ") ? error : SourceError("Alertmanager alerts: \(error.message)")
         }
     }
 
-    /// Decodes a `GET /api/v2/silences` response (a JSON array of silences).
     public static func silences(from data: Data) throws(SourceError) -> [AlertmanagerSilence] {
         let silences = try SourceJSON.decode([RawSilence].self, from: data, what: "Alertmanager silences")
         if let index = silences.firstIndex(where: { $0.id.isEmpty }) {

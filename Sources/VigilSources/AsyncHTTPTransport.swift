@@ -57,6 +57,15 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// Content-Length says so, otherwise as soon as more than that has arrived. The `Retry-After`
     /// of a 429 or 503 answer is recorded into `RetryAfterRecorder.current`.
     public func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse {
+        try await exchange(request, maxBodyBytes: maxBodyBytes, sink: nil)
+    }
+
+    /// As `send`, with a 2xx answer's body handed to `sink` as it arrives.
+    public func stream(_ request: HTTPRequest, maxBodyBytes: Int, to sink: any HTTPBodySink) async throws -> HTTPResponse {
+        try await exchange(request, maxBodyBytes: maxBodyBytes, sink: sink)
+    }
+
+    private func exchange(_ request: HTTPRequest, maxBodyBytes: Int, sink: (any HTTPBodySink)?) async throws -> HTTPResponse {
         let target = Self.target(of: request.url)
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method.uppercased())
@@ -76,7 +85,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
                 group.addTask {
                     let response = try await client.execute(prepared, timeout: Self.timeAmount(timeout))
-                    return try await Self.collect(response, maxBodyBytes: maxBodyBytes, target: target)
+                    return try await Self.collect(response, maxBodyBytes: maxBodyBytes, target: target, sink: sink)
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)
@@ -91,6 +100,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
             }
         } catch let error as SourceError {
             throw error
+        } catch let error as HTTPBodyRejected {
+            throw error
         } catch is CancellationError {
             throw CancellationError()
         } catch {
@@ -100,19 +111,33 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     private static func collect(_ response: HTTPClientResponse, maxBodyBytes: Int,
-                                target: String) async throws -> HTTPResponse {
+                                target: String, sink: (any HTTPBodySink)?) async throws -> HTTPResponse {
         let status = Int(response.status.code)
         let headers = response.headers.map { (name: $0.name, value: $0.value) }
         // A compressed body only grows when it is decoded, so the declared length is a lower bound.
-        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBodyBytes {
+        let declared = response.headers.first(name: "Content-Length").flatMap(Int.init)
+        if let length = declared, length > maxBodyBytes {
             throw SourceError(tooLarge(maxBodyBytes, target: target, declared: length))
         }
+        let streaming = (200..<300).contains(status) ? sink : nil
         var body = Data()
+        // Room for the declared length at once, rather than doubling (and copying) as it arrives.
+        if streaming == nil, let length = declared, length > 0 { body.reserveCapacity(length) }
+        var received = 0
         for try await buffer in response.body {
-            guard body.count + buffer.readableBytes <= maxBodyBytes else {
+            received += buffer.readableBytes
+            guard received <= maxBodyBytes else {
                 throw SourceError(tooLarge(maxBodyBytes, target: target, declared: nil))
             }
-            body.append(contentsOf: buffer.readableBytesView)
+            if let streaming {
+                do {
+                    try buffer.withUnsafeReadableBytes { bytes in try streaming.receive(bytes) }
+                } catch let error as SourceError {
+                    throw HTTPBodyRejected(error: error)
+                }
+            } else {
+                body.append(contentsOf: buffer.readableBytesView)
+            }
         }
         return HTTPResponse(status: status, headers: headers, body: body)
     }

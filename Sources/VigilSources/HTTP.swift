@@ -93,6 +93,39 @@ public protocol HTTPTransport: Sendable {
     /// Bodies above `maxBodyBytes` are refused without being loaded. A transport records a
     /// 429/503 answer's `Retry-After` into `RetryAfterRecorder.current`.
     func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse
+
+    /// Sends a request like `send`, but hands the body of a 2xx answer to `sink` piece by piece
+    /// as it arrives instead of collecting it (the returned response's body is then empty), so
+    /// a large list is decoded while it streams in and never held whole. Other answers are
+    /// collected as `send` does. What `sink` throws comes out as `HTTPBodyRejected`, never as
+    /// a transport failure. The default collects the body with `send` and hands it over at once.
+    func stream(_ request: HTTPRequest, maxBodyBytes: Int, to sink: any HTTPBodySink) async throws -> HTTPResponse
+}
+
+/// Receives a successful answer's body as it arrives (`HTTPTransport.stream`).
+public protocol HTTPBodySink: AnyObject, Sendable {
+    /// The next piece of the body. Throws to stop reading: the answer is not what was expected.
+    func receive(_ bytes: UnsafeRawBufferPointer) throws(SourceError)
+}
+
+/// What an `HTTPBodySink` threw, passed on unchanged by the transport: the answer arrived but
+/// was wrong, which is not the same as the server being unreachable.
+public struct HTTPBodyRejected: Error, Sendable {
+    /// The sink's error.
+    public var error: SourceError
+}
+
+extension HTTPTransport {
+    public func stream(_ request: HTTPRequest, maxBodyBytes: Int, to sink: any HTTPBodySink) async throws -> HTTPResponse {
+        let response = try await send(request, maxBodyBytes: maxBodyBytes)
+        guard (200..<300).contains(response.status) else { return response }
+        do {
+            try response.body.withUnsafeBytes { bytes in try sink.receive(bytes) }
+        } catch let error as SourceError {
+            throw HTTPBodyRejected(error: error)
+        }
+        return HTTPResponse(status: response.status, headers: response.headers, body: Data())
+    }
 }
 
 /// A secret (token, password) read from an environment variable or a file. Its description is

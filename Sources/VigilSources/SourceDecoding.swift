@@ -132,8 +132,10 @@ enum JSONValue: Decodable, Sendable, Hashable {
 /// that names the response and the place in it that was wrong.
 enum SourceJSON {
     /// Decodes `data` as `T`; `what` names the response in the error ("PagerDuty incidents").
+    /// `element`: the index of `data` in the list it was cut from (`JSONArraySplitter`), for the
+    /// place named in errors ("at [3].startsAt").
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String,
-                                     snakeCaseKeys: Bool = false) throws(SourceError) -> T {
+                                     snakeCaseKeys: Bool = false, element: Int? = nil) throws(SourceError) -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -148,15 +150,15 @@ enum SourceJSON {
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw SourceError("\(what): \(describe(error, snakeCaseKeys: snakeCaseKeys))")
+            throw SourceError("\(what): \(describe(error, snakeCaseKeys: snakeCaseKeys, element: element))")
         } catch {
             throw SourceError("\(what): \(error)")
         }
     }
 
-    private static func describe(_ error: DecodingError, snakeCaseKeys: Bool) -> String {
+    private static func describe(_ error: DecodingError, snakeCaseKeys: Bool, element: Int? = nil) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            var text = ""
+            var text = element.map { "[\($0)]" } ?? ""
             for key in keys {
                 if let index = key.intValue {
                     text += "[\(index)]"
@@ -177,6 +179,7 @@ enum SourceJSON {
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 return "not valid JSON (\(context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription))"
+                    + (element.map { " at [\($0)]" } ?? "")
             }
             return "\(context.debugDescription) at \(path(context.codingPath))"
         @unknown default:

@@ -376,14 +376,20 @@ final class StreamingServer: Sendable {
 
     // MARK: Serving
 
+    /// 64 kB of alerts the size of real ones (~1 kB), each followed by a comma: the body is an
+    /// alert list that never ends, so a client that decodes it as it streams in keeps decoding
+    /// until the size limit stops it. The first block opens the list.
     private static let block: [UInt8] = {
-        let item = Array(#"{"fingerprint":"0123456789abcdef","startsAt":"2026-11-26T14:00:00Z","labels":{"a":"b"}},"#.utf8)
-        var out: [UInt8] = []
+        let description = String(repeating: "The checkout service answers slowly; see the runbook. ", count: 14)
+        let item = Array(("{\"fingerprint\":\"0123456789abcdef\",\"startsAt\":\"2026-11-26T14:00:00Z\","
+            + "\"labels\":{\"alertname\":\"CheckoutLatencyHigh\",\"service\":\"checkout\",\"severity\":\"critical\"},"
+            + "\"annotations\":{\"description\":\"\(description)\"}},").utf8)
+        var out: [UInt8] = [0x20]
         while out.count + item.count <= 65_536 { out += item }
         out += [UInt8](repeating: 0x20, count: 65_536 - out.count)
-        out[0] = UInt8(ascii: "[")
         return out
     }()
+    private static let firstBlock: [UInt8] = { var out = block; out[0] = UInt8(ascii: "["); return out }()
 
     private static func serve(_ connection: Int32, body: Body, framing: Framing, contentEncoding: String?, sent: Counter) {
         readHead(connection)
@@ -415,7 +421,7 @@ final class StreamingServer: Sendable {
             var remaining = size
             while remaining > 0 {
                 let count = min(remaining, block.count)
-                guard emit(block[0..<count]) else { return }
+                guard emit((remaining == size ? firstBlock : block)[0..<count]) else { return }
                 remaining -= count
             }
         case .fixed(let bytes):

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilSources
+
+/// The alert list is cut into elements as it streams in and decoded one alert at a time: the
+/// same alerts as decoding it whole, whatever the pieces it arrives in, and the same errors.
+@Suite struct StreamingDecodeTests {
+    /// Every element of `text`, cut from pieces of `sizes` bytes (cycled).
+    static func split(_ text: String, pieces sizes: [Int]) throws -> [String] {
+        var splitter = JSONArraySplitter()
+        var out: [String] = []
+        let bytes = Array(text.utf8)
+        var at = 0, turn = 0
+        while at < bytes.count {
+            let n = min(max(1, sizes[turn % sizes.count]), bytes.count - at)
+            turn += 1
+            try bytes[at..<at + n].withUnsafeBytes { piece in
+                try splitter.feed(piece) { index, element in
+                    #expect(index == out.count)
+                    out.append(String(decoding: element, as: UTF8.self))
+                }
+            }
+            at += n
+        }
+        try splitter.finish { _, element in out.append(String(decoding: element, as: UTF8.self)) }
+        return out
+    }
+
+    @Test func cutsElementsWhateverThePieces() throws {
+        let elements = [
+            #"{"a": "x]}\"{[", "b": [1, {"c": "]"}], "d": "\\"}"#,
+            #"[1, 2, [3]]"#,
+            #""a string with , and ] and \" inside""#,
+            #"-12.5e3"#,
+            #"true"#,
+            #"null"#,
+            #"{"emoji": "🚨 ünïcode ✓", "nested": {"deep": {"deeper": []}}}"#,
+            #"{}"#,
+        ]
+        let document = "\u{FEFF} \n[ " + elements.joined(separator: " ,\n\t") + " ]\n "
+        for sizes in [[1], [2], [3, 7], [5, 1, 64], [4096], [13, 2, 1, 1, 8]] {
+            #expect(try Self.split(document, pieces: sizes) == elements, "pieces of \(sizes)")
+        }
+        #expect(try Self.split("[]", pieces: [1]).isEmpty)
+        #expect(try Self.split(" [ \n ] ", pieces: [2]).isEmpty)
+        #expect(try Self.split("[7]", pieces: [1]) == ["7"])
+    }
+
+    @Test(arguments: [
+        ("", "the answer is empty"),
+        ("   ", "the answer is empty"),
+        ("{}", "expected a list at the top level, found an object"),
+        ("\"text\"", "expected '[' at byte 1"),
+        ("[", "unexpected end of data"),
+        ("[{\"a\": \"b", "unexpected end of data"),
+        ("[{},", "unexpected end of data"),
+        ("[{},]", "a ']' after a ','"),
+        ("[{} {}]", "expected ',' or ']' after element 1"),
+        ("[{}] x", "'x' after the end of the list"),
+        ("[1,,2]", "not valid JSON"),
+    ])
+    func refusesWhatIsNotAList(_ text: String, _ fragment: String) {
+        let error = sourceError { _ = try Self.split(text, pieces: [3]) }
+        #expect(error?.message.contains(fragment) == true, "\(text): \(error?.message ?? "no error")")
+    }
+
+    /// The sample alerts and a generated 2,000-alert list: streamed in pieces, the same alerts
+    /// as Foundation's decoder finds in the whole document.
+    @Test func alertsStreamedAreTheAlertsDecodedWhole() throws {
+        let sample = try Data(contentsOf: sampleDataURL.appendingPathComponent("alertmanager-alerts.json"))
+        for data in [sample, Self.generated(2_000)] {
+            let whole = try SourceJSON.decode([AlertmanagerDecoder.RawAlert].self, from: data, what: "whole")
+            for piece in [1, 7, 1_000, 65_536] {
+                var stream = AlertmanagerDecoder.AlertStream()
+                var at = 0
+                while at < data.count {
+                    let end = min(at + piece, data.count)
+                    try data[at..<end].withUnsafeBytes { try stream.feed($0) }
+                    at = end
+                }
+                let alerts = try stream.finish()
+                #expect(alerts.count == whole.count)
+                #expect(alerts.map(\.fingerprint) == whole.map(\.fingerprint))
+                #expect(alerts.map(\.labels) == whole.map { $0.labels ?? [:] })
+                #expect(alerts.map(\.annotations) == whole.map { $0.annotations ?? [:] })
+                #expect(alerts.map(\.startsAt) == whole.map(\.startsAt))
+                #expect(alerts.map(\.silencedBy) == whole.map { $0.status?.silencedBy ?? [] })
+            }
+            #expect(try AlertmanagerDecoder.alerts(from: data).count == whole.count)
+        }
+    }
+
+    @Test func anAlertsErrorNamesTheAlert() {
+        let data = json(#"[{"fingerprint": "a", "startsAt": "2026-11-26T10:00:00Z"}, {"fingerprint": "b", "startsAt": 5}]"#)
+        let error = sourceError { _ = try AlertmanagerDecoder.alerts(from: data) }
+        #expect(error?.message.hasPrefix("Alertmanager alerts: ") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("[1].startsAt") == true, "\(error?.message ?? "")")
+        let missing = sourceError { _ = try AlertmanagerDecoder.alerts(from: json(#"[{"fingerprint": "a"}]"#)) }
+        #expect(missing?.message.contains("missing field 'startsAt' at [0]") == true, "\(missing?.message ?? "")")
+        let cut = sourceError { _ = try AlertmanagerDecoder.alerts(from: json(#"[{"fingerprint": "a", "startsAt": "#)) }
+        #expect(cut?.message.hasPrefix("Alertmanager alerts: not valid JSON") == true, "\(cut?.message ?? "")")
+    }
+
+    static func generated(_ count: Int) -> Data {
+        var out = "["
+        for i in 0..<count {
+            if i > 0 { out += ",\n" }
+            out += """
+                {"annotations": {"summary": "checkout latency high (#\(i)) \\"quoted\\" [x]", "runbook_url": "https://r.example/\(i)"},
+                 "endsAt": "2026-11-26T12:04:00.000Z", "fingerprint": "\(String(i, radix: 16))f00d",
+                 "receivers": [{"name": "team-\(i % 7)"}], "startsAt": "2026-11-2\(i % 6)T0\(i % 10):00:00.000Z",
+                 "status": {"inhibitedBy": [], "silencedBy": \(i % 5 == 0 ? #"["s\#(i)"]"# : "[]"), "state": "active"},
+                 "updatedAt": "2026-11-26T12:00:00.000Z", "generatorURL": "http://prom/graph?g0.expr=up%7Bjob%3D%22x%22%7D",
+                 "labels": {"alertname": "Latency{\(i)}", "severity": "\(["critical", "warning", "page"][i % 3])", "service": "svc-\(i % 13)"}}
+                """
+        }
+        return Data((out + "]").utf8)
+    }
+}
+
+@Suite struct AlertCountLimitTests {
+    @Test func moreAlertsThanTheMaximumAreRefusedAsTheyArrive() {
+        let item = #"{"fingerprint":"f","startsAt":"2026-11-26T14:00:00Z"}"#
+        let data = Data(("[" + Array(repeating: item, count: AlertmanagerDecoder.AlertStream.maximum + 1)
+            .joined(separator: ",") + "]").utf8)
+        let error = sourceError { _ = try AlertmanagerDecoder.alerts(from: data) }
+        #expect(error?.message == "Alertmanager alerts: more than 100000 alerts in one answer refused "
+                + "(Vigil reads at most 100000 from one Alertmanager)")
+    }
+}
