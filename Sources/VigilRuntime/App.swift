@@ -166,7 +166,7 @@ public final class App {
     }
 
     /// How often freed memory is handed back to the system.
-    static let trimEvery: TimeInterval = 600
+    static let trimEvery: TimeInterval = 60
 
     /// Until the next moment something visible can change on its own: the next whole minute (the
     /// clock and ages are shown in minutes), a flash expiring, or a source turning stale.

@@ -151,6 +151,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         }
 
         var links: [Link] = []
+        links.reserveCapacity(3)
         func add(_ title: String, _ url: String?) {
             guard let url = nonEmpty(url), !links.contains(where: { $0.url == url }) else { return }
             links.append(Link(title: title, url: url))
