@@ -5,8 +5,12 @@ public enum Stats {
     /// Nearest-rank percentile (p in 0...100) of unsorted values: always an observed value.
     /// Nil for no values.
     public static func nearestRank(_ values: [Double], _ p: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
+        nearestRank(sorted: values.sorted(), p)
+    }
+
+    /// Nearest-rank percentile of values already in ascending order; nil for no values.
+    public static func nearestRank(sorted: [Double], _ p: Double) -> Double? {
+        guard !sorted.isEmpty else { return nil }
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
         return sorted[min(max(rank, 1), sorted.count) - 1]
     }
@@ -33,9 +37,16 @@ public struct DurationSummary: Sendable, Hashable {
 
     /// Summarises durations in seconds.
     public init(_ durations: [Double]) {
-        count = durations.count
-        mean = Stats.mean(durations)
-        median = Stats.median(durations)
-        p90 = Stats.nearestRank(durations, 90)
+        self.init(count: durations.count, sum: durations.reduce(0, +), sorting: durations)
+    }
+
+    /// Summarises durations whose sum (added up in their order, as `init(_:)` does) is known:
+    /// they are sorted once for the median and p90.
+    init(count: Int, sum: Double, sorting durations: [Double]) {
+        self.count = count
+        mean = count == 0 ? nil : sum / Double(count)
+        let sorted = durations.sorted()
+        median = Stats.nearestRank(sorted: sorted, 50)
+        p90 = Stats.nearestRank(sorted: sorted, 90)
     }
 }
