@@ -23,8 +23,9 @@ final class IncidentDigest: Sendable {
     let res: [Double], resPos: [Int32]
     /// Resolved − triggered (at least 0) by position in the list.
     let repair: [Double]
-    /// Trigger times per local service id, in order (for incidents following a deployment).
-    let startsByService: [[Double]]
+    /// Trigger times by local service id and then in order (for incidents following a
+    /// deployment): service `s` has `serviceStarts[serviceStartOffsets[s]..<serviceStartOffsets[s + 1]]`.
+    let serviceStarts: [Double], serviceStartOffsets: [Int]
     /// Incidents of outage severity.
     let outages: [OutageRow]
 
@@ -82,9 +83,13 @@ final class IncidentDigest: Sendable {
         res = resOrder.map { resTimes[Int($0)] }
         resPos = resOrder.map { resPositions[Int($0)] }
         services = names.names
-        var starts = [[Double]](repeating: [], count: names.names.count)
-        for (k, s) in trigService.enumerated() { starts[Int(s)].append(trig[k]) }
-        startsByService = starts
+        var offsets = [Int](repeating: 0, count: names.names.count + 1)
+        for s in trigService { offsets[Int(s) + 1] += 1 }
+        for s in 0..<names.names.count { offsets[s + 1] += offsets[s] }
+        var next = offsets, starts = [Double](repeating: 0, count: trig.count)
+        for (k, s) in trigService.enumerated() { starts[next[Int(s)]] = trig[k]; next[Int(s)] += 1 }
+        serviceStarts = starts
+        serviceStartOffsets = offsets
         outages = rows
     }
 

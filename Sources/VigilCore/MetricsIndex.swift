@@ -126,7 +126,6 @@ public final class MetricsIndex: Sendable {
             if f & 2 != 0 { failed += 1 }
             if f & 4 != 0 { rollbacks += 1 }
         }
-        leads.sort()
         return DeployStats(
             successful: successful,
             perDay: Double(successful) / (w.duration / 86_400),
@@ -135,7 +134,7 @@ public final class MetricsIndex: Sendable {
             failed: failed,
             changeFailureRate: r.isEmpty ? nil : Double(failed) / Double(r.count),
             buckets: buckets,
-            leadTime: Stats.nearestRank(sorted: leads, 50))
+            leadTime: Stats.nearestRanks(selecting: &leads, [50])[0])
     }
 
     /// The DORA tier at `now` (`Metrics.doraTier`), judging the history from `historyStart`.
@@ -265,29 +264,42 @@ private struct MergedDeployments {
                 return serviceIDs.count - 1
             }
         }
-        var keys: [Double] = [], source: [Int32] = [], row: [Int32] = []
+        // Every source's columns one after the other, then merged in time order: each source's
+        // are in order already, and equal times go in source order.
+        var keys: [Double] = [], services: [Int32] = [], versions: [UInt64] = [], kinds: [UInt8] = [], leads: [Double] = []
+        var offsets = [0]
         for (s, d) in digests.enumerated() {
-            keys += d.at
-            source += repeatElement(Int32(s), count: d.at.count)
-            row += (0..<Int32(d.at.count)).map { $0 }
+            keys += d.at; versions += d.version; kinds += d.flags; leads += d.lead
+            let global = globalOf[s]
+            services += d.service.map { Int32(global[Int($0)]) }
+            offsets.append(keys.count)
         }
-        let order = Columns.stableOrder(keys)
-        let n = order.count
-        var service = [Int](repeating: 0, count: n), version = [UInt64](repeating: 0, count: n)
-        var f = [UInt8](repeating: 0, count: n)
-        at.reserveCapacity(n); lead.reserveCapacity(n); flags = [UInt8](repeating: 0, count: n)
-        var ref = [(Int32, Int32)](repeating: (0, 0), count: n)
-        for (k, o) in order.enumerated() {
-            let s = Int(source[Int(o)]), r = Int(row[Int(o)]), d = digests[s]
-            at.append(d.at[r]); lead.append(d.lead[r])
-            service[k] = globalOf[s][Int(d.service[r])]
-            version[k] = d.version[r]
-            f[k] = d.flags[r]
-            ref[k] = (Int32(s), Int32(r))
+        let n = keys.count
+        var order = [Int](repeating: 0, count: n)
+        if digests.count <= 1 {
+            for k in 0..<n { order[k] = k }
+        } else {
+            var heads = Array(offsets.dropLast()), ends = Array(offsets.dropFirst())
+            for k in 0..<n {
+                var best = -1, bestKey = Double.infinity
+                for s in 0..<heads.count where heads[s] < ends[s] {
+                    let key = keys[heads[s]]
+                    if best < 0 || key < bestKey { best = s; bestKey = key }
+                }
+                order[k] = heads[best]
+                heads[best] += 1
+            }
         }
+        at = order.map { keys[$0] }
+        lead = order.map { leads[$0] }
+        let service = order.map { Int(services[$0]) }, version = order.map { versions[$0] }
+        let f = order.map { kinds[$0] }
+        flags = [UInt8](repeating: 0, count: n)
         func versionString(_ k: Int) -> String {
-            let d = digests[Int(ref[k].0)]
-            return d.list[Int(d.pos[Int(ref[k].1)])].version
+            let flat = order[k]
+            let s = offsets.lastIndex(where: { $0 <= flat && $0 < offsets[offsets.count - 1] }) ?? 0
+            let d = digests[s]
+            return d.list[Int(d.pos[flat - offsets[s]])].version
         }
         // Rollbacks: marked, or a successful deployment of a version earlier than the service's
         // previous successful one.
@@ -315,25 +327,30 @@ private struct MergedDeployments {
         }
         // The first incident after each deployment, found by walking each source's incident starts
         // of the service forward as the deployments go forward in time.
-        let localOf = incidents.map { d -> [Int] in
-            var ids = [Int](repeating: -1, count: serviceIDs.count)
-            for (local, name) in d.services.enumerated() { if let g = serviceIDs[name] { ids[g] = local } }
-            return ids
+        let g = serviceIDs.count
+        var allStarts: [Double] = [], cursor = [Int](repeating: 0, count: incidents.count * g)
+        var end = cursor
+        for (i, d) in incidents.enumerated() {
+            let base = allStarts.count
+            allStarts += d.serviceStarts
+            for (local, name) in d.services.enumerated() {
+                guard let id = serviceIDs[name] else { continue }
+                cursor[i * g + id] = base + d.serviceStartOffsets[local]
+                end[i * g + id] = base + d.serviceStartOffsets[local + 1]
+            }
         }
-        var cursor = [Int](repeating: 0, count: incidents.count * serviceIDs.count)
         for k in 0..<n {
             if !failed[k] {
                 var first = Double.infinity
-                for (i, d) in incidents.enumerated() {
-                    let local = localOf[i][service[k]]
-                    guard local >= 0 else { continue }
-                    let starts = d.startsByService[local], c = i * serviceIDs.count + service[k]
+                let t = at[k]
+                for i in 0..<incidents.count {
+                    let c = i * g + service[k], e = end[c]
                     var p = cursor[c]
-                    while p < starts.count && starts[p] <= at[k] { p += 1 }
+                    while p < e && allStarts[p] <= t { p += 1 }
                     cursor[c] = p
-                    if p < starts.count, starts[p] < first { first = starts[p] }
+                    if p < e, allStarts[p] < first { first = allStarts[p] }
                 }
-                failed[k] = first - at[k] <= linkWindow
+                failed[k] = first - t <= linkWindow
             }
             if failed[k] { flags[k] |= 2 }
         }
