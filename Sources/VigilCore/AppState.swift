@@ -211,12 +211,24 @@ public struct AppState: Sendable {
             return live + history.filter { !$0.isOpen && !liveIDs.contains($0.id) }
         }
     }
-    /// All deployments.
-    public var deployments: [Deployment] { sourceOrder.flatMap { sources[$0]?.snapshot?.deployments ?? [] } }
-    /// All CI runs.
-    public var builds: [BuildRun] { sourceOrder.flatMap { sources[$0]?.snapshot?.builds ?? [] } }
-    /// All series.
-    public var series: [MetricSeries] { sourceOrder.flatMap { sources[$0]?.snapshot?.series ?? [] } }
+    /// All deployments (merged once per revision).
+    public var deployments: [Deployment] {
+        Memo.shared.value(Memo.Key(revision: revision, name: "deployments")) {
+            sourceOrder.flatMap { sources[$0]?.snapshot?.deployments ?? [] }
+        }
+    }
+    /// All CI runs (merged once per revision).
+    public var builds: [BuildRun] {
+        Memo.shared.value(Memo.Key(revision: revision, name: "builds")) {
+            sourceOrder.flatMap { sources[$0]?.snapshot?.builds ?? [] }
+        }
+    }
+    /// All series (merged once per revision).
+    public var series: [MetricSeries] {
+        Memo.shared.value(Memo.Key(revision: revision, name: "series")) {
+            sourceOrder.flatMap { sources[$0]?.snapshot?.series ?? [] }
+        }
+    }
 
     /// True when some source provides this kind of data (so "no data" can say why).
     public func provides(_ kind: KeyPath<SourceSnapshot, [Incident]?>) -> Bool {

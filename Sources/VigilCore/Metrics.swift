@@ -119,69 +119,21 @@ public struct OutageStats: Sendable, Hashable {
     public var buckets: [Int]
 }
 
-/// The metric functions of METRICS.md: pure, `now` and the window passed in.
+/// The metric functions of METRICS.md: pure, `now` and the window passed in. Each computes its
+/// figure through a `MetricsIndex` of the lists given; the dashboard keeps one index per revision
+/// of its data instead (`MetricsIndex.of`).
 public enum Metrics {
     // MARK: Delivery
 
     /// CI runs that finished in the window; a run in progress counts when it ends.
     public static func builds(_ runs: [BuildRun], in w: DateInterval, bucket: TimeInterval) -> BuildStats {
-        let done = runs.filter { r in r.finishedAt.map { w.holds($0) } ?? false }
-        let judged = done.filter { $0.conclusion != .cancelled && $0.conclusion != .skipped }
-        let ok = judged.filter { $0.conclusion == .success }.count
-        var byPipeline: [String: Int] = [:]
-        for r in done { byPipeline[r.pipeline, default: 0] += 1 }
-        return BuildStats(
-            finished: done.count,
-            perDay: Double(done.count) / (w.duration / 86_400),
-            successRate: judged.isEmpty ? nil : Double(ok) / Double(judged.count),
-            duration: DurationSummary(done.compactMap(\.duration)),
-            buckets: w.bucketCounts(done.compactMap(\.finishedAt), bucket: bucket),
-            byPipeline: NamedCount.ranked(byPipeline))
+        MetricsIndex(builds: runs).builds(in: w, bucket: bucket)
     }
 
     /// Production deployments: frequency, rollbacks, change failure rate, lead time.
     public static func deployments(_ all: [Deployment], incidents: [Incident], in w: DateInterval,
                                    bucket: TimeInterval, config: MetricsConfig = MetricsConfig()) -> DeployStats {
-        deployments(DeploymentIndex(all, incidents: incidents), in: w, bucket: bucket, config: config)
-    }
-
-    /// The same, from an index built once for every window (`DeploymentIndex`): the window's
-    /// deployments are found by binary search, and an incident following a deployment by binary
-    /// search in the service's sorted incident starts.
-    public static func deployments(_ index: DeploymentIndex, in w: DateInterval, bucket: TimeInterval,
-                                   config: MetricsConfig = MetricsConfig()) -> DeployStats {
-        let prod = index.production
-        let inWindow = prod[prod.firstIndex(atOrAfter: w.start)..<prod.firstIndex(atOrAfter: w.end)]
-        var failed = 0, successful = 0, rollbacks = 0
-        var successTimes: [Date] = []
-        var leads: [Double] = []
-        for d in inWindow {
-            if d.outcome == .success {
-                successful += 1
-                successTimes.append(d.at)
-                if let commit = d.commitAt, d.at > commit { leads.append(d.at.timeIntervalSince(commit)) }
-            }
-            if index.rollbackIDs.contains(d.id) { rollbacks += 1 }
-            if d.outcome == .failure || index.followedByRollback.contains(d.id) { failed += 1; continue }
-            // The first incident of the service after the deployment, if it came soon enough.
-            if let starts = index.incidentStarts[d.service] {
-                var lo = 0, hi = starts.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if starts[mid] > d.at { hi = mid } else { lo = mid + 1 }
-                }
-                if lo < starts.count, starts[lo].timeIntervalSince(d.at) <= config.failureLinkWindow { failed += 1 }
-            }
-        }
-        return DeployStats(
-            successful: successful,
-            perDay: Double(successful) / (w.duration / 86_400),
-            total: inWindow.count,
-            rollbacks: rollbacks,
-            failed: failed,
-            changeFailureRate: inWindow.isEmpty ? nil : Double(failed) / Double(inWindow.count),
-            buckets: w.bucketCounts(successTimes, bucket: bucket),
-            leadTime: Stats.median(leads))
+        MetricsIndex(incidents: incidents, deployments: all, config: config).deployments(in: w, bucket: bucket)
     }
 
     /// Ids of rollbacks among deployments sorted by time: marked ones, and successful deployments
@@ -206,19 +158,7 @@ public enum Metrics {
     /// deployment any source returned), only the whole weeks and months inside it are judged:
     /// weeks before the data begins are unknown, not weeks without deploys.
     public static func doraTier(_ all: [Deployment], now: Date, historyStart: Date? = nil) -> DoraTier {
-        var start = now.addingTimeInterval(-90 * 86_400)
-        if let h = historyStart, h > start { start = h }
-        let span = now.timeIntervalSince(start) / 86_400
-        let days = Set(all.filter { $0.isProduction && $0.outcome == .success && $0.at >= start && $0.at < now }
-            .map { Int(now.timeIntervalSince($0.at) / 86_400) })   // days ago, 0 = the last 24 h
-        if days.isEmpty { return .none }
-        let weekCount = max(1, Int(span / 7)), monthCount = max(1, Int(span / 30))
-        let weeks = (0..<weekCount).map { wk in (wk * 7..<wk * 7 + 7).filter { days.contains($0) }.count }
-        if let m = Stats.median(weeks.map(Double.init)), m >= 3 { return .daily }
-        if weeks.filter({ $0 > 0 }).count * 2 > weeks.count { return .weekly }
-        let months = (0..<monthCount).map { mo in (mo * 30..<mo * 30 + 30).filter { days.contains($0) }.count }
-        if let m = Stats.median(months.map(Double.init)), m >= 1 { return .monthly }
-        return .yearly
+        MetricsIndex(deployments: all).doraTier(now: now, historyStart: historyStart)
     }
 
     // MARK: Operations
@@ -226,64 +166,23 @@ public enum Metrics {
     /// Incidents that paged a person, triggered in the window.
     public static func pages(_ incidents: [Incident], in w: DateInterval, bucket: TimeInterval,
                              config: MetricsConfig = MetricsConfig()) -> PageStats {
-        let paged = incidents.filter { $0.paged && w.holds($0.triggeredAt) }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = config.timeZone
-        let off = paged.filter { i in
-            let c = cal.dateComponents([.hour, .weekday], from: i.triggeredAt)
-            let weekend = c.weekday == 1 || c.weekday == 7
-            return weekend || !config.workingHours.contains(c.hour ?? 0)
-        }
-        var by: [String: Int] = [:]
-        for i in paged { by[i.service, default: 0] += 1 }
-        return PageStats(
-            count: paged.count,
-            perDay: Double(paged.count) / (w.duration / 86_400),
-            offHours: off.count,
-            byService: NamedCount.ranked(by),
-            buckets: w.bucketCounts(paged.map(\.triggeredAt), bucket: bucket))
+        MetricsIndex(incidents: incidents, config: config).pages(in: w, bucket: bucket)
     }
 
     /// Outages: count started in the window, merged minutes per service inside it, open ones now.
     public static func outages(_ incidents: [Incident], in w: DateInterval, now: Date, bucket: TimeInterval,
                                config: MetricsConfig = MetricsConfig()) -> OutageStats {
-        let outages = incidents.filter { config.outageSeverities.contains($0.severity) }
-        var minutes = 0.0
-        for (_, list) in Dictionary(grouping: outages, by: \.service) {
-            let spans = list.map { i -> (Date, Date) in
-                (max(i.triggeredAt, w.start), min(i.resolvedAt ?? now, w.end, now))
-            }.filter { $0.0 < $0.1 }.sorted { $0.0 < $1.0 }
-            var cur: (Date, Date)?
-            for s in spans {
-                if let c = cur, s.0 <= c.1 { cur = (c.0, max(c.1, s.1)) } else {
-                    if let c = cur { minutes += c.1.timeIntervalSince(c.0) / 60 }
-                    cur = s
-                }
-            }
-            if let c = cur { minutes += c.1.timeIntervalSince(c.0) / 60 }
-        }
-        let ongoing = outages.filter { $0.isOpen && $0.triggeredAt <= now }
-            .map { OngoingOutage(incidentID: $0.id, service: $0.service, title: $0.title,
-                                 running: now.timeIntervalSince($0.triggeredAt)) }
-            .sorted { $0.running != $1.running ? $0.running > $1.running : $0.incidentID < $1.incidentID }
-        let started = outages.filter { w.holds($0.triggeredAt) }
-        return OutageStats(count: started.count, minutes: minutes, ongoing: ongoing,
-                           buckets: w.bucketCounts(started.map(\.triggeredAt), bucket: bucket))
+        MetricsIndex(incidents: incidents, config: config).outages(in: w, now: now, bucket: bucket)
     }
 
     /// MTTA: acknowledged − triggered over incidents triggered in the window that were acknowledged.
     public static func mtta(_ incidents: [Incident], in w: DateInterval) -> DurationSummary {
-        DurationSummary(incidents.filter { w.holds($0.triggeredAt) }.compactMap { i in
-            i.acknowledgedAt.map { max(0, $0.timeIntervalSince(i.triggeredAt)) }
-        })
+        MetricsIndex(incidents: incidents).mtta(in: w)
     }
 
     /// MTTR: resolved − triggered over incidents resolved in the window. Open incidents are not in it.
     public static func mttr(_ incidents: [Incident], in w: DateInterval) -> DurationSummary {
-        DurationSummary(incidents.compactMap { i in
-            guard i.status == .resolved, let r = i.resolvedAt, w.holds(r) else { return nil }
-            return max(0, r.timeIntervalSince(i.triggeredAt))
-        })
+        MetricsIndex(incidents: incidents).mttr(in: w)
     }
 
     // MARK: Series
@@ -303,9 +202,94 @@ public enum Metrics {
 }
 
 /// Compares version strings ("v1.10.2" > "v1.9.9"): numeric where both parts are numbers.
+///
+/// A version is an optional leading `v` or `V` and parts separated by `.`, `-` or `+` (empty parts
+/// skipped); a missing part is "0". Parts compare as integers when both are decimal numbers that
+/// fit an `Int`, otherwise as strings. ASCII versions are compared byte by byte without making
+/// strings; others by splitting them into strings.
 public enum VersionOrder {
     /// True when `a` is an earlier version than `b`.
     public static func isEarlier(_ a: String, than b: String) -> Bool {
+        if let x = packed(a), let y = packed(b) { return x < y }
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in asciiIsEarlier(x, y) } ?? nil
+        } ?? nil
+        return fast ?? splitIsEarlier(a, b)
+    }
+
+    /// Up to four numeric parts below 65,535 packed into one integer whose order is the order of
+    /// the versions (parts high to low, missing parts 0); nil for any other version.
+    static func packed(_ v: String) -> UInt64? {
+        var v = v
+        return v.withUTF8 { bytes -> UInt64? in
+            var i = 0, parts = 0
+            var packed: UInt64 = 0, part: UInt64 = 0, inPart = false
+            if i < bytes.count, bytes[i] == UInt8(ascii: "v") || bytes[i] == UInt8(ascii: "V") { i += 1 }
+            while i <= bytes.count {
+                let c = i < bytes.count ? bytes[i] : UInt8(ascii: ".")
+                i += 1
+                if c >= 48 && c <= 57 {
+                    part = part * 10 + UInt64(c - 48)
+                    if part >= 0xFFFF { return nil }
+                    inPart = true
+                } else if c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") {
+                    guard inPart else { continue }
+                    if parts == 4 { return nil }
+                    packed |= part << UInt64(48 - 16 * parts)
+                    parts += 1; part = 0; inPart = false
+                } else {
+                    return nil
+                }
+            }
+            return packed
+        }
+    }
+
+    /// The comparison over ASCII bytes; nil when either version has other bytes.
+    private static func asciiIsEarlier(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if a.contains(where: { $0 >= 0x80 }) || b.contains(where: { $0 >= 0x80 }) { return nil }
+        var ia = a.first == UInt8(ascii: "v") || a.first == UInt8(ascii: "V") ? 1 : 0
+        var ib = b.first == UInt8(ascii: "v") || b.first == UInt8(ascii: "V") ? 1 : 0
+        let zero: StaticString = "0"
+        let zeroPart = UnsafeBufferPointer(start: zero.utf8Start, count: 1)
+        while true {
+            let x = nextPart(a, &ia), y = nextPart(b, &ib)
+            if x == nil && y == nil { return false }
+            let px = x.map { UnsafeBufferPointer(rebasing: a[$0]) } ?? zeroPart
+            let py = y.map { UnsafeBufferPointer(rebasing: b[$0]) } ?? zeroPart
+            if let xi = decimal(px), let yi = decimal(py) {
+                if xi != yi { return xi < yi }
+            } else if !px.elementsEqual(py) {
+                return px.lexicographicallyPrecedes(py)
+            }
+        }
+    }
+
+    /// The next non-empty part from `i`, moving `i` past it; nil at the end.
+    private static func nextPart(_ s: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Range<Int>? {
+        func isSeparator(_ c: UInt8) -> Bool { c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") }
+        while i < s.count && isSeparator(s[i]) { i += 1 }
+        guard i < s.count else { return nil }
+        let start = i
+        while i < s.count && !isSeparator(s[i]) { i += 1 }
+        return start..<i
+    }
+
+    /// The part as an `Int` when it is a decimal number that fits one (as `Int(_:)` reads it).
+    private static func decimal(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        var value = 0
+        for c in p {
+            guard c >= 48 && c <= 57 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int(c - 48))
+            if o1 || o2 { return nil }
+            value = s
+        }
+        return p.isEmpty ? nil : value
+    }
+
+    /// The comparison by splitting into strings, for versions that are not ASCII.
+    static func splitIsEarlier(_ a: String, _ b: String) -> Bool {
         let pa = parts(a), pb = parts(b)
         for i in 0..<max(pa.count, pb.count) {
             let x = i < pa.count ? pa[i] : "0", y = i < pb.count ? pb[i] : "0"
@@ -322,63 +306,5 @@ public enum VersionOrder {
         var s = Substring(v)
         if s.first == "v" || s.first == "V" { s = s.dropFirst() }
         return s.split(whereSeparator: { $0 == "." || $0 == "-" || $0 == "+" }).map(String.init)
-    }
-}
-
-/// What the deployment figures of every window need, computed once per set of deployments and
-/// incidents: production deployments in time order, rollbacks, deployments a rollback followed,
-/// and each service's incident start times in order.
-public struct DeploymentIndex: Sendable {
-    /// Finished production deployments, oldest first.
-    public let production: [Deployment]
-    /// Ids of rollbacks (`Metrics.rollbackIDs`).
-    public let rollbackIDs: Set<String>
-    /// Ids of deployments whose next deployment of the same service was a rollback.
-    public let followedByRollback: Set<String>
-    /// Incident start times by service, in order.
-    public let incidentStarts: [String: [Date]]
-
-    /// Builds the index. Deployments that arrive in time order (as sources send them) are not
-    /// sorted again.
-    public init(_ all: [Deployment], incidents: [Incident]) {
-        var prod = all.filter { $0.isProduction && $0.outcome != .inProgress }
-        if !prod.isSorted(by: { $0.at <= $1.at }) { prod.sort { $0.at < $1.at } }
-        production = prod
-        let rollbacks = Metrics.rollbackIDs(prod)
-        rollbackIDs = rollbacks
-        var nextOfService: [String: String] = [:]  // service → id of the next deployment
-        var followed: Set<String> = []
-        for d in prod.reversed() {
-            if let next = nextOfService[d.service], rollbacks.contains(next) { followed.insert(d.id) }
-            nextOfService[d.service] = d.id
-        }
-        followedByRollback = followed
-        var starts: [String: [Date]] = [:]
-        for i in incidents { starts[i.service, default: []].append(i.triggeredAt) }
-        incidentStarts = starts.mapValues { $0.isSorted(by: <=) ? $0 : $0.sorted() }
-    }
-}
-
-extension Array where Element == Deployment {
-    /// The index of the first deployment at or after `date` in a time-ordered array.
-    func firstIndex(atOrAfter date: Date) -> Int {
-        var lo = 0, hi = count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if self[mid].at >= date { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
-    }
-}
-
-extension Array {
-    /// Whether each element is in order with the next (`areInOrder(a, b)`).
-    func isSorted(by areInOrder: (Element, Element) -> Bool) -> Bool {
-        var i = 1
-        while i < count {
-            if !areInOrder(self[i - 1], self[i]) { return false }
-            i += 1
-        }
-        return true
     }
 }

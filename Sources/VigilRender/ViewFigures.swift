@@ -51,25 +51,21 @@ public struct DashboardFigures: Sendable {
         }
     }
 
-    /// Computes the figures at `state.now` for `state.window`.
+    /// Computes the figures at `state.now` for `state.window`, from the state's `MetricsIndex`
+    /// (built once per revision of its data; each window then costs what it holds).
     public init(_ state: AppState) {
         let now = state.now
         let w = state.window.interval(endingAt: now), p = state.window.previousInterval(endingAt: now)
         let bucket = state.window.bucketSeconds
-        let incidents = state.incidents, deployments = state.deployments, runs = state.builds
-        let cfg = state.metricsConfig
+        let index = MetricsIndex.of(state)
         window = w
-        builds = (Metrics.builds(runs, in: w, bucket: bucket), Metrics.builds(runs, in: p, bucket: bucket))
-        let deploymentIndex = DeploymentIndex(deployments, incidents: incidents)
-        deploys = (Metrics.deployments(deploymentIndex, in: w, bucket: bucket, config: cfg),
-                   Metrics.deployments(deploymentIndex, in: p, bucket: bucket, config: cfg))
-        tier = Metrics.doraTier(deployments, now: now, historyStart: deployments.map(\.at).min())
-        outages = (Metrics.outages(incidents, in: w, now: now, bucket: bucket, config: cfg),
-                   Metrics.outages(incidents, in: p, now: p.end, bucket: bucket, config: cfg))
-        pages = (Metrics.pages(incidents, in: w, bucket: bucket, config: cfg),
-                 Metrics.pages(incidents, in: p, bucket: bucket, config: cfg))
-        mttr = (Metrics.mttr(incidents, in: w), Metrics.mttr(incidents, in: p))
-        mtta = (Metrics.mtta(incidents, in: w), Metrics.mtta(incidents, in: p))
+        builds = (index.builds(in: w, bucket: bucket), index.builds(in: p, bucket: bucket))
+        deploys = (index.deployments(in: w, bucket: bucket), index.deployments(in: p, bucket: bucket))
+        tier = index.doraTier(now: now, historyStart: index.earliestDeployment)
+        outages = (index.outages(in: w, now: now, bucket: bucket), index.outages(in: p, now: p.end, bucket: bucket))
+        pages = (index.pages(in: w, bucket: bucket), index.pages(in: p, bucket: bucket))
+        mttr = (index.mttr(in: w), index.mttr(in: p))
+        mtta = (index.mtta(in: w), index.mtta(in: p))
 
         var byKey: [SeriesKey: MetricSeries] = [:]
         for s in state.series { byKey[s.key] = s }

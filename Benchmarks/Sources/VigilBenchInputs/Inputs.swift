@@ -169,6 +169,40 @@ public enum Inputs {
         return state
     }
 
+    /// The events of `metricsState(events:)` dealt round-robin to `sources` sources ("bench-0",
+    /// "bench-1", …), as a dashboard over several PagerDuty, GitHub and CI sources holds them.
+    public static func metricsState(events: Int, sources: Int) -> AppState {
+        let one = metricsState(events: events).sources["bench"]?.snapshot ?? SourceSnapshot()
+        func deal<T>(_ list: [T]?, _ k: Int) -> [T] {
+            stride(from: k, to: list?.count ?? 0, by: sources).map { list![$0] }
+        }
+        let ids = (0..<sources).map { "bench-\($0)" }
+        var state = AppState(now: now, size: Size(width: 120, height: 40), user: "alice", title: "bench",
+                             sources: ids.map { ($0, 30) })
+        state.window = .week
+        for (k, id) in ids.enumerated() {
+            let snapshot = SourceSnapshot(incidents: deal(one.incidents, k), deployments: deal(one.deployments, k),
+                                          builds: deal(one.builds, k), series: k == 0 ? one.series : nil)
+            _ = reduce(&state, .sourceUpdated(id, snapshot, at: now))
+        }
+        return state
+    }
+
+    /// The snapshot a poll later: the oldest open incident resolved, one deployment (an earlier
+    /// version: a rollback) and one CI run more.
+    public static func polled(_ s: SourceSnapshot) -> SourceSnapshot {
+        var s = s
+        if let k = s.incidents?.firstIndex(where: { $0.isOpen }) {
+            s.incidents?[k].status = .resolved
+            s.incidents?[k].resolvedAt = now.addingTimeInterval(-30)
+        }
+        s.deployments?.append(Deployment(id: "deploy-polled", service: services[0], environment: "production",
+                                         version: "v1.100.0", at: now.addingTimeInterval(-20), outcome: .success))
+        s.builds?.append(BuildRun(id: "run-polled", pipeline: pipelines[0], startedAt: now.addingTimeInterval(-600),
+                                  finishedAt: now.addingTimeInterval(-10), conclusion: .success))
+        return s
+    }
+
     /// A `GET /api/v2/alerts` answer of Alertmanager 0.25's shape (as in sample-data/), `count`
     /// alerts, some silenced and some inhibited.
     public static func alertmanagerAlerts(count: Int) -> Data {

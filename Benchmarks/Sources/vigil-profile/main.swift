@@ -3,6 +3,8 @@
 //   valgrind --tool=callgrind --toggle-collect='*DashboardView*render*' \
 //       .build/release/vigil-profile frame 10000 3
 // Usage: vigil-profile frame|metrics|decode [size] [iterations]
+// `metrics` times three cases: every figure from scratch (no digest kept, a new revision), the
+// same a minute later with unchanged data, and after a poll that changed one source of four.
 
 import Foundation
 import VigilBenchInputs
@@ -23,6 +25,18 @@ func time(_ label: String, _ body: () -> Void) {
     print("\(label): \(shown.joined(separator: ", "))")
 }
 
+/// Like `time`, with `prepare` run (untimed) before each timed `body`.
+func time(_ label: String, prepare: () -> Void, _ body: () -> Void) {
+    let clock = ContinuousClock()
+    var runs: [Duration] = []
+    for _ in 0..<iterations {
+        prepare()
+        runs.append(clock.measure(body))
+    }
+    let shown = runs.map { String(format: "%.3f ms", Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1e3) }
+    print("\(label): \(shown.joined(separator: ", "))")
+}
+
 switch workload {
 case "frame":
     let frame = Inputs.Frame(width: 120, height: 40, incidents: size ?? 10_000, withPrevious: true)
@@ -31,8 +45,24 @@ case "frame":
         if grid != frame.previous { _ = grid.changes(since: frame.previous) }
     }
 case "metrics":
-    let state = Inputs.metricsState(events: size ?? 1_000_000)
-    time("DashboardFigures, \(size ?? 1_000_000) events") { _ = DashboardFigures(state) }
+    let events = size ?? 1_000_000
+    var state = Inputs.metricsState(events: events)
+    time("DashboardFigures, \(events) events, cold", prepare: {
+        MetricsIndex.forgetDigests()
+        state.metricsConfig = state.metricsConfig   // a new revision: nothing memoised
+    }) { _ = DashboardFigures(state) }
+    time("DashboardFigures, \(events) events, a minute later (data unchanged)", prepare: {
+        state.now = state.now.addingTimeInterval(60)
+    }) { _ = DashboardFigures(state) }
+    var several = Inputs.metricsState(events: events, sources: 4)
+    _ = DashboardFigures(several)
+    let original = several.sources["bench-0"]?.snapshot ?? SourceSnapshot()
+    let changed = Inputs.polled(original)
+    var flip = false
+    time("DashboardFigures, \(events) events in 4 sources, one source changed", prepare: {
+        flip.toggle()
+        several.sources["bench-0"]?.snapshot = flip ? changed : original
+    }) { _ = DashboardFigures(several) }
 case "decode":
     let data = Inputs.alertmanagerAlerts(count: size ?? 10_000)
     time("Alertmanager decode, \(size ?? 10_000) alerts") { _ = try? AlertmanagerDecoder().incidents(from: data, source: "am") }

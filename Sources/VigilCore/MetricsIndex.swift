@@ -1,0 +1,358 @@
+import Foundation
+
+/// Every metric of METRICS.md over one set of incidents, deployments and CI runs, from columns
+/// sorted by time: a window's figures come from a binary search and a walk over the rows inside
+/// the window, so a figure recomputed a minute later, with the same data, costs what the window
+/// holds, not what the sources hold.
+///
+/// The columns are kept per source (one digest per source's list, reused while the source's
+/// snapshot keeps the same list: a poll that changes one source of several digests that source
+/// only), and the production deployments of all sources are merged once per index for rollbacks
+/// and change failures, which depend on deployments of other sources.
+public final class MetricsIndex: Sendable {
+    /// The settings the figures follow.
+    public let config: MetricsConfig
+    /// The earliest deployment of any environment (the history Vigil knows), if any.
+    public let earliestDeployment: Date?
+
+    let incidentDigests: [IncidentDigest]
+    let buildDigests: [BuildDigest]
+    /// Finished production deployments of every source in time order (equal times in the order
+    /// of the sources' lists), with flags (1 success, 2 failed, 4 rollback) and lead times.
+    let deployAt: [Double], deployFlags: [UInt8], deployLead: [Double]
+
+    /// An index of the lists given (each a source, in order), not cached.
+    public convenience init(incidents: [Incident] = [], deployments: [Deployment] = [], builds: [BuildRun] = [],
+                            config: MetricsConfig = MetricsConfig()) {
+        self.init(incidents: [IncidentDigest(incidents, config: config)], deployments: [DeploymentDigest(deployments)],
+                  builds: [BuildDigest(builds)], config: config)
+    }
+
+    /// The index of a state's data, built once per revision: each source's lists are digested
+    /// once per snapshot (remembered incidents, when there are some, with the live ones as one
+    /// list, the way `AppState.incidents` merges them).
+    public static func of(_ state: AppState) -> MetricsIndex {
+        Memo.shared.value(Memo.Key(revision: state.revision, name: "metricsIndex")) { build(state, cache: .shared) }
+    }
+
+    /// Forgets the digests kept per source, so the next index is built from scratch (benchmarks
+    /// use it to time a cold start).
+    public static func forgetDigests() { DigestCache.shared.removeAll() }
+
+    /// A new index of the state's data, with the digests of `cache` that are still valid.
+    static func build(_ state: AppState, cache: DigestCache) -> MetricsIndex {
+        let cfg = state.metricsConfig
+        let snapshots = state.sourceOrder.map { (id: $0, snapshot: state.sources[$0]?.snapshot) }
+        var incidents: [IncidentDigest] = []
+        if state.history.isEmpty {
+            for s in snapshots {
+                guard let list = s.snapshot?.incidents else { continue }
+                incidents.append(cache.digest("incidents/\(s.id)", list, valid: { $0.matches(cfg) }) {
+                    IncidentDigest(list, config: cfg)
+                })
+            }
+        } else {
+            let all = state.incidents
+            incidents = [cache.digest("incidents+history", all, valid: { $0.matches(cfg) }) { IncidentDigest(all, config: cfg) }]
+        }
+        let deployments = snapshots.compactMap { s in
+            s.snapshot?.deployments.map { list in cache.digest("deployments/\(s.id)", list) { DeploymentDigest(list) } }
+        }
+        let builds = snapshots.compactMap { s in
+            s.snapshot?.builds.map { list in cache.digest("builds/\(s.id)", list) { BuildDigest(list) } }
+        }
+        return MetricsIndex(incidents: incidents, deployments: deployments, builds: builds, config: cfg)
+    }
+
+    init(incidents: [IncidentDigest], deployments: [DeploymentDigest], builds: [BuildDigest], config: MetricsConfig) {
+        self.config = config
+        incidentDigests = incidents
+        buildDigests = builds
+        earliestDeployment = deployments.compactMap(\.earliest).min().map { Date(timeIntervalSinceReferenceDate: $0) }
+        let merged = MergedDeployments(deployments, incidents: incidents, linkWindow: config.failureLinkWindow)
+        deployAt = merged.at
+        deployFlags = merged.flags
+        deployLead = merged.lead
+    }
+
+    // MARK: Delivery
+
+    /// CI runs that finished in the window.
+    public func builds(in w: DateInterval, bucket: TimeInterval) -> BuildStats {
+        var finished = 0, judged = 0, ok = 0, sum = 0.0
+        var durations: [Double] = []
+        var buckets = [Int](repeating: 0, count: Columns.bucketCount(w, bucket))
+        var byPipeline: [String: Int] = [:]
+        let start = w.start.timeIntervalSinceReferenceDate
+        for d in buildDigests {
+            let r = Columns.range(d.finished, w)
+            finished += r.count
+            var perPipeline = [Int](repeating: 0, count: d.pipelines.count)
+            var done = PositionSet(count: d.count)
+            for k in r {
+                let f = d.flags[k], p = Int(d.pos[k])
+                if f & 2 != 0 { judged += 1; if f & 1 != 0 { ok += 1 } }
+                perPipeline[Int(d.pipeline[k])] += 1
+                buckets[Columns.bucket(d.finished[k], start: start, width: bucket, count: buckets.count)] += 1
+                done.insert(p)
+                durations.append(d.duration[p])
+            }
+            done.forEach { sum += d.duration[$0] }   // in the order of the source's list
+            for (id, c) in perPipeline.enumerated() where c > 0 { byPipeline[d.pipelines[id], default: 0] += c }
+        }
+        return BuildStats(
+            finished: finished,
+            perDay: Double(finished) / (w.duration / 86_400),
+            successRate: judged == 0 ? nil : Double(ok) / Double(judged),
+            duration: DurationSummary(count: finished, sum: sum, sorting: durations),
+            buckets: buckets,
+            byPipeline: NamedCount.ranked(byPipeline))
+    }
+
+    /// Production deployments in the window: frequency, rollbacks, change failure rate, lead time.
+    public func deployments(in w: DateInterval, bucket: TimeInterval) -> DeployStats {
+        let r = Columns.range(deployAt, w)
+        var successful = 0, failed = 0, rollbacks = 0
+        var leads: [Double] = []
+        var buckets = [Int](repeating: 0, count: Columns.bucketCount(w, bucket))
+        let start = w.start.timeIntervalSinceReferenceDate
+        for k in r {
+            let f = deployFlags[k]
+            if f & 1 != 0 {
+                successful += 1
+                buckets[Columns.bucket(deployAt[k], start: start, width: bucket, count: buckets.count)] += 1
+                if !deployLead[k].isNaN { leads.append(deployLead[k]) }
+            }
+            if f & 2 != 0 { failed += 1 }
+            if f & 4 != 0 { rollbacks += 1 }
+        }
+        return DeployStats(
+            successful: successful,
+            perDay: Double(successful) / (w.duration / 86_400),
+            total: r.count,
+            rollbacks: rollbacks,
+            failed: failed,
+            changeFailureRate: r.isEmpty ? nil : Double(failed) / Double(r.count),
+            buckets: buckets,
+            leadTime: Stats.nearestRanks(selecting: &leads, [50])[0])
+    }
+
+    /// The DORA tier at `now` (`Metrics.doraTier`), judging the history from `historyStart`.
+    public func doraTier(now: Date, historyStart: Date?) -> DoraTier {
+        var start = now.addingTimeInterval(-90 * 86_400)
+        if let h = historyStart, h > start { start = h }
+        let span = now.timeIntervalSince(start) / 86_400
+        var days = [Bool](repeating: false, count: 92)   // days ago, 0 = the last 24 h
+        var any = false
+        for k in Columns.range(deployAt, DateInterval(start: start, end: max(start, now))) where deployFlags[k] & 1 != 0 {
+            let d = Int(now.timeIntervalSince(Date(timeIntervalSinceReferenceDate: deployAt[k])) / 86_400)
+            if d < days.count { days[d] = true; any = true }
+        }
+        if !any { return .none }
+        func deploys(_ r: Range<Int>) -> Int { r.reduce(0) { $0 + ($1 < days.count && days[$1] ? 1 : 0) } }
+        let weekCount = max(1, Int(span / 7)), monthCount = max(1, Int(span / 30))
+        let weeks = (0..<weekCount).map { wk in deploys(wk * 7..<wk * 7 + 7) }
+        if let m = Stats.median(weeks.map(Double.init)), m >= 3 { return .daily }
+        if weeks.filter({ $0 > 0 }).count * 2 > weeks.count { return .weekly }
+        let months = (0..<monthCount).map { mo in deploys(mo * 30..<mo * 30 + 30) }
+        if let m = Stats.median(months.map(Double.init)), m >= 1 { return .monthly }
+        return .yearly
+    }
+
+    // MARK: Operations
+
+    /// Incidents that paged a person, triggered in the window.
+    public func pages(in w: DateInterval, bucket: TimeInterval) -> PageStats {
+        var count = 0, offHours = 0
+        var buckets = [Int](repeating: 0, count: Columns.bucketCount(w, bucket))
+        var byService: [String: Int] = [:]
+        let start = w.start.timeIntervalSinceReferenceDate
+        for d in incidentDigests {
+            var perService = [Int](repeating: 0, count: d.services.count)
+            for k in Columns.range(d.trig, w) {
+                let f = d.trigFlags[k]
+                guard f & 1 != 0 else { continue }
+                count += 1
+                if f & 2 != 0 { offHours += 1 }
+                perService[Int(d.trigService[k])] += 1
+                buckets[Columns.bucket(d.trig[k], start: start, width: bucket, count: buckets.count)] += 1
+            }
+            for (id, c) in perService.enumerated() where c > 0 { byService[d.services[id], default: 0] += c }
+        }
+        return PageStats(count: count, perDay: Double(count) / (w.duration / 86_400), offHours: offHours,
+                         byService: NamedCount.ranked(byService), buckets: buckets)
+    }
+
+    /// Outages: started in the window, merged minutes per service inside it, open ones at `now`.
+    public func outages(in w: DateInterval, now: Date, bucket: TimeInterval) -> OutageStats {
+        let ws = w.start.timeIntervalSinceReferenceDate, we = w.end.timeIntervalSinceReferenceDate
+        let n = now.timeIntervalSinceReferenceDate
+        var spans: [String: [(Double, Double)]] = [:]
+        var ongoing: [OngoingOutage] = []
+        var count = 0
+        var buckets = [Int](repeating: 0, count: Columns.bucketCount(w, bucket))
+        for d in incidentDigests {
+            for o in d.outages {
+                let s = max(o.start, ws), e = min(o.end ?? n, we, n)
+                if s < e { spans[o.service, default: []].append((s, e)) }
+                if o.open && o.start <= n {
+                    ongoing.append(OngoingOutage(incidentID: o.id, service: o.service, title: o.title, running: n - o.start))
+                }
+                if o.start >= ws && o.start < we {
+                    count += 1
+                    buckets[Columns.bucket(o.start, start: ws, width: bucket, count: buckets.count)] += 1
+                }
+            }
+        }
+        var minutes = 0.0
+        for service in spans.keys.sorted() {
+            var cur: (Double, Double)?
+            for s in spans[service, default: []].sorted(by: { $0.0 < $1.0 }) {
+                if let c = cur, s.0 <= c.1 { cur = (c.0, max(c.1, s.1)) } else {
+                    if let c = cur { minutes += (c.1 - c.0) / 60 }
+                    cur = s
+                }
+            }
+            if let c = cur { minutes += (c.1 - c.0) / 60 }
+        }
+        ongoing.sort { $0.running != $1.running ? $0.running > $1.running : $0.incidentID < $1.incidentID }
+        return OutageStats(count: count, minutes: minutes, ongoing: ongoing, buckets: buckets)
+    }
+
+    /// MTTA: acknowledged − triggered over incidents triggered in the window that were acknowledged.
+    public func mtta(in w: DateInterval) -> DurationSummary {
+        var values: [Double] = [], sum = 0.0
+        for d in incidentDigests {
+            var acked = PositionSet(count: d.count)
+            for k in Columns.range(d.trig, w) {
+                let p = Int(d.trigPos[k]), v = d.ackDelay[p]
+                if !v.isNaN { acked.insert(p); values.append(v) }
+            }
+            acked.forEach { sum += d.ackDelay[$0] }
+        }
+        return DurationSummary(count: values.count, sum: sum, sorting: values)
+    }
+
+    /// MTTR: resolved − triggered over incidents resolved in the window.
+    public func mttr(in w: DateInterval) -> DurationSummary {
+        var values: [Double] = [], sum = 0.0
+        for d in incidentDigests {
+            var resolved = PositionSet(count: d.count)
+            for k in Columns.range(d.res, w) {
+                let p = Int(d.resPos[k])
+                resolved.insert(p)
+                values.append(d.repair[p])
+            }
+            resolved.forEach { sum += d.repair[$0] }
+        }
+        return DurationSummary(count: values.count, sum: sum, sorting: values)
+    }
+}
+
+/// Finished production deployments of every source merged in time order, with what makes each
+/// a rollback or a failure (METRICS.md, "Rollbacks" and "Change failure rate").
+private struct MergedDeployments {
+    var at: [Double] = [], flags: [UInt8] = [], lead: [Double] = []
+
+    init(_ digests: [DeploymentDigest], incidents: [IncidentDigest], linkWindow: TimeInterval) {
+        // Services of all sources as one set of ids.
+        var serviceIDs: [String: Int] = [:]
+        let globalOf = digests.map { d in
+            d.services.map { name in
+                if let id = serviceIDs[name] { return id }
+                serviceIDs[name] = serviceIDs.count
+                return serviceIDs.count - 1
+            }
+        }
+        // Every source's columns one after the other, then merged in time order: each source's
+        // are in order already, and equal times go in source order.
+        var keys: [Double] = [], services: [Int32] = [], versions: [UInt64] = [], kinds: [UInt8] = [], leads: [Double] = []
+        var offsets = [0]
+        for (s, d) in digests.enumerated() {
+            keys += d.at; versions += d.version; kinds += d.flags; leads += d.lead
+            let global = globalOf[s]
+            services += d.service.map { Int32(global[Int($0)]) }
+            offsets.append(keys.count)
+        }
+        let n = keys.count
+        var order = [Int](repeating: 0, count: n)
+        if digests.count <= 1 {
+            for k in 0..<n { order[k] = k }
+        } else {
+            var heads = Array(offsets.dropLast()), ends = Array(offsets.dropFirst())
+            for k in 0..<n {
+                var best = -1, bestKey = Double.infinity
+                for s in 0..<heads.count where heads[s] < ends[s] {
+                    let key = keys[heads[s]]
+                    if best < 0 || key < bestKey { best = s; bestKey = key }
+                }
+                order[k] = heads[best]
+                heads[best] += 1
+            }
+        }
+        at = order.map { keys[$0] }
+        lead = order.map { leads[$0] }
+        let service = order.map { Int(services[$0]) }, version = order.map { versions[$0] }
+        let f = order.map { kinds[$0] }
+        flags = [UInt8](repeating: 0, count: n)
+        func versionString(_ k: Int) -> String {
+            let flat = order[k]
+            let s = offsets.lastIndex(where: { $0 <= flat && $0 < offsets[offsets.count - 1] }) ?? 0
+            let d = digests[s]
+            return d.list[Int(d.pos[flat - offsets[s]])].version
+        }
+        // Rollbacks: marked, or a successful deployment of a version earlier than the service's
+        // previous successful one.
+        var lastSuccess = [Int](repeating: -1, count: serviceIDs.count)
+        for k in 0..<n {
+            if f[k] & 4 != 0 { flags[k] |= 4 }
+            guard f[k] & 1 != 0 else { continue }
+            let prev = lastSuccess[service[k]]
+            if prev >= 0 {
+                let earlier = version[k] != .max && version[prev] != .max ? version[k] < version[prev]
+                    : VersionOrder.isEarlier(versionString(k), than: versionString(prev))
+                if earlier { flags[k] |= 4 }
+            }
+            lastSuccess[service[k]] = k
+            flags[k] |= 1
+        }
+        // Failed: ended in failure, the next deployment of the service was a rollback, or an
+        // incident of the service started within `linkWindow` after it.
+        var next = [Int](repeating: -1, count: serviceIDs.count)
+        var failed = [Bool](repeating: false, count: n)
+        for k in stride(from: n - 1, through: 0, by: -1) {
+            let nx = next[service[k]]
+            failed[k] = f[k] & 2 != 0 || (nx >= 0 && flags[nx] & 4 != 0)
+            next[service[k]] = k
+        }
+        // The first incident after each deployment, found by walking each source's incident starts
+        // of the service forward as the deployments go forward in time.
+        let g = serviceIDs.count
+        var allStarts: [Double] = [], cursor = [Int](repeating: 0, count: incidents.count * g)
+        var end = cursor
+        for (i, d) in incidents.enumerated() {
+            let base = allStarts.count
+            allStarts += d.serviceStarts
+            for (local, name) in d.services.enumerated() {
+                guard let id = serviceIDs[name] else { continue }
+                cursor[i * g + id] = base + d.serviceStartOffsets[local]
+                end[i * g + id] = base + d.serviceStartOffsets[local + 1]
+            }
+        }
+        for k in 0..<n {
+            if !failed[k] {
+                var first = Double.infinity
+                let t = at[k]
+                for i in 0..<incidents.count {
+                    let c = i * g + service[k], e = end[c]
+                    var p = cursor[c]
+                    while p < e && allStarts[p] <= t { p += 1 }
+                    cursor[c] = p
+                    if p < e, allStarts[p] < first { first = allStarts[p] }
+                }
+                failed[k] = first - t <= linkWindow
+            }
+            if failed[k] { flags[k] |= 2 }
+        }
+    }
+}

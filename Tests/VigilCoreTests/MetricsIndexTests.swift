@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+@testable import VigilCore
+
+/// Random data with the awkward cases on purpose: ties in time, versions that compare as numbers
+/// and as strings, rollbacks, open and oddly resolved incidents, runs that never finished, several
+/// sources sharing services, remembered incidents, and time zones with daylight saving.
+struct RandomData {
+    var rng: Generator
+    let now: Date
+    let services = ["checkout", "search", "auth", "a-very-long-service-name-on-the-heap", "ünïcode"]
+    let versions = ["v1.2.10", "v1.2.9", "1.2", "v2.0.0-rc1", "v2.0.0-rc2", "2.0.0", "v2.0", "V3", "", "v",
+                    "1.10", "1.9.9", "1.2.99999999999999999999", "1.a", "1.10a", "1.9x", "2.0.0+build5",
+                    "v1.2-β", "0001.2", "1..2", "65535.1", "1.2.3.4.5", "v10.0.1"]
+
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    }
+
+    init(seed: UInt64, now: Date = noon) { rng = Generator(state: seed); self.now = now }
+
+    /// A time within the last 70 days, often on a whole hour or shared with another event.
+    mutating func time() -> Date {
+        let base = Double(rng.below(70 * 24)) * 3_600
+        let jitter = rng.chance(30) ? 0 : Double(rng.below(3_600)) + (rng.chance(10) ? 0.25 : 0)
+        return now.addingTimeInterval(-base - jitter + (rng.chance(5) ? 7_200 : 0))
+    }
+
+    mutating func incidents(_ n: Int, prefix: String) -> [Incident] {
+        (0..<n).map { k in
+            let t = time()
+            let ack: Date? = rng.chance(60) ? t.addingTimeInterval(Double(rng.below(5_000)) - 200) : nil
+            let res: Date? = rng.chance(70) ? t.addingTimeInterval(Double(rng.below(30_000)) - 100) : nil
+            let status: IncidentStatus = res != nil ? (rng.chance(90) ? .resolved : .acknowledged)
+                : (rng.chance(10) ? .resolved : (ack != nil ? .acknowledged : .triggered))
+            return Incident(id: "\(prefix)-\(rng.below(n * 2))", source: prefix, sourceKey: "\(k)", title: "t\(k)",
+                            service: services[rng.below(services.count)], severity: Severity.allCases[rng.below(4)],
+                            status: status, triggeredAt: t, acknowledgedAt: ack, resolvedAt: res, paged: rng.chance(60))
+        }
+    }
+
+    mutating func deployments(_ n: Int, prefix: String) -> [Deployment] {
+        var list = (0..<n).map { k in
+            Deployment(id: "\(prefix)-\(k)", service: services[rng.below(services.count)],
+                       environment: ["production", "prod", "Production", "PRD", "staging"][rng.below(5)],
+                       version: versions[rng.below(versions.count)], at: time(),
+                       outcome: rng.chance(80) ? .success : (rng.chance(50) ? .failure : .inProgress),
+                       markedRollback: rng.chance(5),
+                       commitAt: rng.chance(70) ? now.addingTimeInterval(-Double(rng.below(80 * 86_400))) : nil)
+        }
+        if rng.chance(50) { list.sort { $0.at < $1.at } }   // most sources send them in order
+        return list
+    }
+
+    mutating func builds(_ n: Int, prefix: String) -> [BuildRun] {
+        (0..<n).map { k in
+            let start = time()
+            let done = rng.chance(90)
+            let conclusions: [BuildConclusion] = [.success, .failure, .cancelled, .timedOut, .skipped]
+            return BuildRun(id: "\(prefix)-\(k)", pipeline: ["CI", "deploy", "nightly"][rng.below(3)], startedAt: start,
+                            finishedAt: done ? start.addingTimeInterval(Double(rng.below(4_000)) - 100 + 0.5) : nil,
+                            conclusion: done ? conclusions[rng.below(5)] : .inProgress)
+        }
+    }
+
+    mutating func config() -> MetricsConfig {
+        var c = MetricsConfig()
+        let zones = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata"]
+        c.timeZone = TimeZone(identifier: zones[rng.below(zones.count)]) ?? c.timeZone
+        let start = rng.below(12)
+        c.workingHours = start..<(start + 1 + rng.below(12))
+        c.failureLinkWindow = [3_600, 600, 86_400][rng.below(3)]
+        if rng.chance(30) { c.outageSeverities = [.critical, .high] }
+        return c
+    }
+
+    /// A state with 1–4 sources (some without one kind of data) and sometimes remembered incidents.
+    mutating func state(size: Int) -> AppState {
+        let ids = ["a", "b", "c", "d"].prefix(1 + rng.below(4))
+        var state = AppState(now: now, size: Size(width: 80, height: 24), user: "t",
+                             sources: ids.map { ($0, 30) })
+        for id in ids {
+            state.sources[id]?.snapshot = SourceSnapshot(
+                incidents: rng.chance(85) ? incidents(rng.below(size), prefix: id) : nil,
+                deployments: rng.chance(85) ? deployments(rng.below(size), prefix: id) : nil,
+                builds: rng.chance(85) ? builds(rng.below(size), prefix: id) : nil)
+        }
+        if rng.chance(30) { state.history = incidents(rng.below(size), prefix: ids[0]) }
+        state.metricsConfig = config()
+        return state
+    }
+}
+
+/// Compares every figure of the index with the reference, at several times, for every window.
+func expectSameFigures(_ state: AppState, at times: [Date], _ comment: Comment) {
+    let index = MetricsIndex.of(state)
+    let cfg = state.metricsConfig
+    let incidents = state.incidents, deployments = state.deployments, runs = state.builds
+    for now in times {
+        for window in TimeWindow.allCases {
+            let bucket = window.bucketSeconds
+            for (w, end) in [(window.interval(endingAt: now), now), (window.previousInterval(endingAt: now), now.addingTimeInterval(-window.seconds))] {
+                #expect(index.builds(in: w, bucket: bucket) == Reference.builds(runs, in: w, bucket: bucket), comment)
+                #expect(index.deployments(in: w, bucket: bucket)
+                        == Reference.deployments(deployments, incidents: incidents, in: w, bucket: bucket, config: cfg), comment)
+                #expect(index.pages(in: w, bucket: bucket) == Reference.pages(incidents, in: w, bucket: bucket, config: cfg), comment)
+                #expect(index.mtta(in: w) == Reference.mtta(incidents, in: w), comment)
+                #expect(index.mttr(in: w) == Reference.mttr(incidents, in: w), comment)
+                var fast = index.outages(in: w, now: end, bucket: bucket)
+                let slow = Reference.outages(incidents, in: w, now: end, bucket: bucket, config: cfg)
+                // Services' minutes are added in dictionary order by the reference: equal to rounding.
+                #expect(abs(fast.minutes - slow.minutes) <= 1e-9 * max(1, slow.minutes), comment)
+                fast.minutes = slow.minutes
+                #expect(fast == slow, comment)
+            }
+        }
+        #expect(index.doraTier(now: now, historyStart: index.earliestDeployment)
+                == Reference.doraTier(deployments, now: now, historyStart: deployments.map(\.at).min()), comment)
+        #expect(index.doraTier(now: now, historyStart: nil) == Reference.doraTier(deployments, now: now, historyStart: nil), comment)
+    }
+}
+
+@Suite struct MetricsIndexTests {
+    @Test(arguments: 0..<60)
+    func indexMatchesTheReference(seed: UInt64) {
+        var data = RandomData(seed: seed)
+        let state = data.state(size: seed < 10 ? 8 : 300)
+        let times = [noon, noon.addingTimeInterval(60), noon.addingTimeInterval(-20 * day + 17), noon.addingTimeInterval(-45 * day)]
+        expectSameFigures(state, at: times, "seed \(seed)")
+    }
+
+    @Test func versionOrderMatchesTheReference() {
+        var rng = RandomData.Generator(state: 99)
+        let pieces = ["v", "V", "0", "1", "9", "10", "007", ".", "-", "+", "a", "rc", "é", "99999999999999999999", "65534", "65535"]
+        func version() -> String { (0..<rng.below(7)).map { _ in pieces[rng.below(pieces.count)] }.joined() }
+        for _ in 0..<20_000 {
+            let a = version(), b = rng.chance(20) ? version() + "" : version()
+            #expect(VersionOrder.isEarlier(a, than: b) == Reference.isEarlier(a, than: b), "\(a) vs \(b)")
+        }
+    }
+
+    @Test func aPollOfOneSourceDigestsThatSourceOnly() {
+        var data = RandomData(seed: 7)
+        var state = data.state(size: 200)
+        state.history = []
+        state.sourceOrder = ["a", "b", "c"]
+        for id in state.sourceOrder {
+            state.sources[id] = SourceState(pollInterval: 30)
+            state.sources[id]?.snapshot = SourceSnapshot(incidents: data.incidents(200, prefix: id),
+                                                         deployments: data.deployments(200, prefix: id),
+                                                         builds: data.builds(200, prefix: id))
+        }
+        let cache = DigestCache(capacity: 64)   // not the shared one, which tests running beside this one use
+        let before = MetricsIndex.build(state, cache: cache)
+        state.sources["b"]?.snapshot?.deployments?.append(
+            Deployment(id: "new", service: "search", environment: "production", version: "v0.1", at: noon.addingTimeInterval(-60),
+                       outcome: .success))
+        let after = MetricsIndex.build(state, cache: cache)
+        #expect(before.incidentDigests.count == 3 && before.buildDigests.count == 3)
+        #expect(zip(before.incidentDigests, after.incidentDigests).allSatisfy { $0 === $1 })
+        #expect(zip(before.buildDigests, after.buildDigests).allSatisfy { $0 === $1 })
+        let day = TimeWindow.day.interval(endingAt: noon)
+        #expect(after.deployments(in: day, bucket: hour).total == before.deployments(in: day, bucket: hour).total + 1)
+        expectSameFigures(state, at: [noon], "after a poll of b")
+        // The same figures a minute later come from the same index.
+        let index = MetricsIndex.of(state)
+        state.now = noon.addingTimeInterval(60)
+        #expect(MetricsIndex.of(state) === index)
+    }
+
+    @Test func offHoursFollowDaylightSaving() {
+        // 2026-11-01: New York leaves daylight saving at 06:00 UTC (02:00 EDT → 01:00 EST).
+        var cfg = MetricsConfig()
+        cfg.timeZone = TimeZone(identifier: "America/New_York")!
+        cfg.workingHours = 0..<1
+        let sunday = Date(timeIntervalSince1970: 1_793_505_600)   // 2026-11-01 04:00 UTC, Sunday 00:00 EDT
+        let monday = sunday.addingTimeInterval(day + 2 * 3_600)   // Monday 01:00 EST (06:00 UTC); 02:00 in EDT
+        let incidents = [Incident(id: "a", source: "t", sourceKey: "a", title: "", service: "s", severity: .high,
+                                  status: .triggered, triggeredAt: monday, paged: true),
+                         Incident(id: "b", source: "t", sourceKey: "b", title: "", service: "s", severity: .high,
+                                  status: .triggered, triggeredAt: monday.addingTimeInterval(-3_600), paged: true)]
+        let w = DateInterval(start: sunday, end: monday.addingTimeInterval(60))
+        #expect(Metrics.pages(incidents, in: w, bucket: hour, config: cfg).offHours == 1)   // 01:00 EST is, 00:00 EST is not
+        #expect(Reference.pages(incidents, in: w, bucket: hour, config: cfg).offHours == 1)
+    }
+}
