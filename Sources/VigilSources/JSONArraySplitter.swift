@@ -71,21 +71,28 @@ struct JSONArraySplitter {
                     current.append(byte)
                     break
                 }
-                current.append(byte)
-                if inString {
-                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true }
-                    else if byte == UInt8(ascii: "\"") {
-                        inString = false
-                        if depth == 0 { try complete(element) }
+                // Read on to the element's end or the piece's, then keep what was read at once.
+                var j = i, done = false
+                while j < bytes.count && !done {
+                    let b = bytes[j]
+                    j += 1
+                    if inString {
+                        if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true }
+                        else if b == UInt8(ascii: "\"") { inString = false; done = depth == 0 }
+                    } else if b == UInt8(ascii: "\"") {
+                        inString = true
+                    } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                        depth += 1
+                    } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                        depth -= 1
+                        done = depth == 0
                     }
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = true
-                } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
-                    depth += 1
-                } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-                    depth -= 1
-                    if depth == 0 { try complete(element) }
                 }
+                current.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
+                offset += j - i
+                i = j
+                if done { try complete(element) }
+                continue
             case .afterElement:
                 if Self.isSpace(byte) { break }
                 if byte == UInt8(ascii: ",") { phase = .nextElement; break }

@@ -129,3 +129,22 @@ import VigilCore
                 + "(Vigil reads at most 100000 from one Alertmanager)")
     }
 }
+
+@Suite struct NonEmptyTests {
+    /// The fast trim agrees with Foundation's `.whitespacesAndNewlines` on every whitespace
+    /// scalar there is and on mixed text.
+    @Test func trimsWhatFoundationTrims() {
+        var samples = ["", " ", "a", " a ", "\tcheckout\n", "a b", "  \u{00A0}x\u{3000}", "\u{2028}\u{2029}",
+                       "\u{0085}y\u{200B}", "🚨 page ", "\r\n", "é\u{0301} ", " \u{FEFF}z"]
+        for v in UInt32(0)...0xFFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            samples.append("\(s)x\(s)")
+            samples.append(String(s))
+        }
+        for text in samples {
+            let foundation = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(nonEmpty(text) == (foundation.isEmpty ? nil : foundation), "\(Array(text.unicodeScalars))")
+        }
+        #expect(nonEmpty(nil) == nil)
+    }
+}
