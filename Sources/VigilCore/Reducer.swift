@@ -117,7 +117,7 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
 /// on its incident (or the row now in its place). A wall monitor that asked for it rings the
 /// bell for a new page or outage.
 private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) -> [Effect] {
-    let oldIndex = state.selectedIncident.flatMap { sel in state.openIncidents.firstIndex { $0.id == sel } }
+    let oldIndex = state.selectedIncident.flatMap { state.openIncidentsSummary.rowOf[$0] }
     // A page that was not there before (and is not from the first answer) is announced.
     let known = state.sources[id]?.snapshot.map { Set(($0.incidents ?? []).map(\.id)) }
     let arrived = known.map { known in (snapshot.incidents ?? []).filter { !known.contains($0.id) && $0.isOpen } } ?? []
@@ -290,7 +290,7 @@ private func moveSelection(_ action: Action, _ state: inout AppState) {
     }
     let rows = state.openIncidents
     guard !rows.isEmpty else { state.selectedIncident = nil; return }
-    let current = state.selectedIncident.flatMap { id in rows.firstIndex { $0.id == id } }
+    let current = state.selectedIncident.flatMap { state.openIncidentsSummary.rowOf[$0] }
     if !inDetails, action == .up, current == 0, let above = state.layout.neighbour(of: .incidents, dx: 0, dy: -1) {
         state.focus = above   // k at the first incident goes back up, as j came down
         return
@@ -315,7 +315,7 @@ private func moveSelection(_ action: Action, _ state: inout AppState) {
 private func reconcileSelection(_ state: inout AppState, previousIndex: Int?) {
     guard state.wall == nil else { return }  // no cursor on a wall
     let rows = state.openIncidents
-    if let id = state.selectedIncident, rows.contains(where: { $0.id == id }) { return }
+    if let id = state.selectedIncident, state.openIncidentsSummary.rowOf[id] != nil { return }
     guard !rows.isEmpty else { state.selectedIncident = nil; return }
     state.selectedIncident = rows[min(previousIndex ?? 0, rows.count - 1)].id
 }

@@ -37,3 +37,32 @@ import Testing
         #expect(memo.count == 4)
     }
 }
+
+/// The incident table's order, sorted by positions and keys, is the order of the rule itself:
+/// most severe first, then oldest first, then by id; and the row index agrees with it.
+@Suite struct OpenIncidentsOrderTests {
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func theTableOrderIsTheRule(seed: UInt64) {
+        var x = seed &* 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int { x = x &* 6364136223846793005 &+ 1442695040888963407; return Int((x >> 33) % UInt64(n)) }
+        let severities: [Severity] = [.critical, .high, .warning, .info]
+        var list: [Incident] = []
+        for i in 0..<400 {
+            // Few distinct times and severities, so ties (broken by id) are common.
+            list.append(incident("I-\(next(1_000))-\(i)", severity: severities[next(4)], triggered: Double(-60 * next(8)),
+                                 acked: next(3) == 0 ? 10 : nil, resolved: next(4) == 0 ? 20 : nil))
+        }
+        var state = AppState(now: noon, size: Size(width: 120, height: 40), user: "alice", title: "t", sources: [("a", 30), ("b", 30)])
+        _ = reduce(&state, .sourceUpdated("a", SourceSnapshot(incidents: Array(list[..<250])), at: noon))
+        _ = reduce(&state, .sourceUpdated("b", SourceSnapshot(incidents: Array(list[250...])), at: noon))
+        let expected = list.filter(\.isOpen).sorted {
+            if $0.severity != $1.severity { return $0.severity < $1.severity }
+            if $0.triggeredAt != $1.triggeredAt { return $0.triggeredAt < $1.triggeredAt }
+            return $0.id < $1.id
+        }
+        #expect(state.openIncidents.map(\.id) == expected.map(\.id))
+        let summary = state.openIncidentsSummary
+        #expect(summary.unacknowledged == expected.filter { $0.status == .triggered }.count)
+        for (row, incident) in expected.enumerated() { #expect(summary.rowOf[incident.id] == row) }
+    }
+}

@@ -2,7 +2,9 @@
 // then the workload runs N times. Instruction counts are repeatable on a shared machine:
 //   valgrind --tool=callgrind --toggle-collect='*DashboardView*render*' \
 //       .build/release/vigil-profile frame 10000 3
-// Usage: vigil-profile frame|metrics|decode [size] [iterations]
+// Usage: vigil-profile frame|poll|metrics|decode [size] [iterations]
+// `frame` times the frame path with unchanged data (a key press, a tick); `poll` the frame after
+// a poll changed the data.
 // `metrics` times three cases: every figure from scratch (no digest kept, a new revision), the
 // same a minute later with unchanged data, and after a poll that changed one source of four.
 
@@ -44,6 +46,22 @@ case "frame":
         let grid = DashboardView.render(frame.state, frame.context)
         if grid != frame.previous { _ = grid.changes(since: frame.previous) }
     }
+case "poll":
+    // The frame after a poll changed the data (one incident resolved, a deployment and a CI run
+    // more): figures, incident order and row index derived again, then render and diff.
+    let incidents = size ?? 10_000
+    let frame = Inputs.Frame(width: 120, height: 40, incidents: incidents, withPrevious: true)
+    var state = frame.state
+    let original = state.sources["bench"]?.snapshot ?? SourceSnapshot()
+    let changed = Inputs.polled(original)
+    var flip = false
+    time("frame path 120x40 after a poll, \(incidents) incidents", prepare: {
+        flip.toggle()
+        _ = reduce(&state, .sourceUpdated("bench", flip ? changed : original, at: state.now))
+    }) {
+        let grid = DashboardView.render(state, frame.context)
+        if grid != frame.previous { _ = grid.changes(since: frame.previous) }
+    }
 case "metrics":
     let events = size ?? 1_000_000
     var state = Inputs.metricsState(events: events)
@@ -67,6 +85,6 @@ case "decode":
     let data = Inputs.alertmanagerAlerts(count: size ?? 10_000)
     time("Alertmanager decode, \(size ?? 10_000) alerts") { _ = try? AlertmanagerDecoder().incidents(from: data, source: "am") }
 default:
-    print("usage: vigil-profile frame|metrics|decode [size] [iterations]")
+    print("usage: vigil-profile frame|poll|metrics|decode [size] [iterations]")
     exit(2)
 }
