@@ -132,8 +132,10 @@ enum JSONValue: Decodable, Sendable, Hashable {
 /// that names the response and the place in it that was wrong.
 enum SourceJSON {
     /// Decodes `data` as `T`; `what` names the response in the error ("PagerDuty incidents").
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String,
-                                     snakeCaseKeys: Bool = false) throws(SourceError) -> T {
+    /// Keys are matched as they are: types decoding snake_case APIs spell their `CodingKeys` out
+    /// (a key decoding strategy converts every key of every object, whether used or not), so
+    /// errors name the fields as the response spells them (`workflow_runs[3].created_at`).
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws(SourceError) -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -144,32 +146,30 @@ enum SourceJSON {
             }
             return date
         }
-        if snakeCaseKeys { decoder.keyDecodingStrategy = .convertFromSnakeCase }
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw SourceError("\(what): \(describe(error, snakeCaseKeys: snakeCaseKeys))")
+            throw SourceError("\(what): \(describe(error))")
         } catch {
             throw SourceError("\(what): \(error)")
         }
     }
 
-    private static func describe(_ error: DecodingError, snakeCaseKeys: Bool) -> String {
+    private static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
             var text = ""
             for key in keys {
                 if let index = key.intValue {
                     text += "[\(index)]"
                 } else {
-                    text += (text.isEmpty ? "" : ".") + (snakeCaseKeys ? snakeCase(key.stringValue) : key.stringValue)
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
                 }
             }
             return text.isEmpty ? "the top level" : text
         }
         switch error {
         case .keyNotFound(let key, let context):
-            let name = snakeCaseKeys ? snakeCase(key.stringValue) : key.stringValue
-            return "missing field '\(name)' at \(path(context.codingPath))"
+            return "missing field '\(key.stringValue)' at \(path(context.codingPath))"
         case .typeMismatch(let type, let context):
             return "expected \(type) at \(path(context.codingPath))"
         case .valueNotFound(let type, let context):
@@ -182,17 +182,5 @@ enum SourceJSON {
         @unknown default:
             return "\(error)"
         }
-    }
-
-    private static func snakeCase(_ key: String) -> String {
-        var out = ""
-        for character in key {
-            if character.isUppercase {
-                out += "_" + character.lowercased()
-            } else {
-                out.append(character)
-            }
-        }
-        return out
     }
 }
