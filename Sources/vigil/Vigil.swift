@@ -332,24 +332,11 @@ struct Dashboard: ParsableCommand {
             throw failure("--themes-dir \(themesDirectory): no such directory. Point it at the themes/ directory of the repository.")
         }
         let dir = ThemeLoader.locateThemesDirectory(explicit: themesDirectory)
-        var names = dir.map { ThemeLoader.available(in: $0) } ?? []
-        if names.isEmpty { names = ["default"] }
-        var list: [LoadedTheme] = []
-        for name in names {
-            if let dir, let doc = try? ThemeLoader.document(nameOrPath: name, themesDirectory: dir) {
-                list.append(LoadedTheme(name: name, forDepth: { doc.theme(for: $0) }))
-            } else if name == "default" {
-                list.append(LoadedTheme(name: "default", forDepth: { Theme.builtinDefault.mapped(to: $0) }))
-            }
-        }
-        // The chosen theme must load, with a clear error when it does not.
+        // The chosen theme must load, with a clear error when it does not; the others are read
+        // when `t` first shows them (one YAML parse at start-up instead of one per theme).
         do {
-            let doc = try ThemeLoader.document(nameOrPath: theme, themesDirectory: dir)
-            if let i = list.firstIndex(where: { $0.name == theme }) { return (list, i) }
-            list.append(LoadedTheme(name: doc.theme.name, forDepth: { doc.theme(for: $0) }))
-            return (list, list.count - 1)
+            return try LoadedTheme.catalog(selected: theme, themesDirectory: dir)
         } catch {
-            if theme == "default" && dir == nil { return (list, 0) }
             throw failure("\(error)")
         }
     }
