@@ -158,10 +158,14 @@ public final class App {
     /// SIGHUP or SIGQUIT, 1 when the terminal vanished.
     public func run() throws(TerminalError) -> Int32 {
         let wakeup = try Wakeup()
-        let term = try NcursesTerminal(options: options)
-        defer { term.restore() }
         let inbox = Inbox(wakeup: wakeup)
         let runner = SourceRunner(sources: sources, inbox: inbox)
+        // The first polls run while the terminal is set up, so that a quick answer (the demo's
+        // takes a millisecond or two) is in the first frame.
+        var tasks = runner.start()
+        defer { for t in tasks { t.cancel() } }
+        let term = try NcursesTerminal(options: options)
+        defer { term.restore() }
         let glyphs: Glyphs = (forceASCII || term.asciiOnly || !term.isUTF8) ? .ascii : .unicode
         var mapped: [Int: Theme] = [:]
         func theme() -> Theme {
@@ -180,7 +184,6 @@ public final class App {
             state.themeNames = ["monochrome"]
             state.themeIndex = 0
         }
-        var tasks = runner.start()
         let outbox = store.map { AckOutbox(store: $0, sources: runner.sources, inbox: inbox) }
         if let storeProblem { inbox.post(.storeProblem(storeProblem)) }
         if let store, let outbox {
@@ -193,7 +196,6 @@ public final class App {
         let forgetful = Set(sources.filter { !$0.keepsHistory }.map(\.id))
         var lastRetryCheck = Date.distantPast
         var lastTrim = Date()
-        defer { for t in tasks { t.cancel() } }
         var last: CellGrid?
         var running = true
         var status: Int32 = 0
@@ -228,6 +230,24 @@ public final class App {
             }
         }
 
+        func handle(_ events: [Event]) {
+            for event in events {
+                // Remember what sources without history saw, so metrics survive restarts.
+                if let store, case .sourcePolled(let id, let report) = event, forgetful.contains(id),
+                   case .updated(let snapshot, _) = report.outcome, let incidents = snapshot.incidents {
+                    do {
+                        try store.record(incidents: incidents, source: id, at: report.at)
+                        try store.markMissing(source: id, presentIDs: Set(incidents.map(\.id)), at: report.at)
+                    } catch {
+                        apply(.storeProblem("\(error)"))
+                    }
+                }
+                apply(event)
+            }
+        }
+
+        // What arrived while the terminal was set up is in the first frame.
+        handle(inbox.drain())
         while running {
             let grid = DashboardView.render(state, ViewContext(theme: theme(), glyphs: glyphs))
             if grid != last {
@@ -256,19 +276,7 @@ public final class App {
                 }
                 if !running { break }
             }
-            for event in inbox.drain() {
-                // Remember what sources without history saw, so metrics survive restarts.
-                if let store, case .sourcePolled(let id, let report) = event, forgetful.contains(id),
-                   case .updated(let snapshot, _) = report.outcome, let incidents = snapshot.incidents {
-                    do {
-                        try store.record(incidents: incidents, source: id, at: report.at)
-                        try store.markMissing(source: id, presentIDs: Set(incidents.map(\.id)), at: report.at)
-                    } catch {
-                        apply(.storeProblem("\(error)"))
-                    }
-                }
-                apply(event)
-            }
+            handle(inbox.drain())
             // Saved acknowledgements that are due: checked against the source, then re-sent.
             if let outbox, Date().timeIntervalSince(lastRetryCheck) >= 1 {
                 lastRetryCheck = Date()

@@ -59,7 +59,7 @@ public actor DemoSource: Source {
 
         // The CI runs are half of the data: decoded on another core meanwhile (start-up time).
         let runsData = try Self.read("github-actions-runs.json", in: directory)
-        let runsResult = DecodeInBackground { try GitHubActionsDecoder().decode(runsData) }
+        let runsResult = Background { try GitHubActionsDecoder().decode(runsData) }
 
         let pdIncidents = try PagerDutyDecoder.incidents(
             from: try Self.read("pagerduty-incidents.json", in: directory), source: source)
@@ -109,6 +109,23 @@ public actor DemoSource: Source {
         if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
         world.advance(to: now)
         return try world.acknowledge(id: incident.id, by: user, at: now)
+    }
+
+    /// Starts `init(directory:startedAt:)` on another thread at once, so the caller can do the
+    /// rest of its start-up meanwhile; `Loading.value()` waits for it. The data is most of the
+    /// demo's start-up time.
+    public static func startLoading(directory: URL, startedAt: Date) -> Loading {
+        Loading(Background { try DemoSource(directory: directory, startedAt: startedAt) })
+    }
+
+    /// A `DemoSource` being loaded on another thread (`startLoading(directory:startedAt:)`).
+    public struct Loading: Sendable {
+        private let work: Background<DemoSource>
+
+        fileprivate init(_ work: Background<DemoSource>) { self.work = work }
+
+        /// Waits for the source; throws what `init(directory:startedAt:)` threw.
+        public func value() throws -> DemoSource { try work.value() }
     }
 
     /// Finds the sample-data directory: `explicit` when given (nil if it holds no `scenario.json`),
@@ -201,8 +218,8 @@ extension MetricSeries {
     }
 }
 
-/// A decoding started on a global queue at once; `value()` waits for it.
-private final class DecodeInBackground<T: Sendable>: @unchecked Sendable {
+/// Work started on a global queue at once; `value()` waits for it (and may be called again).
+private final class Background<T: Sendable>: @unchecked Sendable {
     private var result: Result<T, any Error>?
     private let done = DispatchSemaphore(value: 0)
 
@@ -216,6 +233,7 @@ private final class DecodeInBackground<T: Sendable>: @unchecked Sendable {
 
     func value() throws -> T {
         done.wait()
+        defer { done.signal() }
         return try result!.get()
     }
 }

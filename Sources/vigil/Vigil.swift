@@ -199,7 +199,12 @@ struct Dashboard: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let start = now.flatMap(Self.parseDate) ?? Date()
         let config = try loadConfig(env)
+        // The demo's data is most of the start-up time: it loads on the other core (and this
+        // one, once done) while the theme is read. Its errors still come after the theme's.
+        let demoSource = config == nil ? startDemoSource(startedAt: start) : nil
         let themes = try loadThemes(selected: theme ?? config?.theme ?? "default")
+        // Meanwhile the demo also opens its durable state (a few milliseconds of SQLite).
+        let openedEarly = demoSource != nil && !once ? openStore() : nil
         let sources: [any Source]
         var state: AppState
         if let config {
@@ -216,7 +221,7 @@ struct Dashboard: ParsableCommand {
             for source in sources { state.sources[source.id]?.provides = source.provides }
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? config.window
         } else {
-            let demo = try makeDemoSource(startedAt: start)
+            let demo = try (demoSource ?? startDemoSource(startedAt: start))()
             sources = [demo]
             state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly,
                              user: user ?? env["VIGIL_USER"] ?? env["USER"] ?? "oncall",
@@ -242,14 +247,7 @@ struct Dashboard: ParsableCommand {
         options.noColor = colors == "none" || (colors == "auto" && !(env["NO_COLOR"] ?? "").isEmpty)
         options.colorDepth = colors == "none" ? .mono : ColorDepth(rawValue: colors)
         options.asciiOnly = ascii ? true : nil
-        // The durable state: when it cannot be opened, say so and run without it.
-        var store: VigilStore?
-        var storeProblem: String?
-        do {
-            store = try VigilStore(directory: stateDirectory.map { URL(fileURLWithPath: $0) } ?? VigilStore.defaultDirectory())
-        } catch {
-            storeProblem = "\(error)"
-        }
+        let (store, storeProblem) = openedEarly ?? openStore()
         let app = App(state: state, themes: themes.list, sources: sources, options: options, forceASCII: ascii,
                       store: store, storeProblem: storeProblem)
         let status: Int32
@@ -260,6 +258,15 @@ struct Dashboard: ParsableCommand {
             throw ExitCode(2)
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The durable state; when it cannot be opened, why (the dashboard says so and runs without it).
+    func openStore() -> (store: VigilStore?, problem: String?) {
+        do {
+            return (try VigilStore(directory: stateDirectory.map { URL(fileURLWithPath: $0) } ?? VigilStore.defaultDirectory()), nil)
+        } catch {
+            return (nil, "\(error)")
+        }
     }
 
     /// The config to run against: `--config FILE` (which must exist), else the default file when
@@ -309,20 +316,27 @@ struct Dashboard: ParsableCommand {
         return lower.contains("utf-8") || lower.contains("utf8")
     }
 
-    func makeDemoSource(startedAt: Date) throws -> DemoSource {
+    /// Starts loading the demo source on another thread; the returned function waits for it, or
+    /// reports (on standard error) and throws why there is none.
+    func startDemoSource(startedAt: Date) -> () throws -> DemoSource {
         guard let dir = DemoSource.locateSampleData(explicit: dataDirectory) else {
-            if let dataDirectory {
-                throw failure("--data \(dataDirectory): no scenario.json there. Point --data at the sample-data directory of the repository.")
+            return {
+                if let dataDirectory = self.dataDirectory {
+                    throw self.failure("--data \(dataDirectory): no scenario.json there. Point --data at the sample-data directory of the repository.")
+                }
+                throw self.failure("""
+                    cannot find the demo data (sample-data/scenario.json).
+                    Run vigil from the repository, or pass --data DIR, or set VIGIL_SAMPLE_DATA.
+                    """)
             }
-            throw failure("""
-                cannot find the demo data (sample-data/scenario.json).
-                Run vigil from the repository, or pass --data DIR, or set VIGIL_SAMPLE_DATA.
-                """)
         }
-        do {
-            return try DemoSource(directory: dir, startedAt: startedAt)
-        } catch {
-            throw failure("cannot load the demo data in \(dir.path): \(error)")
+        let loading = DemoSource.startLoading(directory: dir, startedAt: startedAt)
+        return {
+            do {
+                return try loading.value()
+            } catch {
+                throw self.failure("cannot load the demo data in \(dir.path): \(error)")
+            }
         }
     }
 
