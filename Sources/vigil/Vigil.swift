@@ -1,6 +1,7 @@
 import ArgumentParser
 import CVigilSignal
 import Foundation
+import Synchronization
 import VigilConfig
 import VigilCore
 import VigilRender
@@ -26,6 +27,92 @@ struct Vigil: ParsableCommand {
         version: version,
         subcommands: [Dashboard.self, CheckConfig.self, Log.self, Soak.self],
         defaultSubcommand: Dashboard.self)
+
+    /// Starts loading the demo's data when the arguments ask for the demo (`DemoPrefetch`), then
+    /// parses them and runs the command.
+    static func main() {
+        DemoPrefetch.start(arguments: Array(CommandLine.arguments.dropFirst()),
+                           environment: ProcessInfo.processInfo.environment)
+        main(nil)
+    }
+}
+
+/// The demo's data is most of its start-up time, and parsing the arguments takes a few
+/// milliseconds: when a quick look at the arguments says they run the dashboard on the demo, the
+/// data starts loading before they are parsed. `Dashboard.run` uses what was started only when
+/// the parsed arguments ask for the same data and time (and no config); otherwise it is dropped.
+enum DemoPrefetch {
+    /// A loading started for the `--data` and `--now` arguments as given.
+    struct Started: Sendable {
+        var dataArgument: String?
+        var nowArgument: String?
+        var startedAt: Date
+        var directory: URL
+        var loading: DemoSource.Loading
+    }
+
+    private static let started = Mutex<Started?>(nil)
+
+    /// The dashboard's options that take a value (they may be given as `--name value`).
+    private static let valued: Set<String> = ["--config", "--state", "--data", "--rotate", "--theme", "--themes-dir",
+                                              "--colors", "--window", "--user", "--width", "--height", "--now"]
+
+    /// Starts loading when `arguments` (without the program's name) look like the demo: the
+    /// dashboard (no subcommand, or `run`), no help or version, `--demo` or no config file.
+    static func start(arguments: [String], environment: [String: String]) {
+        var data: String?, now: String?, config: String?, demo = false
+        var index = 0
+        if let first = arguments.first, !first.hasPrefix("-") {
+            guard first == "run" else { return }
+            index = 1
+        }
+        while index < arguments.count {
+            var name = arguments[index]
+            var value: String?
+            if name.hasPrefix("--"), let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            } else if valued.contains(name) {
+                index += 1
+                guard index < arguments.count else { return }
+                value = arguments[index]
+            }
+            switch name {
+            case "--demo": demo = true
+            case "--data": data = value
+            case "--now": now = value
+            case "--config": config = value
+            case "-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help": return
+            default: break
+            }
+            index += 1
+        }
+        if !demo, ConfigLoader.locate(explicit: config, environment: environment) != nil { return }
+        let startedAt: Date
+        if let now {
+            guard let date = Dashboard.parseDate(now) else { return }
+            startedAt = date
+        } else {
+            startedAt = Date()
+        }
+        guard let directory = DemoSource.locateSampleData(explicit: data) else { return }
+        vigil_tune_heap()  // before the loading threads allocate (Dashboard.run does it again)
+        let loading = DemoSource.startLoading(directory: directory, startedAt: startedAt)
+        started.withLock {
+            $0 = Started(dataArgument: data, nowArgument: now, startedAt: startedAt, directory: directory,
+                         loading: loading)
+        }
+    }
+
+    /// The loading started for these `--data` and `--now` arguments, if any (once).
+    static func take(dataArgument: String?, nowArgument: String?) -> Started? {
+        started.withLock { started in
+            defer { started = nil }
+            guard let found = started, found.dataArgument == dataArgument, found.nowArgument == nowArgument
+            else { return nil }
+            return found
+        }
+    }
 }
 
 /// `vigil log`: the audit log of acknowledgements.
@@ -197,11 +284,13 @@ struct Dashboard: ParsableCommand {
     func run() throws {
         vigil_tune_heap()
         let env = ProcessInfo.processInfo.environment
-        let start = now.flatMap(Self.parseDate) ?? Date()
         let config = try loadConfig(env)
         // The demo's data is most of the start-up time: it loads on the other core (and this
-        // one, once done) while the theme is read. Its errors still come after the theme's.
-        let demoSource = config == nil ? startDemoSource(startedAt: start) : nil
+        // one, once done) while the theme is read (it may have started before the arguments
+        // were parsed). Its errors still come after the theme's.
+        let prefetched = config == nil ? DemoPrefetch.take(dataArgument: dataDirectory, nowArgument: now) : nil
+        let start = prefetched?.startedAt ?? now.flatMap(Self.parseDate) ?? Date()
+        let demoSource = config == nil ? startDemoSource(startedAt: start, prefetched: prefetched) : nil
         let themes = try loadThemes(selected: theme ?? config?.theme ?? "default")
         // Meanwhile the demo also opens its durable state (a few milliseconds of SQLite).
         let openedEarly = demoSource != nil && !once ? openStore() : nil
@@ -221,7 +310,7 @@ struct Dashboard: ParsableCommand {
             for source in sources { state.sources[source.id]?.provides = source.provides }
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? config.window
         } else {
-            let demo = try (demoSource ?? startDemoSource(startedAt: start))()
+            let demo = try (demoSource ?? startDemoSource(startedAt: start, prefetched: nil))()
             sources = [demo]
             state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly,
                              user: user ?? env["VIGIL_USER"] ?? env["USER"] ?? "oncall",
@@ -316,9 +405,19 @@ struct Dashboard: ParsableCommand {
         return lower.contains("utf-8") || lower.contains("utf8")
     }
 
-    /// Starts loading the demo source on another thread; the returned function waits for it, or
-    /// reports (on standard error) and throws why there is none.
-    func startDemoSource(startedAt: Date) -> () throws -> DemoSource {
+    /// Starts loading the demo source on another thread (or takes the loading `DemoPrefetch`
+    /// started); the returned function waits for it, or reports (on standard error) and throws
+    /// why there is none.
+    func startDemoSource(startedAt: Date, prefetched: DemoPrefetch.Started?) -> () throws -> DemoSource {
+        if let prefetched {
+            return {
+                do {
+                    return try prefetched.loading.value()
+                } catch {
+                    throw self.failure("cannot load the demo data in \(prefetched.directory.path): \(error)")
+                }
+            }
+        }
         guard let dir = DemoSource.locateSampleData(explicit: dataDirectory) else {
             return {
                 if let dataDirectory = self.dataDirectory {
