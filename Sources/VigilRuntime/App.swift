@@ -1,27 +1,145 @@
 import CVigilSignal
 import Foundation
+import Synchronization
 import VigilCore
 import VigilRender
 import VigilSources
 import VigilStore
 import VigilTerminal
 
-/// A theme as loaded, ready to map to whatever colour depth the terminal has.
+/// A theme as loaded, ready to map to whatever colour depth the terminal has. A theme made with
+/// `init(name:parse:)` is read the first time it is needed, so start-up reads only the theme it
+/// shows (`catalog(selected:themesDirectory:)`).
 public struct LoadedTheme: Sendable {
     /// Name shown in the header.
     public var name: String
-    /// Gives the theme for a depth (uses the file's `ansi16:` overrides on 16-colour terminals).
-    public var forDepth: @Sendable (ColorDepth) -> Theme
-    /// Creates a loaded theme.
+    private let slot: ThemeSlot
+
+    /// A theme that is ready: `forDepth` gives it for a depth.
     public init(name: String, forDepth: @escaping @Sendable (ColorDepth) -> Theme) {
-        self.name = name; self.forDepth = forDepth
+        self.name = name
+        slot = ThemeSlot(.ready(forDepth))
+    }
+
+    /// A theme read when first needed: `parse` runs once, on the first `load()` or `forDepth(_:)`.
+    public init(name: String, parse: @escaping @Sendable () throws(ThemeError) -> ThemeDocument) {
+        self.name = name
+        slot = ThemeSlot(.unread(parse))
+    }
+
+    /// Reads the theme if that was not done yet. Nil when it can be shown, else why not.
+    @discardableResult
+    public func load() -> ThemeError? {
+        if case .failure(let error) = slot.resolved() { return error }
+        return nil
+    }
+
+    /// The theme for a depth (with the file's `ansi16:` overrides on 16-colour terminals); nil
+    /// when its file cannot be read or parsed.
+    public func forDepth(_ depth: ColorDepth) -> Theme? {
+        try? slot.resolved().get()(depth)
+    }
+
+    /// The themes `t` cycles through, and the index of `selected` among them: every theme of
+    /// `themesDirectory` (or the built-in default when it has none), plus `selected` when it is a
+    /// file elsewhere. Only `selected` is read here; the others when first shown. A theme named
+    /// "default" that cannot be read is the built-in default.
+    /// - Throws: `ThemeError` when `selected` is missing or malformed (unless it is "default" and
+    ///   there is no themes directory: then it is the built-in default).
+    public static func catalog(selected: String, themesDirectory dir: URL?)
+        throws(ThemeError) -> (list: [LoadedTheme], selected: Int) {
+        let chosen: ThemeDocument?
+        do {
+            chosen = try ThemeLoader.document(nameOrPath: selected, themesDirectory: dir)
+        } catch {
+            guard selected == "default" && dir == nil else { throw error }
+            chosen = nil
+        }
+        var names = dir.map { ThemeLoader.available(in: $0) } ?? []
+        if names.isEmpty { names = ["default"] }
+        var list: [LoadedTheme] = []
+        var index: Int?
+        for name in names {
+            if name == selected, let chosen {
+                index = list.count
+                list.append(LoadedTheme(name: name, forDepth: { chosen.theme(for: $0) }))
+            } else if let dir {
+                list.append(LoadedTheme(name: name) { () throws(ThemeError) -> ThemeDocument in
+                    do throws(ThemeError) {
+                        return try ThemeLoader.document(nameOrPath: name, themesDirectory: dir)
+                    } catch {
+                        guard name == "default" else { throw error }
+                        return ThemeDocument(theme: Theme.builtinDefault)
+                    }
+                })
+            } else {
+                list.append(LoadedTheme(name: "default", forDepth: { Theme.builtinDefault.mapped(to: $0) }))
+            }
+        }
+        if let index { return (list, index) }
+        guard let chosen else { return (list, 0) }
+        list.append(LoadedTheme(name: chosen.theme.name, forDepth: { chosen.theme(for: $0) }))
+        return (list, list.count - 1)
+    }
+
+    /// Before `t` moves on from the theme shown: reads the next theme, and drops it, and any after
+    /// it, that cannot be read or parsed, from `themes` and `state.themeNames`, as start-up did
+    /// when it read every theme. Returns whether any was dropped (indices changed). Does nothing
+    /// when `state.themeNames` does not list `themes` (monochrome).
+    @discardableResult
+    public static func dropUnreadable(before cycling: inout AppState, _ themes: inout [LoadedTheme]) -> Bool {
+        guard cycling.themeNames == themes.map(\.name) else { return false }
+        var dropped = false
+        while themes.count > 1 {
+            let next = (cycling.themeIndex + 1) % themes.count
+            guard themes[next].load() != nil else { break }
+            themes.remove(at: next)
+            cycling.themeNames.remove(at: next)
+            if next < cycling.themeIndex { cycling.themeIndex -= 1 }
+            dropped = true
+        }
+        return dropped
+    }
+}
+
+/// A theme, read at most once, from whichever thread needs it first.
+private final class ThemeSlot: Sendable {
+    enum State {
+        case ready(@Sendable (ColorDepth) -> Theme)
+        case unread(@Sendable () throws(ThemeError) -> ThemeDocument)
+        case failed(ThemeError)
+    }
+
+    private let state: Mutex<State>
+
+    init(_ state: State) { self.state = Mutex(state) }
+
+    func resolved() -> Result<@Sendable (ColorDepth) -> Theme, ThemeError> {
+        state.withLock { state in
+            switch state {
+            case .ready(let forDepth):
+                return .success(forDepth)
+            case .failed(let error):
+                return .failure(error)
+            case .unread(let parse):
+                do throws(ThemeError) {
+                    let document = try parse()
+                    let forDepth: @Sendable (ColorDepth) -> Theme = { document.theme(for: $0) }
+                    state = .ready(forDepth)
+                    return .success(forDepth)
+                } catch {
+                    state = .failed(error)
+                    return .failure(error)
+                }
+            }
+        }
     }
 }
 
 /// The interactive app: the ncurses loop on the calling thread, pollers in tasks.
 public final class App {
     private var state: AppState
-    private let themes: [LoadedTheme]
+    private var themes: [LoadedTheme]
     private let options: TerminalOptions
     private let sources: [any Source]
     private let forceASCII: Bool
@@ -40,10 +158,14 @@ public final class App {
     /// SIGHUP or SIGQUIT, 1 when the terminal vanished.
     public func run() throws(TerminalError) -> Int32 {
         let wakeup = try Wakeup()
-        let term = try NcursesTerminal(options: options)
-        defer { term.restore() }
         let inbox = Inbox(wakeup: wakeup)
         let runner = SourceRunner(sources: sources, inbox: inbox)
+        // The first polls run while the terminal is set up, so that a quick answer (the demo's
+        // takes a millisecond or two) is in the first frame.
+        var tasks = runner.start()
+        defer { for t in tasks { t.cancel() } }
+        let term = try NcursesTerminal(options: options)
+        defer { term.restore() }
         let glyphs: Glyphs = (forceASCII || term.asciiOnly || !term.isUTF8) ? .ascii : .unicode
         var mapped: [Int: Theme] = [:]
         func theme() -> Theme {
@@ -62,7 +184,6 @@ public final class App {
             state.themeNames = ["monochrome"]
             state.themeIndex = 0
         }
-        var tasks = runner.start()
         let outbox = store.map { AckOutbox(store: $0, sources: runner.sources, inbox: inbox) }
         if let storeProblem { inbox.post(.storeProblem(storeProblem)) }
         if let store, let outbox {
@@ -75,13 +196,17 @@ public final class App {
         let forgetful = Set(sources.filter { !$0.keepsHistory }.map(\.id))
         var lastRetryCheck = Date.distantPast
         var lastTrim = Date()
-        defer { for t in tasks { t.cancel() } }
         var last: CellGrid?
         var running = true
         var status: Int32 = 0
         var idleInputWakeups = 0
 
         func apply(_ event: Event) {
+            // Themes other than the first are read when `t` reaches them.
+            if case .key(let key) = event, state.keyMap.action(for: key, in: state.mode.keyContext) == .cycleTheme,
+               LoadedTheme.dropUnreadable(before: &state, &themes) {
+                mapped = [:]
+            }
             for effect in reduce(&state, event) {
                 switch effect {
                 case .quit: running = false
@@ -105,6 +230,24 @@ public final class App {
             }
         }
 
+        func handle(_ events: [Event]) {
+            for event in events {
+                // Remember what sources without history saw, so metrics survive restarts.
+                if let store, case .sourcePolled(let id, let report) = event, forgetful.contains(id),
+                   case .updated(let snapshot, _) = report.outcome, let incidents = snapshot.incidents {
+                    do {
+                        try store.record(incidents: incidents, source: id, at: report.at)
+                        try store.markMissing(source: id, presentIDs: Set(incidents.map(\.id)), at: report.at)
+                    } catch {
+                        apply(.storeProblem("\(error)"))
+                    }
+                }
+                apply(event)
+            }
+        }
+
+        // What arrived while the terminal was set up is in the first frame.
+        handle(inbox.drain())
         while running {
             let grid = DashboardView.render(state, ViewContext(theme: theme(), glyphs: glyphs))
             if grid != last {
@@ -133,19 +276,7 @@ public final class App {
                 }
                 if !running { break }
             }
-            for event in inbox.drain() {
-                // Remember what sources without history saw, so metrics survive restarts.
-                if let store, case .sourcePolled(let id, let report) = event, forgetful.contains(id),
-                   case .updated(let snapshot, _) = report.outcome, let incidents = snapshot.incidents {
-                    do {
-                        try store.record(incidents: incidents, source: id, at: report.at)
-                        try store.markMissing(source: id, presentIDs: Set(incidents.map(\.id)), at: report.at)
-                    } catch {
-                        apply(.storeProblem("\(error)"))
-                    }
-                }
-                apply(event)
-            }
+            handle(inbox.drain())
             // Saved acknowledgements that are due: checked against the source, then re-sent.
             if let outbox, Date().timeIntervalSince(lastRetryCheck) >= 1 {
                 lastRetryCheck = Date()

@@ -52,14 +52,14 @@ public actor DemoSource: Source {
     }
 
     public init(directory: URL, startedAt: Date, ackLatencyMilliseconds: ClosedRange<Int> = 200...400) throws {
-        let scenario = try SourceJSON.decode(DemoScenario.self, from: try Self.read("scenario.json", in: directory),
-                                             what: "scenario.json")
+        let scenarioData = try Self.read("scenario.json", in: directory)
+        // The CI runs are half of the data and the longest decoding (start-up time): started
+        // first, on another core, while this thread decodes the rest.
+        let runsData = try Self.read("github-actions-runs.json", in: directory)
+        let runsResult = Background { try GitHubActionsDecoder().decode(runsData) }
+        let scenario = try SourceJSON.decode(DemoScenario.self, from: scenarioData, what: "scenario.json")
         let offset = startedAt.timeIntervalSince(scenario.endsAt)
         let source: SourceID = "demo"
-
-        // The CI runs are half of the data: decoded on another core meanwhile (start-up time).
-        let runsData = try Self.read("github-actions-runs.json", in: directory)
-        let runsResult = DecodeInBackground { try GitHubActionsDecoder().decode(runsData) }
 
         let pdIncidents = try PagerDutyDecoder.incidents(
             from: try Self.read("pagerduty-incidents.json", in: directory), source: source)
@@ -109,6 +109,23 @@ public actor DemoSource: Source {
         if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
         world.advance(to: now)
         return try world.acknowledge(id: incident.id, by: user, at: now)
+    }
+
+    /// Starts `init(directory:startedAt:)` on another thread at once, so the caller can do the
+    /// rest of its start-up meanwhile; `Loading.value()` waits for it. The data is most of the
+    /// demo's start-up time.
+    public static func startLoading(directory: URL, startedAt: Date) -> Loading {
+        Loading(Background { try DemoSource(directory: directory, startedAt: startedAt) })
+    }
+
+    /// A `DemoSource` being loaded on another thread (`startLoading(directory:startedAt:)`).
+    public struct Loading: Sendable {
+        private let work: Background<DemoSource>
+
+        fileprivate init(_ work: Background<DemoSource>) { self.work = work }
+
+        /// Waits for the source; throws what `init(directory:startedAt:)` threw.
+        public func value() throws -> DemoSource { try work.value() }
     }
 
     /// Finds the sample-data directory: `explicit` when given (nil if it holds no `scenario.json`),
@@ -201,21 +218,24 @@ extension MetricSeries {
     }
 }
 
-/// A decoding started on a global queue at once; `value()` waits for it.
-private final class DecodeInBackground<T: Sendable>: @unchecked Sendable {
+/// Work started on a thread of its own at once (a global queue may wait milliseconds for a new
+/// worker thread); `value()` waits for it (and may be called again).
+private final class Background<T: Sendable>: @unchecked Sendable {
     private var result: Result<T, any Error>?
     private let done = DispatchSemaphore(value: 0)
 
     init(_ work: @escaping @Sendable () throws -> T) {
-        DispatchQueue.global(qos: .userInitiated).async {
-            let outcome = Result { try work() }
-            self.result = outcome
-            self.done.signal()
+        let thread = Thread { [self] in
+            result = Result { try work() }
+            done.signal()
         }
+        thread.stackSize = 8 << 20  // as a dispatch worker's: decoding recurses once per JSON level
+        thread.start()
     }
 
     func value() throws -> T {
         done.wait()
+        defer { done.signal() }
         return try result!.get()
     }
 }

@@ -44,7 +44,7 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
     /// left out of `deployments`; a deploy run whose title does not match the pattern is kept with
     /// service "unknown", the short commit sha as version, and environment "unknown".
     public func decode(_ data: Data) throws(SourceError) -> GitHubActionsRuns {
-        let list = try SourceJSON.decode(RunList.self, from: data, what: "GitHub Actions runs", snakeCaseKeys: true)
+        let list = try SourceJSON.decode(RunList.self, from: data, what: "GitHub Actions runs")
         let deployRegex = try compile(deployTitlePattern, "deploy title pattern")
         let rollbackRegex = try compile(rollbackTitlePattern, "rollback title pattern")
         let deployNames = Set(deployWorkflows.map { $0.lowercased() })
@@ -118,14 +118,22 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
         }
     }
 
+    // MARK: - Wire shapes
+    //
+    // Only the fields used above, under their snake_case names: a key decoding strategy would
+    // convert every key of every run (a third of the demo's start-up), and each declared field
+    // is a lookup per run.
+
     struct RunList: Decodable {
         var totalCount: Int?
         var workflowRuns: [RawRun]
+
+        enum CodingKeys: String, CodingKey {
+            case totalCount = "total_count", workflowRuns = "workflow_runs"
+        }
     }
 
     struct Commit: Decodable {
-        var id: String?
-        var message: String?
         var timestamp: Date?
     }
 
@@ -133,19 +141,22 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
         var id: Int64
         var name: String?
         var displayTitle: String?
-        var headBranch: String?
         var headSha: String?
         var path: String?
-        var runNumber: Int?
-        var event: String?
         var status: String?
         var conclusion: String?
         var workflowId: Int64?
         var createdAt: Date
         var updatedAt: Date?
         var runStartedAt: Date?
-        var htmlUrl: String?
         var headCommit: Commit?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, path, status, conclusion
+            case displayTitle = "display_title", headSha = "head_sha", workflowId = "workflow_id"
+            case createdAt = "created_at", updatedAt = "updated_at", runStartedAt = "run_started_at"
+            case headCommit = "head_commit"
+        }
     }
 }
 

@@ -10,7 +10,7 @@ public enum PagerDutyDecoder {
     /// Decodes a `GET /incidents` (or `GET /incidents/{id}`, `{"incident":{…}}`) response.
     /// - Parameter source: the id of the configured source that owns these incidents.
     public static func incidents(from data: Data, source: SourceID) throws(SourceError) -> [Incident] {
-        let list = try SourceJSON.decode(IncidentList.self, from: data, what: "PagerDuty incidents", snakeCaseKeys: true)
+        let list = try SourceJSON.decode(IncidentList.self, from: data, what: "PagerDuty incidents")
         guard let raw = list.incidents ?? list.incident.map({ [$0] }) else {
             throw SourceError("PagerDuty incidents: the response has no 'incidents' list")
         }
@@ -26,7 +26,7 @@ public enum PagerDutyDecoder {
     /// Decodes a `GET /log_entries` (or `GET /incidents/{id}/log_entries`) response.
     /// Entries that name no incident are left out.
     public static func logEntries(from data: Data) throws(SourceError) -> [PagerDutyLogEntry] {
-        let list = try SourceJSON.decode(LogEntryList.self, from: data, what: "PagerDuty log entries", snakeCaseKeys: true)
+        let list = try SourceJSON.decode(LogEntryList.self, from: data, what: "PagerDuty log entries")
         return list.logEntries.compactMap { raw in
             guard let incidentID = raw.incident?.id, !incidentID.isEmpty else { return nil }
             return PagerDutyLogEntry(id: raw.id ?? "", type: raw.type ?? "log_entry", at: raw.createdAt,
@@ -64,7 +64,10 @@ public enum PagerDutyDecoder {
         }
     }
 
-    // MARK: - Wire shapes (snake_case keys converted by the decoder)
+    // MARK: - Wire shapes
+    //
+    // Only the fields used, under their snake_case names (explicit keys: a key decoding strategy
+    // would convert every key of every object, most of the decoding time of the demo's data).
 
     struct IncidentList: Decodable {
         var incidents: [RawIncident]?
@@ -73,10 +76,8 @@ public enum PagerDutyDecoder {
 
     struct Reference: Decodable {
         var id: String?
-        var type: String?
         var summary: String?
         var name: String?
-        var htmlUrl: String?
         /// The best human label: summary, else name, else id.
         var label: String? { nonEmpty(summary) ?? nonEmpty(name) ?? nonEmpty(id) }
     }
@@ -87,7 +88,6 @@ public enum PagerDutyDecoder {
     }
 
     struct Assignment: Decodable {
-        var at: Date?
         var assignee: Reference?
     }
 
@@ -107,6 +107,8 @@ public enum PagerDutyDecoder {
 
     struct ConferenceBridge: Decodable {
         var conferenceUrl: String?
+
+        enum CodingKeys: String, CodingKey { case conferenceUrl = "conference_url" }
     }
 
     struct IncidentType: Decodable {
@@ -136,6 +138,15 @@ public enum PagerDutyDecoder {
         var body: Body?
         var conferenceBridge: ConferenceBridge?
         var incidentType: IncidentType?
+
+        enum CodingKeys: String, CodingKey {
+            case id, title, summary, status, urgency, service, priority, teams, assignments, acknowledgements, body
+            case incidentNumber = "incident_number", createdAt = "created_at", updatedAt = "updated_at"
+            case incidentKey = "incident_key", escalationPolicy = "escalation_policy"
+            case lastStatusChangeAt = "last_status_change_at", resolvedAt = "resolved_at", htmlUrl = "html_url"
+            case firstTriggerLogEntry = "first_trigger_log_entry", conferenceBridge = "conference_bridge"
+            case incidentType = "incident_type"
+        }
 
         func incident(source: SourceID) -> Incident {
             let status: IncidentStatus
@@ -211,10 +222,11 @@ public enum PagerDutyDecoder {
 
     struct LogEntryList: Decodable {
         var logEntries: [RawLogEntry]
+
+        enum CodingKeys: String, CodingKey { case logEntries = "log_entries" }
     }
 
     struct Channel: Decodable {
-        var type: String?
         var summary: String?
     }
 
@@ -227,6 +239,11 @@ public enum PagerDutyDecoder {
         var channel: Channel?
         var note: String?
         var incident: Reference?
+
+        enum CodingKeys: String, CodingKey {
+            case id, type, summary, agent, channel, note, incident
+            case createdAt = "created_at"
+        }
     }
 }
 

@@ -132,10 +132,13 @@ enum JSONValue: Decodable, Sendable, Hashable {
 /// that names the response and the place in it that was wrong.
 enum SourceJSON {
     /// Decodes `data` as `T`; `what` names the response in the error ("PagerDuty incidents").
+    /// Keys are matched as they are: types decoding snake_case APIs spell their `CodingKeys` out
+    /// (a key decoding strategy converts every key of every object, whether used or not), so
+    /// errors name the fields as the response spells them (`workflow_runs[3].created_at`).
     /// `element`: the index of `data` in the list it was cut from (`JSONArraySplitter`), for the
     /// place named in errors ("at [3].startsAt").
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String,
-                                     snakeCaseKeys: Bool = false, element: Int? = nil) throws(SourceError) -> T {
+                                     element: Int? = nil) throws(SourceError) -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -146,32 +149,30 @@ enum SourceJSON {
             }
             return date
         }
-        if snakeCaseKeys { decoder.keyDecodingStrategy = .convertFromSnakeCase }
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw SourceError("\(what): \(describe(error, snakeCaseKeys: snakeCaseKeys, element: element))")
+            throw SourceError("\(what): \(describe(error, element: element))")
         } catch {
             throw SourceError("\(what): \(error)")
         }
     }
 
-    private static func describe(_ error: DecodingError, snakeCaseKeys: Bool, element: Int? = nil) -> String {
+    private static func describe(_ error: DecodingError, element: Int? = nil) -> String {
         func path(_ keys: [any CodingKey]) -> String {
             var text = element.map { "[\($0)]" } ?? ""
             for key in keys {
                 if let index = key.intValue {
                     text += "[\(index)]"
                 } else {
-                    text += (text.isEmpty ? "" : ".") + (snakeCaseKeys ? snakeCase(key.stringValue) : key.stringValue)
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
                 }
             }
             return text.isEmpty ? "the top level" : text
         }
         switch error {
         case .keyNotFound(let key, let context):
-            let name = snakeCaseKeys ? snakeCase(key.stringValue) : key.stringValue
-            return "missing field '\(name)' at \(path(context.codingPath))"
+            return "missing field '\(key.stringValue)' at \(path(context.codingPath))"
         case .typeMismatch(let type, let context):
             return "expected \(type) at \(path(context.codingPath))"
         case .valueNotFound(let type, let context):
@@ -185,17 +186,5 @@ enum SourceJSON {
         @unknown default:
             return "\(error)"
         }
-    }
-
-    private static func snakeCase(_ key: String) -> String {
-        var out = ""
-        for character in key {
-            if character.isUppercase {
-                out += "_" + character.lowercased()
-            } else {
-                out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CVigilSignal
 import Foundation
+import Synchronization
 import VigilConfig
 import VigilCore
 import VigilRender
@@ -26,6 +27,92 @@ struct Vigil: ParsableCommand {
         version: version,
         subcommands: [Dashboard.self, CheckConfig.self, Log.self, Soak.self],
         defaultSubcommand: Dashboard.self)
+
+    /// Starts loading the demo's data when the arguments ask for the demo (`DemoPrefetch`), then
+    /// parses them and runs the command.
+    static func main() {
+        DemoPrefetch.start(arguments: Array(CommandLine.arguments.dropFirst()),
+                           environment: ProcessInfo.processInfo.environment)
+        main(nil)
+    }
+}
+
+/// The demo's data is most of its start-up time, and parsing the arguments takes a few
+/// milliseconds: when a quick look at the arguments says they run the dashboard on the demo, the
+/// data starts loading before they are parsed. `Dashboard.run` uses what was started only when
+/// the parsed arguments ask for the same data and time (and no config); otherwise it is dropped.
+enum DemoPrefetch {
+    /// A loading started for the `--data` and `--now` arguments as given.
+    struct Started: Sendable {
+        var dataArgument: String?
+        var nowArgument: String?
+        var startedAt: Date
+        var directory: URL
+        var loading: DemoSource.Loading
+    }
+
+    private static let started = Mutex<Started?>(nil)
+
+    /// The dashboard's options that take a value (they may be given as `--name value`).
+    private static let valued: Set<String> = ["--config", "--state", "--data", "--rotate", "--theme", "--themes-dir",
+                                              "--colors", "--window", "--user", "--width", "--height", "--now"]
+
+    /// Starts loading when `arguments` (without the program's name) look like the demo: the
+    /// dashboard (no subcommand, or `run`), no help or version, `--demo` or no config file.
+    static func start(arguments: [String], environment: [String: String]) {
+        var data: String?, now: String?, config: String?, demo = false
+        var index = 0
+        if let first = arguments.first, !first.hasPrefix("-") {
+            guard first == "run" else { return }
+            index = 1
+        }
+        while index < arguments.count {
+            var name = arguments[index]
+            var value: String?
+            if name.hasPrefix("--"), let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            } else if valued.contains(name) {
+                index += 1
+                guard index < arguments.count else { return }
+                value = arguments[index]
+            }
+            switch name {
+            case "--demo": demo = true
+            case "--data": data = value
+            case "--now": now = value
+            case "--config": config = value
+            case "-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help": return
+            default: break
+            }
+            index += 1
+        }
+        if !demo, ConfigLoader.locate(explicit: config, environment: environment) != nil { return }
+        let startedAt: Date
+        if let now {
+            guard let date = Dashboard.parseDate(now) else { return }
+            startedAt = date
+        } else {
+            startedAt = Date()
+        }
+        guard let directory = DemoSource.locateSampleData(explicit: data) else { return }
+        vigil_tune_heap()  // before the loading threads allocate (Dashboard.run does it again)
+        let loading = DemoSource.startLoading(directory: directory, startedAt: startedAt)
+        started.withLock {
+            $0 = Started(dataArgument: data, nowArgument: now, startedAt: startedAt, directory: directory,
+                         loading: loading)
+        }
+    }
+
+    /// The loading started for these `--data` and `--now` arguments, if any (once).
+    static func take(dataArgument: String?, nowArgument: String?) -> Started? {
+        started.withLock { started in
+            defer { started = nil }
+            guard let found = started, found.dataArgument == dataArgument, found.nowArgument == nowArgument
+            else { return nil }
+            return found
+        }
+    }
 }
 
 /// `vigil log`: the audit log of acknowledgements.
@@ -197,9 +284,16 @@ struct Dashboard: ParsableCommand {
     func run() throws {
         vigil_tune_heap()
         let env = ProcessInfo.processInfo.environment
-        let start = now.flatMap(Self.parseDate) ?? Date()
         let config = try loadConfig(env)
+        // The demo's data is most of the start-up time: it loads on the other core (and this
+        // one, once done) while the theme is read (it may have started before the arguments
+        // were parsed). Its errors still come after the theme's.
+        let prefetched = config == nil ? DemoPrefetch.take(dataArgument: dataDirectory, nowArgument: now) : nil
+        let start = prefetched?.startedAt ?? now.flatMap(Self.parseDate) ?? Date()
+        let demoSource = config == nil ? startDemoSource(startedAt: start, prefetched: prefetched) : nil
         let themes = try loadThemes(selected: theme ?? config?.theme ?? "default")
+        // Meanwhile the demo also opens its durable state (a few milliseconds of SQLite).
+        let openedEarly = demoSource != nil && !once ? openStore() : nil
         let sources: [any Source]
         var state: AppState
         if let config {
@@ -216,7 +310,7 @@ struct Dashboard: ParsableCommand {
             for source in sources { state.sources[source.id]?.provides = source.provides }
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? config.window
         } else {
-            let demo = try makeDemoSource(startedAt: start)
+            let demo = try (demoSource ?? startDemoSource(startedAt: start, prefetched: nil))()
             sources = [demo]
             state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly,
                              user: user ?? env["VIGIL_USER"] ?? env["USER"] ?? "oncall",
@@ -242,14 +336,7 @@ struct Dashboard: ParsableCommand {
         options.noColor = colors == "none" || (colors == "auto" && !(env["NO_COLOR"] ?? "").isEmpty)
         options.colorDepth = colors == "none" ? .mono : ColorDepth(rawValue: colors)
         options.asciiOnly = ascii ? true : nil
-        // The durable state: when it cannot be opened, say so and run without it.
-        var store: VigilStore?
-        var storeProblem: String?
-        do {
-            store = try VigilStore(directory: stateDirectory.map { URL(fileURLWithPath: $0) } ?? VigilStore.defaultDirectory())
-        } catch {
-            storeProblem = "\(error)"
-        }
+        let (store, storeProblem) = openedEarly ?? openStore()
         let app = App(state: state, themes: themes.list, sources: sources, options: options, forceASCII: ascii,
                       store: store, storeProblem: storeProblem)
         let status: Int32
@@ -260,6 +347,15 @@ struct Dashboard: ParsableCommand {
             throw ExitCode(2)
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The durable state; when it cannot be opened, why (the dashboard says so and runs without it).
+    func openStore() -> (store: VigilStore?, problem: String?) {
+        do {
+            return (try VigilStore(directory: stateDirectory.map { URL(fileURLWithPath: $0) } ?? VigilStore.defaultDirectory()), nil)
+        } catch {
+            return (nil, "\(error)")
+        }
     }
 
     /// The config to run against: `--config FILE` (which must exist), else the default file when
@@ -309,20 +405,37 @@ struct Dashboard: ParsableCommand {
         return lower.contains("utf-8") || lower.contains("utf8")
     }
 
-    func makeDemoSource(startedAt: Date) throws -> DemoSource {
-        guard let dir = DemoSource.locateSampleData(explicit: dataDirectory) else {
-            if let dataDirectory {
-                throw failure("--data \(dataDirectory): no scenario.json there. Point --data at the sample-data directory of the repository.")
+    /// Starts loading the demo source on another thread (or takes the loading `DemoPrefetch`
+    /// started); the returned function waits for it, or reports (on standard error) and throws
+    /// why there is none.
+    func startDemoSource(startedAt: Date, prefetched: DemoPrefetch.Started?) -> () throws -> DemoSource {
+        if let prefetched {
+            return {
+                do {
+                    return try prefetched.loading.value()
+                } catch {
+                    throw self.failure("cannot load the demo data in \(prefetched.directory.path): \(error)")
+                }
             }
-            throw failure("""
-                cannot find the demo data (sample-data/scenario.json).
-                Run vigil from the repository, or pass --data DIR, or set VIGIL_SAMPLE_DATA.
-                """)
         }
-        do {
-            return try DemoSource(directory: dir, startedAt: startedAt)
-        } catch {
-            throw failure("cannot load the demo data in \(dir.path): \(error)")
+        guard let dir = DemoSource.locateSampleData(explicit: dataDirectory) else {
+            return {
+                if let dataDirectory = self.dataDirectory {
+                    throw self.failure("--data \(dataDirectory): no scenario.json there. Point --data at the sample-data directory of the repository.")
+                }
+                throw self.failure("""
+                    cannot find the demo data (sample-data/scenario.json).
+                    Run vigil from the repository, or pass --data DIR, or set VIGIL_SAMPLE_DATA.
+                    """)
+            }
+        }
+        let loading = DemoSource.startLoading(directory: dir, startedAt: startedAt)
+        return {
+            do {
+                return try loading.value()
+            } catch {
+                throw self.failure("cannot load the demo data in \(dir.path): \(error)")
+            }
         }
     }
 
@@ -332,24 +445,11 @@ struct Dashboard: ParsableCommand {
             throw failure("--themes-dir \(themesDirectory): no such directory. Point it at the themes/ directory of the repository.")
         }
         let dir = ThemeLoader.locateThemesDirectory(explicit: themesDirectory)
-        var names = dir.map { ThemeLoader.available(in: $0) } ?? []
-        if names.isEmpty { names = ["default"] }
-        var list: [LoadedTheme] = []
-        for name in names {
-            if let dir, let doc = try? ThemeLoader.document(nameOrPath: name, themesDirectory: dir) {
-                list.append(LoadedTheme(name: name, forDepth: { doc.theme(for: $0) }))
-            } else if name == "default" {
-                list.append(LoadedTheme(name: "default", forDepth: { Theme.builtinDefault.mapped(to: $0) }))
-            }
-        }
-        // The chosen theme must load, with a clear error when it does not.
+        // The chosen theme must load, with a clear error when it does not; the others are read
+        // when `t` first shows them (one YAML parse at start-up instead of one per theme).
         do {
-            let doc = try ThemeLoader.document(nameOrPath: theme, themesDirectory: dir)
-            if let i = list.firstIndex(where: { $0.name == theme }) { return (list, i) }
-            list.append(LoadedTheme(name: doc.theme.name, forDepth: { doc.theme(for: $0) }))
-            return (list, list.count - 1)
+            return try LoadedTheme.catalog(selected: theme, themesDirectory: dir)
         } catch {
-            if theme == "default" && dir == nil { return (list, 0) }
             throw failure("\(error)")
         }
     }

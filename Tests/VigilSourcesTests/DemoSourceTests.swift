@@ -222,4 +222,22 @@ import VigilCore
         let error = sourceError { _ = try DemoSource(directory: URL(fileURLWithPath: "/nonexistent"), startedAt: start) }
         #expect(error?.message.contains("scenario.json") == true)
     }
+
+    @Test func loadingInTheBackgroundGivesTheSameDemo() async throws {
+        let loading = DemoSource.startLoading(directory: sampleDataURL, startedAt: start)
+        let loaded = try loading.value()
+        #expect(try loading.value() === loaded)  // waiting again gives the same source
+        let now = start.addingTimeInterval(600)
+        let expected = try await makeSource().poll(now: now)
+        #expect(try await loaded.poll(now: now) == expected)
+        #expect(loaded.scenarioTimeZone == (try makeSource()).scenarioTimeZone)
+    }
+
+    @Test func loadingInTheBackgroundReportsMissingData() {
+        let loading = DemoSource.startLoading(directory: URL(fileURLWithPath: "/nonexistent"), startedAt: start)
+        for _ in 0..<2 {
+            let error = sourceError { _ = try loading.value() }
+            #expect(error?.message.contains("scenario.json") == true)
+        }
+    }
 }
