@@ -2,7 +2,7 @@
 // then the workload runs N times. Instruction counts are repeatable on a shared machine:
 //   valgrind --tool=callgrind --toggle-collect='*DashboardView*render*' \
 //       .build/release/vigil-profile frame 10000 3
-// Usage: vigil-profile frame|poll|metrics|decode [size] [iterations]
+// Usage: vigil-profile frame|poll|metrics|decode|runs [size] [iterations]
 // `frame` times the frame path with unchanged data (a key press, a tick); `poll` the frame after
 // a poll changed the data.
 // `metrics` times three cases: every figure from scratch (no digest kept, a new revision), the
@@ -62,6 +62,13 @@ case "poll":
         let grid = DashboardView.render(state, frame.context)
         if grid != frame.previous { _ = grid.changes(since: frame.previous) }
     }
+case "runs":
+    // The demo's CI runs file through the GitHub Actions decoder: the first run is cold (as at
+    // start-up: type metadata and conformances looked up for the first time), the rest warm.
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sample-data/github-actions-runs.json")
+    let data = (try? Data(contentsOf: url)) ?? Data()
+    time("GitHub Actions runs, \(data.count) bytes") { _ = try? GitHubActionsDecoder().decode(data) }
 case "metrics":
     let events = size ?? 1_000_000
     var state = Inputs.metricsState(events: events)
@@ -85,6 +92,6 @@ case "decode":
     let data = Inputs.alertmanagerAlerts(count: size ?? 10_000)
     time("Alertmanager decode, \(size ?? 10_000) alerts") { _ = try? AlertmanagerDecoder().incidents(from: data, source: "am") }
 default:
-    print("usage: vigil-profile frame|poll|metrics|decode [size] [iterations]")
+    print("usage: vigil-profile frame|poll|metrics|decode|runs [size] [iterations]")
     exit(2)
 }
