@@ -1,29 +1,13 @@
 import Foundation
+import VigilCore
 
-/// A small deterministic random generator (SplitMix64). Unlike `SystemRandomNumberGenerator` and
-/// `Hasher`, it gives the same sequence in every process, which the demo replay relies on.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// Creates a generator from a seed.
-    init(seed: UInt64) { state = seed }
-
+/// The demo's uses of the generator (`SplitMix64`, in VigilCore).
+extension SplitMix64 {
     /// A generator for one demo slot.
     init(slot: Int, stream: UInt64) {
         self.init(seed: 0x5EED_D3A0_0000_0000 ^ stream &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(slot)) &* 0xBF58_476D_1CE4_E5B9)
         _ = next()
     }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 
     /// True with probability `p`.
     mutating func chance(_ p: Double) -> Bool { unit() < p }

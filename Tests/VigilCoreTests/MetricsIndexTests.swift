@@ -6,45 +6,32 @@ import Testing
 /// and as strings, rollbacks, open and oddly resolved incidents, runs that never finished, several
 /// sources sharing services, remembered incidents, and time zones with daylight saving.
 struct RandomData {
-    var rng: Generator
+    var rng: SplitMix64
     let now: Date
     let services = ["checkout", "search", "auth", "a-very-long-service-name-on-the-heap", "ünïcode"]
     let versions = ["v1.2.10", "v1.2.9", "1.2", "v2.0.0-rc1", "v2.0.0-rc2", "2.0.0", "v2.0", "V3", "", "v",
                     "1.10", "1.9.9", "1.2.99999999999999999999", "1.a", "1.10a", "1.9x", "2.0.0+build5",
                     "v1.2-β", "0001.2", "1..2", "65535.1", "1.2.3.4.5", "v10.0.1"]
 
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    }
-
-    init(seed: UInt64, now: Date = noon) { rng = Generator(state: seed); self.now = now }
+    init(seed: UInt64, now: Date = noon) { rng = SplitMix64(seed: seed); self.now = now }
 
     /// A time within the last 70 days, often on a whole hour or shared with another event.
     mutating func time() -> Date {
         let base = Double(rng.below(70 * 24)) * 3_600
-        let jitter = rng.chance(30) ? 0 : Double(rng.below(3_600)) + (rng.chance(10) ? 0.25 : 0)
-        return now.addingTimeInterval(-base - jitter + (rng.chance(5) ? 7_200 : 0))
+        let jitter = rng.percent(30) ? 0 : Double(rng.below(3_600)) + (rng.percent(10) ? 0.25 : 0)
+        return now.addingTimeInterval(-base - jitter + (rng.percent(5) ? 7_200 : 0))
     }
 
     mutating func incidents(_ n: Int, prefix: String) -> [Incident] {
         (0..<n).map { k in
             let t = time()
-            let ack: Date? = rng.chance(60) ? t.addingTimeInterval(Double(rng.below(5_000)) - 200) : nil
-            let res: Date? = rng.chance(70) ? t.addingTimeInterval(Double(rng.below(30_000)) - 100) : nil
-            let status: IncidentStatus = res != nil ? (rng.chance(90) ? .resolved : .acknowledged)
-                : (rng.chance(10) ? .resolved : (ack != nil ? .acknowledged : .triggered))
+            let ack: Date? = rng.percent(60) ? t.addingTimeInterval(Double(rng.below(5_000)) - 200) : nil
+            let res: Date? = rng.percent(70) ? t.addingTimeInterval(Double(rng.below(30_000)) - 100) : nil
+            let status: IncidentStatus = res != nil ? (rng.percent(90) ? .resolved : .acknowledged)
+                : (rng.percent(10) ? .resolved : (ack != nil ? .acknowledged : .triggered))
             return Incident(id: "\(prefix)-\(rng.below(n * 2))", source: prefix, sourceKey: "\(k)", title: "t\(k)",
                             service: services[rng.below(services.count)], severity: Severity.allCases[rng.below(4)],
-                            status: status, triggeredAt: t, acknowledgedAt: ack, resolvedAt: res, paged: rng.chance(60))
+                            status: status, triggeredAt: t, acknowledgedAt: ack, resolvedAt: res, paged: rng.percent(60))
         }
     }
 
@@ -53,18 +40,18 @@ struct RandomData {
             Deployment(id: "\(prefix)-\(k)", service: services[rng.below(services.count)],
                        environment: ["production", "prod", "Production", "PRD", "staging"][rng.below(5)],
                        version: versions[rng.below(versions.count)], at: time(),
-                       outcome: rng.chance(80) ? .success : (rng.chance(50) ? .failure : .inProgress),
-                       markedRollback: rng.chance(5),
-                       commitAt: rng.chance(70) ? now.addingTimeInterval(-Double(rng.below(80 * 86_400))) : nil)
+                       outcome: rng.percent(80) ? .success : (rng.percent(50) ? .failure : .inProgress),
+                       markedRollback: rng.percent(5),
+                       commitAt: rng.percent(70) ? now.addingTimeInterval(-Double(rng.below(80 * 86_400))) : nil)
         }
-        if rng.chance(50) { list.sort { $0.at < $1.at } }   // most sources send them in order
+        if rng.percent(50) { list.sort { $0.at < $1.at } }   // most sources send them in order
         return list
     }
 
     mutating func builds(_ n: Int, prefix: String) -> [BuildRun] {
         (0..<n).map { k in
             let start = time()
-            let done = rng.chance(90)
+            let done = rng.percent(90)
             let conclusions: [BuildConclusion] = [.success, .failure, .cancelled, .timedOut, .skipped]
             return BuildRun(id: "\(prefix)-\(k)", pipeline: ["CI", "deploy", "nightly"][rng.below(3)], startedAt: start,
                             finishedAt: done ? start.addingTimeInterval(Double(rng.below(4_000)) - 100 + 0.5) : nil,
@@ -79,7 +66,7 @@ struct RandomData {
         let start = rng.below(12)
         c.workingHours = start..<(start + 1 + rng.below(12))
         c.failureLinkWindow = [3_600, 600, 86_400][rng.below(3)]
-        if rng.chance(30) { c.outageSeverities = [.critical, .high] }
+        if rng.percent(30) { c.outageSeverities = [.critical, .high] }
         return c
     }
 
@@ -90,11 +77,11 @@ struct RandomData {
                              sources: ids.map { ($0, 30) })
         for id in ids {
             state.sources[id]?.snapshot = SourceSnapshot(
-                incidents: rng.chance(85) ? incidents(rng.below(size), prefix: id) : nil,
-                deployments: rng.chance(85) ? deployments(rng.below(size), prefix: id) : nil,
-                builds: rng.chance(85) ? builds(rng.below(size), prefix: id) : nil)
+                incidents: rng.percent(85) ? incidents(rng.below(size), prefix: id) : nil,
+                deployments: rng.percent(85) ? deployments(rng.below(size), prefix: id) : nil,
+                builds: rng.percent(85) ? builds(rng.below(size), prefix: id) : nil)
         }
-        if rng.chance(30) { state.history = incidents(rng.below(size), prefix: ids[0]) }
+        if rng.percent(30) { state.history = incidents(rng.below(size), prefix: ids[0]) }
         state.metricsConfig = config()
         return state
     }
@@ -139,11 +126,11 @@ func expectSameFigures(_ state: AppState, at times: [Date], _ comment: Comment) 
     }
 
     @Test func versionOrderMatchesTheReference() {
-        var rng = RandomData.Generator(state: 99)
+        var rng = SplitMix64(seed: 99)
         let pieces = ["v", "V", "0", "1", "9", "10", "007", ".", "-", "+", "a", "rc", "é", "99999999999999999999", "65534", "65535"]
         func version() -> String { (0..<rng.below(7)).map { _ in pieces[rng.below(pieces.count)] }.joined() }
         for _ in 0..<20_000 {
-            let a = version(), b = rng.chance(20) ? version() + "" : version()
+            let a = version(), b = rng.percent(20) ? version() + "" : version()
             #expect(VersionOrder.isEarlier(a, than: b) == Reference.isEarlier(a, than: b), "\(a) vs \(b)")
         }
     }
@@ -192,4 +179,9 @@ func expectSameFigures(_ state: AppState, at times: [Date], _ comment: Comment) 
         #expect(Metrics.pages(incidents, in: w, bucket: hour, config: cfg).offHours == 1)   // 01:00 EST is, 00:00 EST is not
         #expect(Reference.pages(incidents, in: w, bucket: hour, config: cfg).offHours == 1)
     }
+}
+
+extension SplitMix64 {
+    /// True with probability `p` percent.
+    mutating func percent(_ p: Int) -> Bool { below(100) < p }
 }

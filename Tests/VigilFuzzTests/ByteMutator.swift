@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// libFuzzer-style byte mutations: flip bits, overwrite bytes with interesting ones, insert
 /// tokens, delete, truncate, duplicate and move spans, and splice two inputs together.
@@ -47,14 +48,14 @@ enum ByteMutator {
         case 1:
             // An interesting byte.
             guard count > 0 else { fallthrough }
-            bytes[rng.below(count)] = rng.pick(interestingBytes)
+            bytes[rng.below(count)] = rng.choose(interestingBytes)
         case 2:
             // Insert random bytes.
             let new = (0..<(1 + rng.below(8))).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             bytes.insert(contentsOf: new, at: position())
         case 3, 4:
             // Insert a token.
-            bytes.insert(contentsOf: rng.pick(tokens), at: position())
+            bytes.insert(contentsOf: rng.choose(tokens), at: position())
         case 5:
             // Delete a span.
             bytes.removeSubrange(span(max: 64))
@@ -64,7 +65,7 @@ enum ByteMutator {
         case 7:
             // Duplicate a span, up to 8 times in a row (long strings, many items, deep nesting).
             let copied = Array(bytes[span(max: 4_096)])
-            let times = rng.pick([1, 1, 2, 8, 64])
+            let times = rng.choose([1, 1, 2, 8, 64])
             var repeated: [UInt8] = []
             repeated.reserveCapacity(copied.count * times)
             for _ in 0..<times { repeated += copied }
@@ -81,9 +82,9 @@ enum ByteMutator {
         default:
             // A digit run becomes a huge or negative number.
             if let i = bytes.indices.dropFirst(rng.below(max(count, 1))).first(where: { bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }) {
-                bytes.insert(contentsOf: Array(rng.pick(["99999999999999999999", "-", "e400", ".5", "0000"]).utf8), at: i)
+                bytes.insert(contentsOf: Array(rng.choose(["99999999999999999999", "-", "e400", ".5", "0000"]).utf8), at: i)
             } else {
-                bytes.insert(contentsOf: rng.pick(tokens), at: position())
+                bytes.insert(contentsOf: rng.choose(tokens), at: position())
             }
         }
     }

@@ -39,19 +39,19 @@ struct FuzzCase: Sendable, CustomTestStringConvertible {
         // type check; otherwise from any file, nasty ones included.
         func start<T>(_ items: [T], name: (T) -> String) -> T {
             let seeds = items.filter { name($0).hasPrefix("seed-") }
-            return rng.oneIn(2) && !seeds.isEmpty ? rng.pick(seeds) : rng.pick(items)
+            return rng.oneIn(2) && !seeds.isEmpty ? rng.choose(seeds) : rng.choose(items)
         }
         switch strategy {
         case .bytes:
             let file = start(files, name: \.name)
-            let donor = rng.pick(files)
+            let donor = rng.choose(files)
             let bytes = ByteMutator.mutate([UInt8](file.data), donor: [UInt8](donor.data), rng: &rng)
             return (Data(bytes), "\(file.name) mutated (donor \(donor.name))")
         case .structure:
             let documents = ParsedCorpus.documents(target.corpus)
             guard !documents.isEmpty else { return (Data(), "no parseable corpus file") }
             let (name, document) = start(documents, name: \.0)
-            let donor = rng.pick(documents).1
+            let donor = rng.choose(documents).1
             return (StructureMutator.mutated(document, donor: donor, rng: &rng), "\(name) restructured")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// A JSON document as the structure-aware mutator sees it: key order, duplicate keys and the
 /// exact text of numbers and strings are kept (strings stay escaped as in the source), so odd
@@ -264,14 +265,14 @@ enum FuzzValues {
         switch rng.below(depth > 0 ? 12 : 8) {
         case 0: return .null
         case 1: return .bool(rng.oneIn(2))
-        case 2, 3: return .number(rng.oneIn(4) ? String(Int64(bitPattern: rng.next()) % 100_000) : rng.pick(words.numbers))
-        case 4, 5, 6: return .string(rng.pick(words.strings))
+        case 2, 3: return .number(rng.oneIn(4) ? String(Int64(bitPattern: rng.next()) % 100_000) : rng.choose(words.numbers))
+        case 4, 5, 6: return .string(rng.choose(words.strings))
         case 7: return .string(longString(&rng))
         case 8, 9:
             return .array((0..<rng.below(4)).map { _ in random(&rng, depth: depth - 1, words) })
         case 10:
             return .object((0..<rng.below(4)).map { _ in
-                FuzzJSON.Member(key: rng.pick(words.keys), value: random(&rng, depth: depth - 1, words))
+                FuzzJSON.Member(key: rng.choose(words.keys), value: random(&rng, depth: depth - 1, words))
             })
         default:
             return deep(&rng)
@@ -279,14 +280,14 @@ enum FuzzValues {
     }
 
     static func longString(_ rng: inout SplitMix64) -> String {
-        let unit = rng.pick(["a", "é", "😀", "\\u0041", "a ", " ", "Deploy ", "\\\\"])
-        return String(repeating: unit, count: rng.pick([100, 1_000, 10_000, 100_000]))
+        let unit = rng.choose(["a", "é", "😀", "\\u0041", "a ", " ", "Deploy ", "\\\\"])
+        return String(repeating: unit, count: rng.choose([100, 1_000, 10_000, 100_000]))
     }
 
     /// Arrays or objects nested a few hundred levels (under JSONDecoder's limit of 512, so
     /// recursive Decodable types get to recurse) or past it.
     static func deep(_ rng: inout SplitMix64) -> FuzzJSON {
-        let levels = rng.pick([50, 300, 500, 511, 520])
+        let levels = rng.choose([50, 300, 500, 511, 520])
         var value: FuzzJSON = rng.oneIn(2) ? .number("1") : .string("x")
         let objects = rng.oneIn(2)
         for _ in 0..<levels {
@@ -321,7 +322,7 @@ enum StructureMutator {
                        _ words: FuzzVocabulary = .json) -> FuzzJSON {
         var doc = document
         // Mostly one or two changes, so the rest of the document still gets past the decoder.
-        let rounds = rng.pick([1, 1, 1, 2, 2, 3, 4])
+        let rounds = rng.choose([1, 1, 1, 2, 2, 3, 4])
         for _ in 0..<rounds {
             let total = doc.count
             let target = rng.below(total)
@@ -367,7 +368,7 @@ enum StructureMutator {
                         let item = items[rng.below(items.count)]
                         // At most about 1 MB more per duplication.
                         let size = item.data.count
-                        let times = min(rng.pick([1, 2, 10, 100, 1_000]), max(1, (1 << 20) / max(size, 1)))
+                        let times = min(rng.choose([1, 2, 10, 100, 1_000]), max(1, (1 << 20) / max(size, 1)))
                         items.insert(contentsOf: repeatElement(item, count: times), at: rng.below(items.count + 1))
                         value = .array(items)
                     case .object(var members) where !members.isEmpty:
@@ -382,28 +383,28 @@ enum StructureMutator {
                     // Rename a key: another known key, another spelling, or nothing.
                     if case .object(var members) = value, !members.isEmpty {
                         let i = rng.below(members.count)
-                        members[i].key = rng.oneIn(3) ? respell(members[i].key, &rng) : rng.pick(words.keys)
+                        members[i].key = rng.oneIn(3) ? respell(members[i].key, &rng) : rng.choose(words.keys)
                         value = .object(members)
                     } else {
-                        value = .object([FuzzJSON.Member(key: rng.pick(words.keys), value: value)])
+                        value = .object([FuzzJSON.Member(key: rng.choose(words.keys), value: value)])
                     }
                 case 6:
                     // Wrap or unwrap.
                     switch value {
                     case .array(let items) where items.count == 1: value = items[0]
                     case .object(let members) where members.count == 1: value = members[0].value
-                    default: value = rng.oneIn(2) ? .array([value]) : .object([FuzzJSON.Member(key: rng.pick(words.keys), value: value)])
+                    default: value = rng.oneIn(2) ? .array([value]) : .object([FuzzJSON.Member(key: rng.choose(words.keys), value: value)])
                     }
                 case 7:
                     // A value from elsewhere in this document, or from another document.
                     if let other = (rng.oneIn(2) ? donorValue : copied) ?? copied { value = other }
                 case 8:
                     // Odd text in place of a string or number.
-                    value = rng.oneIn(2) ? .string(rng.pick(words.strings)) : .number(rng.pick(words.numbers))
+                    value = rng.oneIn(2) ? .string(rng.choose(words.strings)) : .number(rng.choose(words.numbers))
                 default:
                     // Add a member with a known key.
                     if case .object(var members) = value {
-                        members.append(FuzzJSON.Member(key: rng.pick(words.keys), value: FuzzValues.random(&rng, depth: 3, words)))
+                        members.append(FuzzJSON.Member(key: rng.choose(words.keys), value: FuzzValues.random(&rng, depth: 3, words)))
                         value = .object(members)
                     } else {
                         value = FuzzValues.random(&rng, depth: 1, words)

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VigilCore
 
 /// How long and how hard the fuzz suite runs, from the environment (fuzz/README.md documents it).
 ///
@@ -87,27 +88,13 @@ enum Corpus {
     }
 }
 
-/// SplitMix64: small, fast and seedable, so a case is a pure function of its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in 0..<bound (bound > 0).
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-
+/// The fuzzers' uses of `SplitMix64` (VigilCore): seedable, so a case is a pure function of its seed.
+extension SplitMix64 {
     /// True with probability 1/n.
     mutating func oneIn(_ n: Int) -> Bool { below(n) == 0 }
 
     /// A random element.
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    mutating func choose<T>(_ items: [T]) -> T { items[below(items.count)] }
 }
 
 /// FNV-1a, to give every (target, strategy) stream its own seeds.

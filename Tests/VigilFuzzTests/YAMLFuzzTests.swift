@@ -151,7 +151,7 @@ enum YAMLLineMutator {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let donorLines = donor.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.isEmpty { lines = [""] }
-        for _ in 0..<rng.pick([1, 1, 2, 3]) {
+        for _ in 0..<rng.choose([1, 1, 2, 3]) {
             let i = rng.below(lines.count)
             let line = lines[i]
             let indent = String(line.prefix { $0 == " " })
@@ -166,11 +166,11 @@ enum YAMLLineMutator {
                 lines.insert(moved, at: rng.below(lines.count + 1))
             case 3:
                 let body = line.drop { $0 == " " }
-                let change = rng.pick([-4, -2, -1, 1, 2, 4])
+                let change = rng.choose([-4, -2, -1, 1, 2, 4])
                 let width = max(0, indent.count + change)
                 lines[i] = (rng.oneIn(6) ? "\t" : String(repeating: " ", count: width)) + body
             case 4, 5:
-                let value = rng.pick(YAMLWords.values)
+                let value = rng.choose(YAMLWords.values)
                 if let colon {
                     lines[i] = String(line[..<colon.lowerBound]) + ": " + value
                 } else if line.trimmingCharacters(in: .whitespaces).hasPrefix("- ") {
@@ -179,16 +179,16 @@ enum YAMLLineMutator {
                     lines[i] = indent + value
                 }
             case 6:
-                let key = rng.pick(YAMLWords.keys)
+                let key = rng.choose(YAMLWords.keys)
                 if let colon {
                     lines[i] = indent + key + String(line[colon.lowerBound...])
                 } else {
                     lines[i] = indent + key + ": " + line.trimmingCharacters(in: .whitespaces)
                 }
             case 7:
-                let key = rng.pick(YAMLWords.keys)
-                let value = rng.oneIn(5) ? String(repeating: rng.pick(["x", "é", "a "]), count: rng.pick([100, 10_000]))
-                    : rng.pick(YAMLWords.values)
+                let key = rng.choose(YAMLWords.keys)
+                let value = rng.oneIn(5) ? String(repeating: rng.choose(["x", "é", "a "]), count: rng.choose([100, 10_000]))
+                    : rng.choose(YAMLWords.values)
                 lines.insert(indent + key + ": " + value, at: i + rng.below(2))
             case 8:
                 // An anchor here and an alias somewhere else.
@@ -200,7 +200,7 @@ enum YAMLLineMutator {
                     lines.append("alias: *x")
                 }
             default:
-                if !donorLines.isEmpty { lines.insert(rng.pick(donorLines), at: i) }
+                if !donorLines.isEmpty { lines.insert(rng.choose(donorLines), at: i) }
             }
         }
         return lines.joined(separator: "\n")
@@ -232,8 +232,8 @@ struct YAMLCase: Sendable, CustomTestStringConvertible {
         let files = Corpus.files(target.rawValue)
         guard !files.isEmpty else { return (Data(), "empty corpus") }
         let seeds = files.filter { $0.name.hasPrefix("seed-") }
-        let file = rng.oneIn(2) && !seeds.isEmpty ? rng.pick(seeds) : rng.pick(files)
-        let donor = rng.pick(files)
+        let file = rng.oneIn(2) && !seeds.isEmpty ? rng.choose(seeds) : rng.choose(files)
+        let donor = rng.choose(files)
         switch strategy {
         case .bytes:
             let bytes = ByteMutator.mutate([UInt8](file.data), donor: [UInt8](donor.data), rng: &rng, tokens: YAMLWords.tokens)
@@ -245,8 +245,8 @@ struct YAMLCase: Sendable, CustomTestStringConvertible {
         case .structure:
             let documents = ParsedCorpus.documents(target.rawValue)
             guard !documents.isEmpty else { return (Data(), "no corpus file in JSON syntax") }
-            let (name, document) = rng.pick(documents)
-            let mutated = StructureMutator.mutated(document, donor: rng.pick(documents).1, rng: &rng, YAMLWords.vocabulary)
+            let (name, document) = rng.choose(documents)
+            let mutated = StructureMutator.mutated(document, donor: rng.choose(documents).1, rng: &rng, YAMLWords.vocabulary)
             return (mutated, "\(name) restructured")
         }
     }
