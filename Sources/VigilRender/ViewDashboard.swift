@@ -262,15 +262,20 @@ public enum DashboardView {
         return bad
     }
 
+    /// The flash message, while it lasts, on the footer line `rect` (dashboard and wall): true
+    /// when it was drawn.
+    static func flash(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) -> Bool {
+        guard let flash = state.flash, flash.until > state.now else { return false }
+        let role: Role = flash.isError ? .healthError : .statusAcknowledged
+        grid.put(spans: truncate([ctx.span(" " + flash.text + " ", role)], toWidth: rect.width,
+                                 ellipsis: ctx.glyphs.ellipsis), x: rect.x, y: rect.y, maxWidth: rect.width)
+        return true
+    }
+
     static func footer(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
         guard !rect.isEmpty else { return }
         grid.fill(rect, with: Cell(" ", style: ctx.theme[.footerText]))
-        if let flash = state.flash, flash.until > state.now {
-            let role: Role = flash.isError ? .healthError : .statusAcknowledged
-            grid.put(spans: truncate([ctx.span(" " + flash.text + " ", role)], toWidth: rect.width,
-                                     ellipsis: ctx.glyphs.ellipsis), x: rect.x, y: rect.y, maxWidth: rect.width)
-            return
-        }
+        if flash(state, rect, ctx, &grid) { return }
         let ascii = ctx.glyphs == .ascii
         let hints = state.keyMap.hints(in: state.mode.keyContext).map { b in
             (key: b.keys.first.map { ascii ? $0.asciiLabel : $0.label } ?? "", label: b.hint ?? "")

@@ -111,12 +111,7 @@ enum WallView {
 
     static func footer(_ state: AppState, _ wall: WallState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
         grid.fill(rect, with: Cell(" ", style: ctx.theme[.footerText]))
-        if let flash = state.flash, flash.until > state.now {
-            let role: Role = flash.isError ? .healthError : .statusAcknowledged
-            grid.put(spans: truncate([ctx.span(" " + flash.text + " ", role)], toWidth: rect.width,
-                                     ellipsis: ctx.glyphs.ellipsis), x: rect.x, y: rect.y, maxWidth: rect.width)
-            return
-        }
+        if DashboardView.flash(state, rect, ctx, &grid) { return }
         let pages = WallPage.allCases
         // No countdown: a steady board sends nothing between pages.
         let every = Formatting.age(seconds: wall.settings.rotateEvery)
