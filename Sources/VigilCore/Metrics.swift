@@ -136,20 +136,6 @@ public enum Metrics {
         MetricsIndex(incidents: incidents, deployments: all, config: config).deployments(in: w, bucket: bucket)
     }
 
-    /// Ids of rollbacks among deployments sorted by time: marked ones, and successful deployments
-    /// of a version earlier than the service's previous successful one. Each counted once.
-    public static func rollbackIDs(_ sorted: [Deployment]) -> Set<String> {
-        var ids: Set<String> = []
-        var current: [String: String] = [:]  // service → version running after the last success
-        for d in sorted {
-            if d.markedRollback { ids.insert(d.id) }
-            guard d.outcome == .success else { continue }
-            if let running = current[d.service], VersionOrder.isEarlier(d.version, than: running) { ids.insert(d.id) }
-            current[d.service] = d.version
-        }
-        return ids
-    }
-
     /// DORA deployment-frequency tier over the 90 days before `now`, as the four-keys project
     /// computes it: daily when the median week has deploys on ≥ 3 days; weekly when most weeks
     /// have a deploy; monthly when the median month has ≥ 1; otherwise yearly.
