@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "VigilRuntime", dependencies: ["VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig",
                                                      "VigilStore", "CVigilSignal"]),
         .executableTarget(name: "vigil", dependencies: [
-            "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig", "CVigilSignal",
+            "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig", "VigilStore",
+            "CVigilSignal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),

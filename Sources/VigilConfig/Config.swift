@@ -100,27 +100,10 @@ public enum SourceConfig: Sendable, Hashable, CustomStringConvertible {
 
     /// One line; the auth shows where the secret comes from, never the secret.
     public var description: String {
-        func auth(_ a: HTTPAuth) -> String {
-            switch a {
-            case .none: return "no auth"
-            case .bearer(let s): return "bearer token from \(s.origin)"
-            case .basic(let user, let s): return "basic auth as \(user), password from \(s.origin)"
-            }
-        }
-        let f = ConfigDuration.format
         switch self {
-        case .prometheus(let s):
-            let feeds = s.queries.map(\.feed.rawValue).joined(separator: ", ")
-            return "\(s.id) (prometheus) \(s.url.absoluteString) every \(f(s.pollInterval)), timeout \(f(s.timeout)), "
-                + "\(auth(s.auth)), service label \(s.serviceLabel), feeds: \(feeds.isEmpty ? "none" : feeds)"
-        case .alertmanager(let s):
-            return "\(s.id) (alertmanager) \(s.urls.map(\.absoluteString).joined(separator: ", ")) every "
-                + "\(f(s.pollInterval)), timeout \(f(s.timeout)), \(auth(s.auth)), severity label \(s.severityLabel), "
-                + "service label \(s.serviceLabel), paging: \(s.pagingSeverities.joined(separator: ", ")), "
-                + "ack silence \(f(s.ackSilence))"
-                + (s.excludedMatcherLabels.isEmpty ? "" : ", matchers exclude \(s.excludedMatcherLabels.joined(separator: ", "))")
-        case .demo(let id, let data):
-            return "\(id) (demo) data \(data ?? "built-in sample data")"
+        case .prometheus(let s): return "\(s.id) (prometheus) \(s.summary)"
+        case .alertmanager(let s): return "\(s.id) (alertmanager) \(s.summary)"
+        case .demo(let id, let data): return "\(id) (demo) \(DemoSettings(id: id, data: data).summary)"
         }
     }
 }

@@ -6,8 +6,10 @@ public struct SourceState: Sendable, Hashable {
     public var snapshot: SourceSnapshot?
     /// When the last successful poll finished.
     public var lastSuccess: Date?
-    /// The last error, cleared by a success.
-    public var lastError: String?
+    /// The last failure, cleared by a success.
+    public var lastFailure: SourceError?
+    /// The last failure's message.
+    public var lastError: String? { lastFailure?.message }
     /// When the last error happened.
     public var lastErrorAt: Date?
     /// Expected poll interval, seconds (data older than twice this is stale).
@@ -16,6 +18,11 @@ public struct SourceState: Sendable, Hashable {
     public var warnings: [SourceWarning] = []
     /// What this source can provide.
     public var provides: Set<DataKind> = Set(DataKind.allCases)
+    /// What can be done with its incidents (the key map offers only these).
+    public var actions: Set<ActionKind> = []
+    /// Whether the source keeps its own history; Vigil records what a forgetful one reported
+    /// (`Effect.recordHistory`) so outages, pages and MTTR survive restarts.
+    public var keepsHistory = true
     /// Failed polls in a row; 0 after a success.
     public var consecutiveFailures = 0
     /// While failing: when the runner tries again (after its back-off, or the server's
@@ -65,23 +72,12 @@ public struct SourceWarning: Sendable, Hashable {
     public init(panel: PanelID?, message: String) { self.panel = panel; self.message = message }
 }
 
-/// Where an acknowledgement made from this Vigil stands.
-public enum AckProgress: Sendable, Hashable {
-    /// Sent; waiting for the source.
-    case pending(since: Date)
-    /// The source confirmed it.
-    case confirmed(AckConfirmation)
-    /// The source refused it or could not be reached.
-    case failed(String)
-    /// Asked the source to take it back; waiting.
-    case releasing(since: Date)
-}
-
 /// Which screen is in front.
 public enum Mode: Sendable, Hashable {
     case dashboard
     case details(String)
-    case confirmAck(String, returnTo: ReturnMode)
+    /// Asks "do this?" before an action is sent.
+    case confirm(IncidentAction, String, returnTo: ReturnMode)
     case help(returnTo: ReturnMode)
 
     /// Where a dialog returns to.
@@ -92,7 +88,7 @@ public enum Mode: Sendable, Hashable {
         switch self {
         case .dashboard: return .dashboard
         case .details: return .details
-        case .confirmAck: return .confirm
+        case .confirm: return .confirm
         case .help: return .help
         }
     }
@@ -142,8 +138,8 @@ public struct AppState: Sendable {
     public var sources: [SourceID: SourceState] = [:] { didSet { revision = Revision.next() } }
     /// Order sources were configured in.
     public var sourceOrder: [SourceID] = [] { didSet { revision = Revision.next() } }
-    /// Acknowledgements made here, by incident id.
-    public var acks: [String: AckProgress] = [:]
+    /// Actions asked for here, by incident id (the latest per incident).
+    public var actions: [String: ActionProgress] = [:]
     /// Footer message.
     public var flash: Flash?
     /// Incidents remembered by the store from earlier runs; live data wins by id.
@@ -306,6 +302,24 @@ public struct AppState: Sendable {
     /// The sources that feed a panel, in configured order: those that provide its kind of data.
     public func sources(feeding panel: PanelID) -> [SourceID] {
         sourceOrder.filter { sources[$0]?.provides.contains(panel.dataKind) == true }
+    }
+
+    /// The incident an action key applies to: the one in the details or confirmation dialog,
+    /// else the selected one.
+    public var actionTarget: String? {
+        switch mode {
+        case .details(let id), .confirm(_, let id, _): return id
+        default: return selectedIncident
+        }
+    }
+
+    /// The incident actions the key map offers now: those the target incident's source supports;
+    /// without a target, those any source supports (so help still tells what `a` would do).
+    public var offeredActions: Set<ActionKind> {
+        guard let id = actionTarget, let incident = incident(id) else {
+            return sources.values.reduce(into: Set<ActionKind>()) { $0.formUnion($1.actions) }
+        }
+        return sources[incident.source]?.actions ?? []
     }
 
     /// The layout for the current size.

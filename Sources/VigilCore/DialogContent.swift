@@ -46,12 +46,14 @@ public enum DialogContent {
                       DialogSegment(i.source), DialogSegment("  status ", .label), DialogSegment(i.status.rawValue)])
         lines.append([DialogSegment("triggered ", .label),
                       DialogSegment("\(clock(i.triggeredAt)) (\(minutesAgo(i.triggeredAt, state.now)) ago)")])
-        switch state.acks[i.id] {
-        case .pending?:
+        switch state.actions[i.id] {
+        case .pending(.acknowledge, _)?:
             lines.append([DialogSegment("acknowledging, waiting for \(i.source) to confirm", .pending)])
-        case .releasing?:
+        case .pending(.unacknowledge, _)?:
             lines.append([DialogSegment("taking the acknowledgement back, waiting for \(i.source)", .pending)])
-        case .failed(let m)?:
+        case .pending(let action, _)?:
+            lines.append([DialogSegment("asked to \(action.describe(i.id)), waiting for \(i.source) to confirm", .pending)])
+        case .failed(_, let m)?:
             lines += wrap([DialogSegment("failed: ", .error)], m, .error, width: w)
         default:
             break
@@ -90,7 +92,7 @@ public enum DialogContent {
         for context in KeyContext.allCases {
             // Read-only: no confirmation can ever be asked, so its section would only confuse.
             if state.readOnly && context == .confirm { continue }
-            let bindings = state.keyMap.help(in: context)
+            let bindings = state.keyMap.help(in: context, offered: state.offeredActions)
             guard !bindings.isEmpty else { continue }
             if !lines.isEmpty { lines.append([]) }
             lines.append([DialogSegment(context.rawValue, .heading)])

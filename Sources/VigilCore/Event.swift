@@ -8,29 +8,22 @@ public enum Event: Sendable {
     case resized(Size)
     /// A key was pressed.
     case key(Key)
-    /// A source answered a poll.
-    case sourceUpdated(SourceID, SourceSnapshot, at: Date)
-    /// A source poll failed.
-    case sourceFailed(SourceID, String, at: Date)
-    /// What a source reported beside its last successful poll (empty: nothing wrong).
-    case sourceWarnings(SourceID, [SourceWarning])
     /// A scheduled poll ended: its outcome, how long it took, and when the runner polls again.
     /// One event, so the screen never shows a failure without its retry time.
     case sourcePolled(SourceID, PollReport)
-    /// A source confirmed an acknowledgement.
-    case ackSucceeded(incidentID: String, AckConfirmation)
-    /// A source refused an acknowledgement or could not be reached.
-    case ackFailed(incidentID: String, String)
-    /// A source took an acknowledgement back.
-    case unackSucceeded(incidentID: String)
-    /// A source refused to take an acknowledgement back.
-    case unackFailed(incidentID: String, String)
-    /// An acknowledgement could not reach its source; it is saved and will be retried at `next`.
-    case ackRetrying(incidentID: String, String, next: Date)
+    /// A source confirmed an action on an incident.
+    case actionConfirmed(incidentID: String, IncidentAction, ActionConfirmation)
+    /// A source refused an action, or it could not be sent and was given up.
+    case actionFailed(incidentID: String, IncidentAction, SourceError)
+    /// An action could not reach its source; it is saved and will be retried at `next`.
+    case actionRetrying(incidentID: String, IncidentAction, SourceError, next: Date)
     /// The durable store could not do something (disk full, read-only, locked); the UI goes on.
     case storeProblem(String)
-    /// Acknowledgements still waiting in the outbox from an earlier run.
-    case outboxPending([String])
+    /// Actions still waiting in the outbox from an earlier run, by incident id.
+    case outboxPending([(incidentID: String, action: IncidentAction)])
+    /// The runtime read the theme at `index` of `AppState.themeNames` (`Effect.loadTheme`); `problem`
+    /// says why it cannot be shown, when it cannot.
+    case themeLoaded(index: Int, problem: String?)
     /// Incidents remembered from earlier runs and polls (for metrics over sources that forget).
     case historyLoaded([Incident])
 }
@@ -41,8 +34,8 @@ public struct PollReport: Sendable {
     public enum Outcome: Sendable {
         /// Data, and the problems reported beside it (empty: nothing wrong).
         case updated(SourceSnapshot, warnings: [SourceWarning])
-        /// The error, in words an engineer can act on.
-        case failed(String)
+        /// The error: its kind, and words an engineer can act on.
+        case failed(SourceError)
     }
 
     /// What the poll brought.
@@ -65,14 +58,29 @@ public struct PollReport: Sendable {
 
 /// Side effects the reducer asks the runtime for. Their results come back as events.
 public enum Effect: Sendable, Hashable {
-    /// Acknowledge an incident at its source.
-    case acknowledge(incidentID: String, source: SourceID, by: String)
-    /// Take an acknowledgement back at the source.
-    case unacknowledge(incidentID: String, source: SourceID, by: String)
+    /// Do something with an incident at its source (through the durable outbox).
+    case act(IncidentAction, incidentID: String, source: SourceID, by: String)
+    /// Record what a source that forgets resolved incidents reported, so metrics survive restarts.
+    case recordHistory(SourceID, [Incident], at: Date)
+    /// Read the theme `t` moves to; drop it (and say so) when it cannot be read.
+    case loadTheme(index: Int)
     /// Repaint the whole terminal (Ctrl-L, and a wall monitor now and then).
     case repaint
     /// Ring the terminal bell (a wall monitor, for a new page or outage, when asked for).
     case bell
     /// Quit, restoring the terminal.
     case quit
+}
+
+/// What one poll of a source learned: the data, and the problems reported beside it (a failed
+/// query among several, an unreachable member of an HA pair), each naming its panel.
+public struct PollResult: Sendable {
+    /// The data.
+    public var snapshot: SourceSnapshot
+    /// Problems beside the data (empty: nothing wrong).
+    public var warnings: [SourceWarning]
+    /// Creates a result.
+    public init(_ snapshot: SourceSnapshot, warnings: [SourceWarning] = []) {
+        self.snapshot = snapshot; self.warnings = warnings
+    }
 }

@@ -1,8 +1,10 @@
 /// What a key asks for. The reducer interprets actions; the key map only names them.
 public enum Action: Sendable, Hashable {
     case quit, up, down, left, right, nextPanel, previousPanel, top, bottom, pageUp, pageDown
-    case open, close, acknowledge, unacknowledge, confirm, cancel, help, cycleWindow, cycleTheme, repaint
+    case open, close, confirm, cancel, help, cycleWindow, cycleTheme, repaint
     case nextPage, previousPage
+    /// Ask the selected incident's source to do something; offered only when that source supports it.
+    case act(ActionKind)
 }
 
 /// Where a binding applies.
@@ -60,18 +62,25 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.pageDown], .pageDown, .dashboard, help: "Page down"),
         Binding([.pageUp], .pageUp, .dashboard, help: "Page up"),
         Binding([.enter], .open, .dashboard, help: "Details of the selected incident", hint: "details"),
-        Binding([.char("a")], .acknowledge, .dashboard, help: "Acknowledge the selected incident", hint: "ack",
+        Binding([.char("a")], .act(.acknowledge), .dashboard, help: "Acknowledge the selected incident", hint: "ack",
                 mutates: true),
-        Binding([.char("u")], .unacknowledge, .dashboard, help: "Take back your acknowledgement of the selected incident",
+        Binding([.char("u")], .act(.unacknowledge), .dashboard,
+                help: "Take back your acknowledgement of the selected incident", mutates: true),
+        Binding([.char("r")], .act(.resolve), .dashboard, help: "Resolve the selected incident", hint: "resolve",
                 mutates: true),
+        Binding([.char("e")], .act(.escalate), .dashboard,
+                help: "Escalate the selected incident to the next level of its policy", mutates: true),
         Binding([.char("w")], .cycleWindow, .dashboard, help: "Cycle the window 24h / 7d / 30d", hint: "window"),
         Binding([.char("t")], .cycleTheme, .dashboard, help: "Cycle themes", hint: "theme"),
         Binding([.ctrl("l")], .repaint, .dashboard, help: "Repaint the whole screen"),
         Binding([.char("?")], .help, .dashboard, help: "Show this help", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, .dashboard, help: "Quit", hint: "quit"),
 
-        Binding([.char("a")], .acknowledge, .details, help: "Acknowledge this incident", hint: "ack", mutates: true),
-        Binding([.char("u")], .unacknowledge, .details, help: "Take back the acknowledgement of this incident",
+        Binding([.char("a")], .act(.acknowledge), .details, help: "Acknowledge this incident", hint: "ack", mutates: true),
+        Binding([.char("u")], .act(.unacknowledge), .details, help: "Take back the acknowledgement of this incident",
+                mutates: true),
+        Binding([.char("r")], .act(.resolve), .details, help: "Resolve this incident", hint: "resolve", mutates: true),
+        Binding([.char("e")], .act(.escalate), .details, help: "Escalate this incident to the next level of its policy",
                 mutates: true),
         Binding([.char("j"), .down], .down, .details, help: "Next incident"),
         Binding([.char("k"), .up], .up, .details, help: "Previous incident"),
@@ -81,7 +90,7 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.char("?")], .help, .details, help: "Show this help"),
         Binding([.ctrl("c")], .quit, .details, help: "Quit"),
 
-        Binding([.char("y")], .confirm, .confirm, help: "Yes, acknowledge", hint: "yes", mutates: true),
+        Binding([.char("y")], .confirm, .confirm, help: "Yes, do it", hint: "yes", mutates: true),
         Binding([.char("n"), .escape, .char("q")], .cancel, .confirm, help: "No, cancel", hint: "no"),
         Binding([.ctrl("c")], .quit, .confirm, help: "Quit"),
 
@@ -96,18 +105,24 @@ public struct KeyMap: Sendable, Hashable {
         KeyMap(all.filter { !(readOnly && $0.mutates) })
     }
 
-    /// The action bound to a key in a context, if any.
-    public func action(for key: Key, in context: KeyContext) -> Action? {
-        bindings.first { $0.context == context && $0.keys.contains(key) }?.action
+    /// The action bound to a key in a context, if any. `offered` says which incident actions the
+    /// selected incident's source supports: a key for any other is not bound.
+    public func action(for key: Key, in context: KeyContext, offered: Set<ActionKind> = Set(ActionKind.allCases)) -> Action? {
+        bindings.first { $0.context == context && $0.keys.contains(key) && Self.isOffered($0, offered) }?.action
     }
 
-    /// Footer hints for a context, in table order.
-    public func hints(in context: KeyContext) -> [Binding] {
-        bindings.filter { $0.context == context && $0.hint != nil }
+    /// Footer hints for a context, in table order: only the incident actions in `offered`.
+    public func hints(in context: KeyContext, offered: Set<ActionKind> = Set(ActionKind.allCases)) -> [Binding] {
+        bindings.filter { $0.context == context && $0.hint != nil && Self.isOffered($0, offered) }
     }
 
-    /// Help lines for a context.
-    public func help(in context: KeyContext) -> [Binding] {
-        bindings.filter { $0.context == context }
+    /// Help lines for a context: only the incident actions in `offered`.
+    public func help(in context: KeyContext, offered: Set<ActionKind> = Set(ActionKind.allCases)) -> [Binding] {
+        bindings.filter { $0.context == context && Self.isOffered($0, offered) }
+    }
+
+    private static func isOffered(_ binding: Binding, _ offered: Set<ActionKind>) -> Bool {
+        if case .act(let kind) = binding.action { return offered.contains(kind) }
+        return true
     }
 }

@@ -236,13 +236,3 @@ public struct SourceSnapshot: Sendable, Hashable {
         self.incidents = incidents; self.deployments = deployments; self.builds = builds; self.series = series
     }
 }
-
-/// The source's answer to an acknowledgement.
-public struct AckConfirmation: Sendable, Hashable {
-    /// Who the source says acknowledged it.
-    public var by: String
-    /// When the source says it was acknowledged.
-    public var at: Date
-    /// Creates a confirmation.
-    public init(by: String, at: Date) { self.by = by; self.at = at }
-}

@@ -19,27 +19,11 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
 
     case .key(let key):
-        guard let action = state.keyMap.action(for: key, in: state.mode.keyContext) else {
-            // In read-only mode say why a familiar key does nothing, instead of ignoring it.
-            if state.readOnly, KeyMap.all.contains(where: {
-                $0.mutates && $0.context == state.mode.keyContext && $0.keys.contains(key) }) {
-                flash(&state, "Read-only mode: \(key.label) would change something at a source, so it is off", error: false)
-            }
+        guard let action = state.keyMap.action(for: key, in: state.mode.keyContext, offered: state.offeredActions) else {
+            explainUnboundKey(key, &state)
             return []
         }
         return perform(action, on: &state)
-
-    case .sourceUpdated(let id, let snapshot, let at):
-        return sourceUpdated(&state, id, snapshot, at: at)
-
-    case .sourceFailed(let id, let message, let at):
-        sourceFailed(&state, id, message, at: at)
-        state.sources[id]?.consecutiveFailures += 1
-        return []
-
-    case .sourceWarnings(let id, let warnings):
-        state.sources[id]?.warnings = warnings
-        return []
 
     case .sourcePolled(let id, let report):
         var effects: [Effect] = []
@@ -47,50 +31,40 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .updated(let snapshot, let warnings):
             effects = sourceUpdated(&state, id, snapshot, at: report.at)
             state.sources[id]?.warnings = warnings
-        case .failed(let message):
-            sourceFailed(&state, id, message, at: report.at)
+            if state.sources[id]?.keepsHistory == false, let incidents = snapshot.incidents {
+                effects.append(.recordHistory(id, incidents, at: report.at))
+            }
+        case .failed(let error):
+            sourceFailed(&state, id, error, at: report.at)
             state.sources[id]?.consecutiveFailures = report.consecutiveFailures
             state.sources[id]?.nextRetryAt = report.nextPollAt
         }
         state.sources[id]?.lastPollDuration = report.duration
         return effects
 
-    case .ackSucceeded(let id, let confirmation):
-        state.acks[id] = .confirmed(confirmation)
-        // Show the source's answer at once; the next poll brings the source's own record.
-        if let incident = state.incident(id), var src = state.sources[incident.source],
-           var list = src.snapshot?.incidents, let i = list.firstIndex(where: { $0.id == id }) {
-            if list[i].status == .triggered { list[i].status = .acknowledged }
-            list[i].acknowledgedBy = list[i].acknowledgedBy ?? confirmation.by
-            list[i].acknowledgedAt = list[i].acknowledgedAt ?? confirmation.at
-            src.snapshot?.incidents = list
-            state.sources[incident.source] = src
+    case .actionConfirmed(let id, let action, let confirmation):
+        state.actions[id] = .confirmed(action, confirmation)
+        showConfirmed(action, id, confirmation, &state)
+        switch action {
+        case .note, .reassign:
+            flash(&state, "\(id): \(action.kind.noun) confirmed by \(confirmation.by) at \(clock(confirmation.at))", error: false)
+        case .unacknowledge:
+            flash(&state, "\(id) is no longer acknowledged", error: false)
+        default:
+            flash(&state, "\(id) \(action.kind.done) by \(confirmation.by) at \(clock(confirmation.at))", error: false)
         }
-        flash(&state, "\(id) acknowledged by \(confirmation.by) at \(clock(confirmation.at))", error: false)
         return []
 
-    case .ackFailed(let id, let message):
-        state.acks[id] = .failed(message)
-        flash(&state, "\(id) not acknowledged: \(message)", error: true)
+    case .actionFailed(let id, let action, let error):
+        state.actions[id] = .failed(action, error.message)
+        let what = action == .unacknowledge ? "still acknowledged" : "not \(action.kind.done)"
+        flash(&state, "\(id) \(what): \(error.message)", error: true)
         return []
 
-    case .unackSucceeded(let id):
-        state.acks[id] = nil
-        if let incident = state.incident(id), var src = state.sources[incident.source],
-           var list = src.snapshot?.incidents, let i = list.firstIndex(where: { $0.id == id }) {
-            if list[i].status == .acknowledged { list[i].status = .triggered }
-            list[i].acknowledgedBy = nil
-            list[i].acknowledgedAt = nil
-            src.snapshot?.incidents = list
-            state.sources[incident.source] = src
-        }
-        flash(&state, "\(id) is no longer acknowledged", error: false)
-        return []
-
-    case .ackRetrying(let id, let message, let next):
-        if case .pending? = state.acks[id] {} else { state.acks[id] = .pending(since: state.now) }
+    case .actionRetrying(let id, let action, let error, let next):
+        if state.actions[id]?.isPending != true { state.actions[id] = .pending(action, since: state.now) }
         // What happens next first: on a narrow terminal the cause is what gets cut.
-        flash(&state, "\(id) not sent yet, saved, retrying at \(clock(next)): \(message)", error: true)
+        flash(&state, "\(id) not sent yet, saved, retrying at \(clock(next)): \(error.message)", error: true)
         return []
 
     case .storeProblem(let message):
@@ -98,19 +72,69 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         flash(&state, "State not saved: \(message)", error: true)
         return []
 
-    case .outboxPending(let ids):
-        for id in ids where state.acks[id] == nil { state.acks[id] = .pending(since: state.now) }
+    case .outboxPending(let entries):
+        for (id, action) in entries where state.actions[id] == nil { state.actions[id] = .pending(action, since: state.now) }
         return []
 
     case .historyLoaded(let incidents):
         state.history = incidents
         return []
 
-    case .unackFailed(let id, let message):
-        state.acks[id] = .failed(message)
-        flash(&state, "\(id) still acknowledged: \(message)", error: true)
-        return []
+    case .themeLoaded(let index, let problem):
+        guard state.themeNames.indices.contains(index) else { return [] }
+        guard let problem else {
+            state.themeIndex = index
+            flash(&state, "theme: \(state.themeName)", error: false)
+            return []
+        }
+        // A theme that cannot be read leaves the cycle, and `t` moves on to the one after it.
+        state.themeNames.remove(at: index)
+        if index < state.themeIndex { state.themeIndex -= 1 }
+        flash(&state, "theme skipped: \(problem)", error: true)
+        guard state.themeNames.count > 1 else { return [] }
+        return [.loadTheme(index: index % state.themeNames.count)]
     }
+}
+
+/// In read-only mode, say why a familiar key does nothing instead of ignoring it; say so too
+/// when the selected incident's source cannot do what the key asks.
+private func explainUnboundKey(_ key: Key, _ state: inout AppState) {
+    let context = state.mode.keyContext
+    guard let binding = KeyMap.all.first(where: { $0.mutates && $0.context == context && $0.keys.contains(key) }) else {
+        return
+    }
+    if state.readOnly {
+        flash(&state, "Read-only mode: \(key.label) would change something at a source, so it is off", error: false)
+    } else if case .act(let kind) = binding.action, let id = state.actionTarget, let incident = state.incident(id) {
+        flash(&state, "\(incident.source) cannot \(kind.verb) its incidents", error: false)
+    }
+}
+
+/// Shows a confirmed action on its row at once; the next poll brings the source's own record.
+private func showConfirmed(_ action: IncidentAction, _ id: String, _ confirmation: ActionConfirmation,
+                           _ state: inout AppState) {
+    guard let incident = state.incident(id), var src = state.sources[incident.source],
+          var list = src.snapshot?.incidents, let i = list.firstIndex(where: { $0.id == id }) else { return }
+    switch action {
+    case .acknowledge:
+        if list[i].status == .triggered { list[i].status = .acknowledged }
+        list[i].acknowledgedBy = list[i].acknowledgedBy ?? confirmation.by
+        list[i].acknowledgedAt = list[i].acknowledgedAt ?? confirmation.at
+    case .unacknowledge:
+        if list[i].status == .acknowledged { list[i].status = .triggered }
+        list[i].acknowledgedBy = nil
+        list[i].acknowledgedAt = nil
+    case .resolve:
+        list[i].status = .resolved
+        list[i].resolvedAt = list[i].resolvedAt ?? confirmation.at
+    case .note(let text):
+        list[i].timeline.append(TimelineEntry(at: confirmation.at, text: "note by \(confirmation.by): \(text)"))
+    case .snooze, .reassign, .escalate:
+        list[i].timeline.append(TimelineEntry(at: confirmation.at,
+                                              text: "\(action.describe(id)): done by \(confirmation.by)"))
+    }
+    src.snapshot?.incidents = list
+    state.sources[incident.source] = src
 }
 
 /// New data: the error, the failure count and the retry time are cleared; the selection stays
@@ -127,7 +151,7 @@ private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: 
     if state.sources[id] == nil { state.sourceOrder.append(id) }
     s.snapshot = snapshot
     s.lastSuccess = at
-    s.lastError = nil
+    s.lastFailure = nil
     s.lastErrorAt = nil
     s.consecutiveFailures = 0
     s.nextRetryAt = nil
@@ -142,10 +166,10 @@ private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: 
 }
 
 /// A failed poll: the data that was there stays; the error is recorded.
-private func sourceFailed(_ state: inout AppState, _ id: SourceID, _ message: String, at: Date) {
+private func sourceFailed(_ state: inout AppState, _ id: SourceID, _ error: SourceError, at: Date) {
     var s = state.sources[id] ?? SourceState(pollInterval: 60)
     if state.sources[id] == nil { state.sourceOrder.append(id) }
-    s.lastError = message
+    s.lastFailure = error
     s.lastErrorAt = at
     s.nextRetryAt = nil
     state.sources[id] = s
@@ -169,7 +193,7 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         return []
     case .close, .cancel:
         switch state.mode {
-        case .help(let back), .confirmAck(_, let back):
+        case .help(let back), .confirm(_, _, let back):
             state.mode = mode(for: back)
         default:
             state.mode = .dashboard
@@ -179,9 +203,8 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         state.window = state.window.next
         return []
     case .cycleTheme:
-        state.themeIndex = (state.themeIndex + 1) % max(1, state.themeNames.count)
-        flash(&state, "theme: \(state.themeName)", error: false)
-        return []
+        // The runtime reads the next theme and answers with `.themeLoaded`.
+        return [.loadTheme(index: (state.themeIndex + 1) % max(1, state.themeNames.count))]
     case .up, .down, .top, .bottom, .pageUp, .pageDown:
         moveSelection(action, &state)
         return []
@@ -199,70 +222,68 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
     case .open:
         if let id = state.selectedIncident, state.incident(id) != nil { state.mode = .details(id) }
         return []
-    case .acknowledge:
-        return askToAcknowledge(&state)
-    case .unacknowledge:
-        return unacknowledge(&state)
+    case .act(let kind):
+        return ask(kind, &state)
     case .confirm:
-        guard case .confirmAck(let id, let back) = state.mode else { return [] }
+        guard case .confirm(let action, let id, let back) = state.mode else { return [] }
         state.mode = mode(for: back)
         guard let incident = state.incident(id) else {
             flash(&state, "\(id) is gone from its source", error: true)
             return []
         }
-        state.acks[id] = .pending(since: state.now)
-        return [.acknowledge(incidentID: id, source: incident.source, by: state.user)]
+        return send(action, incident, &state)
     }
 }
 
-private func askToAcknowledge(_ state: inout AppState) -> [Effect] {
-    let target: String?
-    if case .details(let id) = state.mode { target = id } else { target = state.selectedIncident }
-    guard let id = target, let incident = state.incident(id) else {
+/// An action key: checks that the target incident can take it, then asks for confirmation (or,
+/// for taking an acknowledgement back, sends it at once, as before).
+private func ask(_ kind: ActionKind, _ state: inout AppState) -> [Effect] {
+    guard let id = state.actionTarget, let incident = state.incident(id) else {
         flash(&state, "No incident selected", error: true)
         return []
     }
-    if incident.status == .resolved {
-        flash(&state, "\(id) is already resolved", error: true)
+    if let refusal = refusal(kind, incident) {
+        flash(&state, refusal.text, error: refusal.isError)
         return []
     }
-    if incident.status == .acknowledged {
-        let who = incident.acknowledgedBy.map { " by \($0)" } ?? ""
-        flash(&state, "\(id) is already acknowledged\(who)", error: false)
+    if state.actions[id]?.isPending == true {
+        flash(&state, "\(id): \(kind == .acknowledge ? "acknowledgement" : "a change") already on its way", error: false)
         return []
     }
-    switch state.acks[id] {
-    case .pending?, .releasing?:
-        flash(&state, "\(id): acknowledgement already on its way", error: false)
+    let action: IncidentAction
+    switch kind {
+    case .acknowledge: action = .acknowledge
+    case .resolve: action = .resolve
+    case .escalate: action = .escalate
+    case .unacknowledge:
+        flash(&state, "\(id): taking the acknowledgement back" + "…", error: false)
+        return send(.unacknowledge, incident, &state)
+    case .snooze, .note, .reassign:
+        // These need a value (a duration, a text, a person): their input comes with the
+        // on-call workflow's pickers; until then no key asks for them.
         return []
-    default:
-        break
     }
-    state.mode = .confirmAck(id, returnTo: returnMode(state.mode))
+    state.mode = .confirm(action, id, returnTo: returnMode(state.mode))
     return []
 }
 
-private func unacknowledge(_ state: inout AppState) -> [Effect] {
-    let target: String?
-    if case .details(let id) = state.mode { target = id } else { target = state.selectedIncident }
-    guard let id = target, let incident = state.incident(id) else {
-        flash(&state, "No incident selected", error: true)
-        return []
+/// Why an incident cannot take an action in its current status, if it cannot.
+private func refusal(_ kind: ActionKind, _ incident: Incident) -> (text: String, isError: Bool)? {
+    let id = incident.id
+    switch (kind, incident.status) {
+    case (.unacknowledge, .acknowledged): return nil
+    case (.unacknowledge, _): return ("\(id) is not acknowledged", true)
+    case (_, .resolved): return ("\(id) is already resolved", true)
+    case (.acknowledge, .acknowledged):
+        return ("\(id) is already acknowledged\(incident.acknowledgedBy.map { " by \($0)" } ?? "")", false)
+    default: return nil
     }
-    guard incident.status == .acknowledged else {
-        flash(&state, "\(id) is not acknowledged", error: true)
-        return []
-    }
-    switch state.acks[id] {
-    case .pending?, .releasing?:
-        flash(&state, "\(id): a change is already on its way", error: false)
-        return []
-    default:
-        break
-    }
-    state.acks[id] = .releasing(since: state.now)
-    flash(&state, "\(id): taking the acknowledgement back" + "…", error: false)
-    return [.unacknowledge(incidentID: id, source: incident.source, by: state.user)]
+}
+
+/// Marks the action as on its way and asks the runtime to send it through the outbox.
+private func send(_ action: IncidentAction, _ incident: Incident, _ state: inout AppState) -> [Effect] {
+    state.actions[incident.id] = .pending(action, since: state.now)
+    return [.act(action, incidentID: incident.id, source: incident.source, by: state.user)]
 }
 
 private func moveSelection(_ action: Action, _ state: inout AppState) {

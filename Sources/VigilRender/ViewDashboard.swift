@@ -21,7 +21,7 @@ public enum DashboardView {
         switch state.mode {
         case .dashboard: break
         case .details(let id): DetailsView.render(state, id, body, ctx, &grid)
-        case .confirmAck(let id, _): ConfirmView.render(state, id, body, ctx, &grid)
+        case .confirm(let action, let id, _): ConfirmView.render(state, action, id, body, ctx, &grid)
         case .help(let back):
             // Help opened from the details stays on top of them.
             if case .details(let id) = back { DetailsView.render(state, id, body, ctx, &grid) }
@@ -112,7 +112,7 @@ public enum DashboardView {
             }
             let retry = retryText(failure.retryAt, now: state.now)
             let head = lead + "\(ctx.glyphs.severityCritical) \(failure.names)"
-            let text = fitFailure(head: head, error: failure.message, extras: [stale, retry].compactMap { $0 },
+            let text = fitFailure(head: head, error: failure.message, kind: failure.kind?.label, extras: [stale, retry].compactMap { $0 },
                                   limits: [beside, squeezed], ctx)
             return Span(text, style: ctx.theme[.healthError])
         }
@@ -125,7 +125,8 @@ public enum DashboardView {
     /// A cut error that no longer shows its kind starts with it. The forms that say what went
     /// wrong are tried beside the whole title, then beside a cut one (`limits`, in order), before
     /// the source and its retry alone.
-    static func fitFailure(head: String, error: String, extras: [String], limits: [Int], _ ctx: ViewContext) -> String {
+    static func fitFailure(head: String, error: String, kind: String?, extras: [String], limits: [Int],
+                           _ ctx: ViewContext) -> String {
         let sep = " \(ctx.glyphs.dot) "
         func joined(_ parts: [String]) -> String { parts.isEmpty ? "" : sep + parts.joined(separator: sep) }
         let retry = Array(extras.suffix(1))
@@ -136,7 +137,6 @@ public enum DashboardView {
                 return drawnWidth(line) <= limit ? line : nil
             }
         }
-        let kind = errorKind(error)
         func cut(_ tail: [String], atLeast minimum: Int) -> (Int) -> String? {
             { limit in
                 let room = limit - drawnWidth(head) - 2 - drawnWidth(joined(tail))
@@ -172,24 +172,6 @@ public enum DashboardView {
             }
         }
         return head
-    }
-
-    /// What kind of failure a source's message describes, in a few words for a narrow badge
-    /// ("connection refused", "timed out", "HTTP 429", "malformed response", "TLS error"); nil
-    /// when it is none of the known kinds.
-    static func errorKind(_ message: String) -> String? {
-        if let range = message.range(of: #"HTTP [1-5][0-9][0-9]"#, options: .regularExpression) {
-            return String(message[range])
-        }
-        let lower = message.lowercased()
-        let kinds: [(String, String)] = [
-            ("connection refused", "connection refused"), ("timed out", "timed out"), ("tls", "TLS error"),
-            ("not valid json", "malformed response"), ("missing field", "malformed response"),
-            ("is not a sample value", "malformed response"), ("dns lookup", "DNS lookup failed"),
-            ("connection reset", "connection reset"), ("closed the connection", "connection closed"),
-            ("larger than", "response too large"),
-        ]
-        return kinds.first { lower.contains($0.0) }?.1
     }
 
     /// "retry in 40s" in 10-second steps under a minute, then whole minutes (both rounded up):
@@ -277,7 +259,7 @@ public enum DashboardView {
         grid.fill(rect, with: Cell(" ", style: ctx.theme[.footerText]))
         if flash(state, rect, ctx, &grid) { return }
         let ascii = ctx.glyphs == .ascii
-        let hints = state.keyMap.hints(in: state.mode.keyContext).map { b in
+        let hints = state.keyMap.hints(in: state.mode.keyContext, offered: state.offeredActions).map { b in
             (key: b.keys.first.map { ascii ? $0.asciiLabel : $0.label } ?? "", label: b.hint ?? "")
         }
         HintsBar(hints: hints, theme: ctx.theme, glyphs: ctx.glyphs).render(in: rect, on: &grid)
@@ -303,6 +285,8 @@ enum PanelHealth: Equatable {
         var names: String
         /// Its error.
         var message: String
+        /// What kind of failure it is, when known.
+        var kind: SourceError.Kind?
         /// When it retries.
         var retryAt: Date?
         /// When its data (still shown) arrived, if it ever did.
@@ -322,7 +306,7 @@ enum PanelHealth: Equatable {
         let failing = feeding.filter { $0.1.isFailing }
         if let (id, s) = failing.first {
             return .failing(Failure(source: id, names: failing.count > 1 ? "\(id) +\(failing.count - 1)" : id,
-                                    message: s.lastError ?? "", retryAt: s.nextRetryAt, dataSince: s.lastSuccess))
+                                    message: s.lastError ?? "", kind: s.lastFailure?.kind, retryAt: s.nextRetryAt, dataSince: s.lastSuccess))
         }
         let answered = feeding.compactMap { $0.1.lastSuccess }
         guard let oldest = answered.min() else { return .waiting }

@@ -9,10 +9,15 @@ enum IncidentsView {
         let unacked = summary.unacknowledged
         // Acknowledgements saved and not yet confirmed, including those of incidents not listed
         // now (after a restart while the source is down): never out of sight.
-        let pending = state.acks.filter { if case .pending = $0.value { return true } else { return false } }.keys.sorted()
+        let pending = state.actions.filter { $0.value.isPending }.keys.sorted()
         let unlisted = pending.filter { id in !rows.contains { $0.id == id } }
         var prefix = "\(rows.count) open \(ctx.glyphs.dot) \(unacked) unacked"
-        if !pending.isEmpty { prefix += " \(ctx.glyphs.dot) \(pending.count) ack\(pending.count == 1 ? "" : "s") pending" }
+        if !pending.isEmpty {
+            // "ack" while every pending action is an acknowledgement, as before other actions existed.
+            let acks = pending.allSatisfy { state.actions[$0]?.action == .acknowledge }
+            let noun = acks ? "ack" : "action"
+            prefix += " \(ctx.glyphs.dot) \(pending.count) \(noun)\(pending.count == 1 ? "" : "s") pending"
+        }
         let badge = DashboardView.healthBadge(PanelHealth.of(.incidents, state), title: PanelID.incidents.title, rect: rect,
                                               state, ctx, prefix: prefix,
                                               prefixRole: unacked > 0 ? .statusTriggered : .textDim)
@@ -58,20 +63,24 @@ enum IncidentsView {
         let sev = Span("\(ctx.glyphs.severity(i.severity)) \(i.severity.label)", style: ctx.theme[.severity(i.severity)])
         let status: Span
         let who: Span
-        switch (i.status, state.acks[i.id]) {
-        case (.acknowledged, .releasing?):
+        switch (i.status, state.actions[i.id]) {
+        case (_, .pending(let action, _)?) where action.kind != .acknowledge && action.kind != .unacknowledge:
+            status = ctx.span("\(ctx.glyphs.pending) \(action.kind.progressive)", .statusPending)
+            who = ctx.span(action.kind.progressive + ctx.glyphs.ellipsis, .statusPending)
+        case (.acknowledged, .pending(.unacknowledge, _)?):
             status = ctx.span("\(ctx.glyphs.pending) unack", .statusPending)
             who = ctx.span("taking back" + ctx.glyphs.ellipsis, .statusPending)
         case (.acknowledged, _):
             status = ctx.span("\(ctx.glyphs.check) acked", .statusAcknowledged)
             let at = i.acknowledgedAt.map { " " + Formatting.clock($0) } ?? ""
             who = ctx.span((i.acknowledgedBy ?? "someone") + at, .statusAcknowledged)
-        case (.triggered, .pending?):
+        case (.triggered, .pending(.acknowledge, _)?):
             status = ctx.span("\(ctx.glyphs.pending) acking", .statusPending)
             who = ctx.span("acknowledging" + ctx.glyphs.ellipsis, .statusPending)
-        case (.triggered, .failed(let msg)?):
+        case (.triggered, .failed(let action, let msg)?):
             status = ctx.span("\(ctx.glyphs.severityCritical) TRIG", .statusTriggered)
-            who = ctx.span("ack failed: " + msg, .healthError)
+            let what = action == .acknowledge ? "ack" : action.kind.rawValue
+            who = ctx.span("\(what) failed: " + msg, .healthError)
         default:
             status = ctx.span("\(ctx.glyphs.severityCritical) TRIG", .statusTriggered)
             who = ctx.span("-", .textDim)
@@ -137,19 +146,23 @@ enum DetailsView {
     }
 }
 
-/// The y/n question before an acknowledgement.
+/// The y/n question before an action: exactly what will happen, and where.
 enum ConfirmView {
-    static func render(_ state: AppState, _ id: String, _ area: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
+    static func render(_ state: AppState, _ action: IncidentAction, _ id: String, _ area: Rect, _ ctx: ViewContext,
+                       _ grid: inout CellGrid) {
         guard let i = state.incident(id) else { return }
+        let sentence = action.describe(i.id)
+        let verb = sentence.prefix(1).uppercased() + sentence.dropFirst()
+        let question = action == .acknowledge ? "Acknowledge" : verb
         let lines: [[Span]] = [
             [ctx.span("\(i.severity.label) ", .severity(i.severity)), ctx.span("\(i.service): \(i.title)", .dialogText)],
             [],
-            [ctx.span("Acknowledge at \(i.source) as \(state.user)?", .dialogText)],
+            [ctx.span("\(action == .acknowledge ? question : verb) at \(i.source) as \(state.user)?", .dialogText)],
             [],
             [ctx.span(" y ", .footerKey), ctx.span(" yes    ", .dialogText), ctx.span(" n ", .footerKey),
              ctx.span(" no", .dialogText)],
         ]
-        _ = Dialog(title: "Acknowledge \(i.id)?", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs)
+        _ = Dialog(title: action == .acknowledge ? "Acknowledge \(i.id)?" : "\(verb)?", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs)
             .render(in: area, on: &grid)
     }
 }

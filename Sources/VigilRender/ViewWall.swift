@@ -52,10 +52,12 @@ enum WallView {
             guard let s = state.sources[id] else { continue }
             let age = s.lastSuccess.map { "data from \(Formatting.clock($0)), \(coarseAge(since: $0, now: state.now)) old" }
                 ?? "no data yet"
-            if let error = s.lastError {
+            if let failure = s.lastFailure {
+                // The kind first, in capitals: what can be read from across the room.
                 let retry = DashboardView.retryText(s.nextRetryAt, now: state.now).map { ", \($0)" } ?? ""
-                lines.append([Span(" \(ctx.glyphs.severityCritical) \(id.uppercased()) FAILING: \(age); \(error)\(retry) ",
-                                   style: bad)])
+                let kind = failure.kind.label.uppercased()
+                lines.append([Span(" \(ctx.glyphs.severityCritical) \(id.uppercased()) FAILING, \(kind): \(age); "
+                                   + "\(failure.message)\(retry) ", style: bad)])
             } else if s.lastSuccess != nil, s.isStale(at: state.now) {
                 lines.append([Span(" \(ctx.glyphs.pending) \(id.uppercased()) STALE: \(age) ", style: bad)])
             }

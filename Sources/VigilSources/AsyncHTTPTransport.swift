@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import VigilCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -93,7 +94,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let response = first else {
-                    throw SourceError(Self.timedOut(timeout, target: target), transient: true)
+                    throw SourceError(.timedOut, Self.timedOut(timeout, target: target))
                 }
                 if let wait = response.retryAfter(now: Date()) { RetryAfterRecorder.current?.record(wait) }
                 return response
@@ -106,7 +107,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
             throw CancellationError()
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw SourceError(Self.describe(error, timeout: timeout, target: target, url: request.url), transient: true)
+            let (kind, message) = Self.describe(error, timeout: timeout, target: target, url: request.url)
+            throw SourceError(kind, message)
         }
     }
 
@@ -117,7 +119,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         // A compressed body only grows when it is decoded, so the declared length is a lower bound.
         let declared = response.headers.first(name: "Content-Length").flatMap(Int.init)
         if let length = declared, length > maxBodyBytes {
-            throw SourceError(tooLarge(maxBodyBytes, target: target, declared: length))
+            throw SourceError(.tooLarge, tooLarge(maxBodyBytes, target: target, declared: length))
         }
         let streaming = (200..<300).contains(status) ? sink : nil
         var body = Data()
@@ -127,7 +129,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for try await buffer in response.body {
             received += buffer.readableBytes
             guard received <= maxBodyBytes else {
-                throw SourceError(tooLarge(maxBodyBytes, target: target, declared: nil))
+                throw SourceError(.tooLarge, tooLarge(maxBodyBytes, target: target, declared: nil))
             }
             if let streaming {
                 do {
@@ -161,82 +163,84 @@ public final class AsyncHTTPTransport: HTTPTransport {
         return "response from \(target) larger than \(formatBytes(limit))\(size) refused"
     }
 
-    /// Turns an AsyncHTTPClient / NIO error into a message naming what failed.
-    static func describe(_ error: any Error, timeout: Duration, target: String, url: URL) -> String {
-        let message: String
+    /// Turns an AsyncHTTPClient / NIO error into its kind and a message naming what failed.
+    static func describe(_ error: any Error, timeout: Duration, target: String, url: URL) -> (SourceError.Kind, String) {
+        let (kind, message) = classify(error, timeout: timeout, target: target, url: url)
+        return (kind, redact(message, url: url))
+    }
+
+    private static func classify(_ error: any Error, timeout: Duration, target: String,
+                                 url: URL) -> (SourceError.Kind, String) {
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout:
-                message = timedOut(timeout, target: target)
+                return (.timedOut, timedOut(timeout, target: target))
             case .connectTimeout:
-                message = "timed out connecting to \(target)"
+                return (.timedOut, "timed out connecting to \(target)")
             case .tlsHandshakeTimeout:
-                message = "TLS handshake with \(target) timed out"
+                return (.tls, "TLS handshake with \(target) timed out")
             case .remoteConnectionClosed:
-                message = "\(target) closed the connection before answering"
+                return (.unreachable, "\(target) closed the connection before answering")
             case .invalidURL, .emptyHost, .emptyScheme:
-                message = "invalid URL for \(target): check the source's url"
+                return (.notSupported, "invalid URL for \(target): check the source's url")
             default:
                 if let scheme = url.scheme?.lowercased(), scheme != "http", scheme != "https" {
-                    message = "unsupported URL scheme '\(scheme)': use http or https"
-                } else {
-                    message = "request to \(target) failed: \(error)"
+                    return (.notSupported, "unsupported URL scheme '\(scheme)': use http or https")
                 }
+                return (.unreachable, "request to \(target) failed: \(error)")
             }
         } else if let error = error as? NIOConnectionError {
-            message = describe(error, target: target)
+            return describe(error, target: target)
         } else if let error = error as? IOError {
-            message = describe(errno: error.errnoCode, target: target) ?? "request to \(target) failed: \(error)"
+            return describe(errno: error.errnoCode, target: target) ?? (.unreachable, "request to \(target) failed: \(error)")
         } else if let error = error as? ChannelError {
             switch error {
             case .connectTimeout:
-                message = "timed out connecting to \(target)"
+                return (.timedOut, "timed out connecting to \(target)")
             case .ioOnClosedChannel, .alreadyClosed, .eof, .outputClosed, .inputClosed:
                 // A pooled connection to a server that has since died or restarted: NIO says
                 // "I/O on closed channel", which tells an engineer nothing.
-                message = "\(target) closed the connection before answering (did the server stop or restart?)"
+                return (.unreachable, "\(target) closed the connection before answering (did the server stop or restart?)")
             default:
-                message = "request to \(target) failed: \(error)"
+                return (.unreachable, "request to \(target) failed: \(error)")
             }
         } else if String(reflecting: Swift.type(of: error)).contains("DecompressionError") {
-            message = "the compressed response from \(target) could not be decompressed (\(error)); "
-                + "it may be larger than allowed"
+            return (.tooLarge, "the compressed response from \(target) could not be decompressed (\(error)); "
+                + "it may be larger than allowed")
         } else if isTLSError(error) {
-            message = describeTLS(error, target: target)
+            return (.tls, describeTLS(error, target: target))
         } else if error is SocketAddressError || error is SocketAddressError.UnknownHost {
-            message = "DNS lookup of \(url.host ?? target) failed: check the host name"
-        } else {
-            message = "request to \(target) failed: \(error)"
+            return (.dns, "DNS lookup of \(url.host ?? target) failed: check the host name")
         }
-        return redact(message, url: url)
+        return (.unreachable, "request to \(target) failed: \(error)")
     }
 
-    private static func describe(_ error: NIOConnectionError, target: String) -> String {
+    private static func describe(_ error: NIOConnectionError, target: String) -> (SourceError.Kind, String) {
         if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
-            return "DNS lookup of \(error.host) failed: check the host name"
+            return (.dns, "DNS lookup of \(error.host) failed: check the host name")
         }
         for failure in error.connectionErrors {
-            if let io = failure.error as? IOError, let text = describe(errno: io.errnoCode, target: target) {
-                return text
+            if let io = failure.error as? IOError, let described = describe(errno: io.errnoCode, target: target) {
+                return described
             }
             if let channel = failure.error as? ChannelError, case .connectTimeout = channel {
-                return "timed out connecting to \(target)"
+                return (.timedOut, "timed out connecting to \(target)")
             }
         }
         if error.connectionErrors.isEmpty {
-            return "DNS lookup of \(error.host) found no address: check the host name"
+            return (.dns, "DNS lookup of \(error.host) found no address: check the host name")
         }
-        return "could not connect to \(target): \(error)"
+        return (.unreachable, "could not connect to \(target): \(error)")
     }
 
-    private static func describe(errno code: Int32, target: String) -> String? {
+    private static func describe(errno code: Int32, target: String) -> (SourceError.Kind, String)? {
         switch code {
-        case ECONNREFUSED: return "connection refused (\(target)): is the server running and listening there?"
-        case ECONNRESET: return "connection reset by \(target)"
-        case EHOSTUNREACH: return "host unreachable (\(target))"
-        case ENETUNREACH: return "network unreachable (\(target))"
-        case ETIMEDOUT: return "timed out connecting to \(target)"
-        case EPIPE: return "\(target) closed the connection while the request was being sent"
+        case ECONNREFUSED: return (.refused, "connection refused (\(target)): is the server running and listening there?")
+        case ECONNRESET: return (.unreachable, "connection reset by \(target)")
+        case EHOSTUNREACH: return (.unreachable, "host unreachable (\(target))")
+        case ENETUNREACH: return (.unreachable, "network unreachable (\(target))")
+        case ETIMEDOUT: return (.timedOut, "timed out connecting to \(target)")
+        case EPIPE: return (.unreachable, "\(target) closed the connection while the request was being sent")
         default: return nil
         }
     }
@@ -279,14 +283,12 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        .nanoseconds(Int64((duration.seconds * 1e9).rounded()))
     }
 
     /// "10s", "2.5s", "500ms".
     static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let millis = Int64((duration.seconds * 1_000).rounded(.down))
         if millis < 1000 { return "\(millis)ms" }
         if millis % 1000 == 0 { return "\(millis / 1000)s" }
         return String(format: "%.1fs", Double(millis) / 1000)

@@ -23,8 +23,10 @@ public struct DemoScenario: Sendable, Hashable, Decodable {
 public actor DemoSource: Source {
     /// Always "demo".
     public nonisolated let id: SourceID = "demo"
-    /// One second: the demo answers instantly.
-    public nonisolated let pollInterval: Duration = .seconds(5)
+    /// How often the runner polls it (`interval`).
+    public nonisolated let pollInterval: Duration = DemoSource.interval
+    /// How often the demo is polled.
+    public static let interval: Duration = .seconds(5)
     /// The scenario as loaded (its `endsAt` as recorded, before the shift).
     public nonisolated let scenario: DemoScenario
     /// The instant the scenario's end was moved to.
@@ -95,15 +97,23 @@ public actor DemoSource: Source {
     }
 
     /// Everything the demo shows as of `now`: history plus what was generated since the start.
-    public func poll(now: Date) async throws -> SourceSnapshot {
+    public func poll(now: Date) async throws -> PollResult {
         world.advance(to: now)
-        return world.snapshot(at: now)
+        return PollResult(world.snapshot(at: now))
+    }
+
+    /// Acknowledges (see `acknowledge(_:by:now:)`); other actions come to the demo with the
+    /// sources that bring them.
+    public func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
+        -> ActionConfirmation {
+        guard action == .acknowledge else { throw unsupported(action) }
+        return try await acknowledge(incident, by: user, now: now)
     }
 
     /// Acknowledges after a short, realistic delay. Refuses unknown, resolved and already
     /// acknowledged incidents with a `SourceError` saying so; otherwise the next poll shows the
     /// incident acknowledged by `user` at `now`.
-    public func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation {
+    public func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> ActionConfirmation {
         let span = UInt64(ackLatency.count)
         let latency = ackLatency.lowerBound + Int(stableHash(incident.id + user) % max(span, 1))
         if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
@@ -174,7 +184,7 @@ public actor DemoSource: Source {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw SourceError("demo data: cannot read \(url.path): \(error.localizedDescription)")
+            throw SourceError(.malformed, "demo data: cannot read \(url.path): \(error.localizedDescription)")
         }
     }
 }

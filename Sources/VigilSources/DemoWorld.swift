@@ -6,7 +6,7 @@ struct DemoIncident: Sendable {
     /// The incident as of its trigger (history: as of the scenario's end).
     var base: Incident
     /// A teammate's acknowledgement, if one is planned.
-    var plannedAck: AckConfirmation?
+    var plannedAck: ActionConfirmation?
     /// When it will be resolved, if it will.
     var plannedResolve: Date?
     /// Timeline lines that appear once their time has come.
@@ -15,7 +15,7 @@ struct DemoIncident: Sendable {
     var isAlert = false
 
     /// The incident as the source reports it at `now`; nil before it was triggered.
-    func view(at now: Date, userAck: AckConfirmation?) -> Incident? {
+    func view(at now: Date, userAck: ActionConfirmation?) -> Incident? {
         guard base.triggeredAt <= now else { return nil }
         var incident = base
         var timeline = base.timeline.filter { $0.at <= now }
@@ -134,7 +134,7 @@ struct DemoWorld: Sendable {
     private(set) var incidents: [DemoIncident]
     private(set) var builds: [DemoBuild]
     private(set) var deploys: [DemoDeploy]
-    private(set) var userAcks: [String: AckConfirmation] = [:]
+    private(set) var userAcks: [String: ActionConfirmation] = [:]
     private(set) var generatedSlots = 0
     private var versions: [String: [Int]] = [:]
     private var nextNumber: Int
@@ -178,7 +178,7 @@ struct DemoWorld: Sendable {
                 if incident.status == .triggered {
                     let delay = incident.paged ? 150 + h * 240 : 1_200 + h * 1_800
                     ackAt = max(startedAt, incident.triggeredAt).addingTimeInterval(delay)
-                    item.plannedAck = AckConfirmation(by: teammate(incident.id), at: ackAt)
+                    item.plannedAck = ActionConfirmation(by: teammate(incident.id), at: ackAt)
                 }
                 let after: TimeInterval
                 switch incident.severity {
@@ -345,7 +345,7 @@ struct DemoWorld: Sendable {
         case .warning: work = 600...7_200
         case .info: work = 3_600...18_000
         }
-        return DemoIncident(base: incident, plannedAck: AckConfirmation(by: acker, at: ackAt),
+        return DemoIncident(base: incident, plannedAck: ActionConfirmation(by: acker, at: ackAt),
                             plannedResolve: ackAt.addingTimeInterval(rng.seconds(work)))
     }
 
@@ -436,19 +436,19 @@ struct DemoWorld: Sendable {
     // MARK: - Acknowledgement
 
     /// Records `user`'s acknowledgement of incident `id` at `now`, or says why not.
-    mutating func acknowledge(id: String, by user: String, at now: Date) throws(SourceError) -> AckConfirmation {
+    mutating func acknowledge(id: String, by user: String, at now: Date) throws(SourceError) -> ActionConfirmation {
         guard let item = incidents.first(where: { $0.base.id == id }),
               let current = item.view(at: now, userAck: userAcks[id])
-        else { throw SourceError("unknown incident \(id)") }
+        else { throw SourceError(.rejected, "unknown incident \(id)") }
         switch current.status {
         case .resolved:
-            throw SourceError("\(id) is already resolved")
+            throw SourceError(.rejected, "\(id) is already resolved")
         case .acknowledged:
             let by = current.acknowledgedBy ?? "someone"
             let at = current.acknowledgedAt.map { " at \(DemoWorld.clock($0))" } ?? ""
-            throw SourceError("\(id) is already acknowledged by \(by)\(at)")
+            throw SourceError(.rejected, "\(id) is already acknowledged by \(by)\(at)")
         case .triggered:
-            let confirmation = AckConfirmation(by: user, at: now)
+            let confirmation = ActionConfirmation(by: user, at: now)
             userAcks[id] = confirmation
             return confirmation
         }

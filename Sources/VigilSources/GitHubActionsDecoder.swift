@@ -71,7 +71,7 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
         do {
             return try Regex(pattern)
         } catch {
-            throw SourceError("GitHub Actions: the \(what) is not a valid regular expression: \(error)")
+            throw SourceError(.rejected, "GitHub Actions: the \(what) is not a valid regular expression: \(error)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// Cuts a JSON array into the bytes of its elements as the bytes arrive, without parsing the
 /// elements: a 10,000-alert answer is then decoded one alert at a time, so neither the whole
@@ -43,7 +44,7 @@ struct JSONArraySplitter {
                     break
                 }
                 guard byte == UInt8(ascii: "[") else {
-                    throw SourceError(byte == UInt8(ascii: "{")
+                    throw SourceError(.malformed, byte == UInt8(ascii: "{")
                         ? "expected a list at the top level, found an object"
                         : "not valid JSON (expected '[' at byte \(offset + 1), found \(Self.show(byte)))")
                 }
@@ -52,13 +53,13 @@ struct JSONArraySplitter {
                 if Self.isSpace(byte) { break }
                 if byte == UInt8(ascii: "]") {
                     guard phase == .firstElementOrEnd else {
-                        throw SourceError("not valid JSON (a ']' after a ',' at byte \(offset + 1))")
+                        throw SourceError(.malformed, "not valid JSON (a ']' after a ',' at byte \(offset + 1))")
                     }
                     phase = .end
                     break
                 }
                 guard Self.canBegin(byte) else {
-                    throw SourceError("not valid JSON (\(Self.show(byte)) where element \(count + 1) should begin, "
+                    throw SourceError(.malformed, "not valid JSON (\(Self.show(byte)) where element \(count + 1) should begin, "
                                       + "at byte \(offset + 1))")
                 }
                 begin(byte)
@@ -97,11 +98,11 @@ struct JSONArraySplitter {
                 if Self.isSpace(byte) { break }
                 if byte == UInt8(ascii: ",") { phase = .nextElement; break }
                 if byte == UInt8(ascii: "]") { phase = .end; break }
-                throw SourceError("not valid JSON (expected ',' or ']' after element \(count) at byte \(offset + 1), "
+                throw SourceError(.malformed, "not valid JSON (expected ',' or ']' after element \(count) at byte \(offset + 1), "
                                   + "found \(Self.show(byte)))")
             case .end:
                 guard Self.isSpace(byte) else {
-                    throw SourceError("not valid JSON (\(Self.show(byte)) after the end of the list at byte \(offset + 1))")
+                    throw SourceError(.malformed, "not valid JSON (\(Self.show(byte)) after the end of the list at byte \(offset + 1))")
                 }
             }
             i += 1
@@ -120,8 +121,8 @@ struct JSONArraySplitter {
         if phase == .element && bare { try complete(element) }
         switch phase {
         case .end: return
-        case .start: throw SourceError("not valid JSON (the answer is empty)")
-        default: throw SourceError("not valid JSON (unexpected end of data after \(offset) bytes)")
+        case .start: throw SourceError(.malformed, "not valid JSON (the answer is empty)")
+        default: throw SourceError(.malformed, "not valid JSON (unexpected end of data after \(offset) bytes)")
         }
     }
 

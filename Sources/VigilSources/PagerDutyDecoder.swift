@@ -12,12 +12,12 @@ public enum PagerDutyDecoder {
     public static func incidents(from data: Data, source: SourceID) throws(SourceError) -> [Incident] {
         let list = try SourceJSON.decode(IncidentList.self, from: data, what: "PagerDuty incidents")
         guard let raw = list.incidents ?? list.incident.map({ [$0] }) else {
-            throw SourceError("PagerDuty incidents: the response has no 'incidents' list")
+            throw SourceError(.malformed, "PagerDuty incidents: the response has no 'incidents' list")
         }
         // The id is what acknowledgements and log entries refer to: an incident without one
         // cannot be tracked or acknowledged (fuzz finding F3).
         if let index = raw.firstIndex(where: { $0.id.isEmpty }) {
-            throw SourceError("PagerDuty incidents: incident \(index + 1) of \(raw.count) has an empty id; "
+            throw SourceError(.malformed, "PagerDuty incidents: incident \(index + 1) of \(raw.count) has an empty id; "
                               + "the answer does not follow the PagerDuty REST API v2")
         }
         return raw.map { $0.incident(source: source) }

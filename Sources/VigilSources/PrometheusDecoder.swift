@@ -16,10 +16,10 @@ public enum PrometheusDecoder {
         let response = try SourceJSON.decode(Response.self, from: data, what: "Prometheus response")
         guard response.status == "success" else {
             let type = response.errorType.map { " (\($0))" } ?? ""
-            throw SourceError("Prometheus query failed\(type): \(response.error ?? "status \(response.status)")")
+            throw SourceError(.rejected, "Prometheus query failed\(type): \(response.error ?? "status \(response.status)")")
         }
         guard let body = response.data else {
-            throw SourceError("Prometheus response: status success but no 'data'")
+            throw SourceError(.malformed, "Prometheus response: status success but no 'data'")
         }
         func key(_ metric: [String: String]?) -> SeriesKey {
             SeriesKey(kind, service: metric?[serviceLabel] ?? "")
@@ -29,7 +29,7 @@ public enum PrometheusDecoder {
             out.reserveCapacity(pairs.count)
             for pair in pairs {
                 guard let value = parseValue(pair.value) else {
-                    throw SourceError("Prometheus response: '\(pair.value)' is not a sample value")
+                    throw SourceError(.malformed, "Prometheus response: '\(pair.value)' is not a sample value")
                 }
                 if value.isFinite || keepNonFinite {
                     out.append(Sample(at: Date(timeIntervalSince1970: pair.time), value: value))
@@ -53,7 +53,7 @@ public enum PrometheusDecoder {
         case .scalar(let pair):
             return [MetricSeries(key: SeriesKey(kind), samples: try samples([pair]))]
         case .unsupported(let type):
-            throw SourceError("Prometheus response: result type '\(type)' cannot be shown as a series")
+            throw SourceError(.malformed, "Prometheus response: result type '\(type)' cannot be shown as a series")
         }
     }
 

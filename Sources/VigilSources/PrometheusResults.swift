@@ -18,17 +18,17 @@ extension PrometheusDecoder {
     static func labelledSeries(from data: Data) throws(SourceError) -> [LabelledSeries] {
         let response = try SourceJSON.decode(Response.self, from: data, what: "Prometheus response")
         guard response.status == "success" else {
-            throw SourceError(errorText(response) ?? "Prometheus answered status '\(response.status)'")
+            throw SourceError(.rejected, errorText(response) ?? "Prometheus answered status '\(response.status)'")
         }
         guard let body = response.data else {
-            throw SourceError("Prometheus response: status success but no 'data'")
+            throw SourceError(.malformed, "Prometheus response: status success but no 'data'")
         }
         func samples(_ pairs: [Pair]) throws(SourceError) -> [Sample] {
             var out: [Sample] = []
             out.reserveCapacity(pairs.count)
             for pair in pairs {
                 guard let value = parseValue(pair.value) else {
-                    throw SourceError("Prometheus response: '\(pair.value)' is not a sample value")
+                    throw SourceError(.malformed, "Prometheus response: '\(pair.value)' is not a sample value")
                 }
                 if value.isFinite { out.append(Sample(at: Date(timeIntervalSince1970: pair.time), value: value)) }
             }
@@ -50,7 +50,7 @@ extension PrometheusDecoder {
         case .scalar(let pair):
             return [LabelledSeries(labels: [:], samples: try samples([pair]))]
         case .unsupported(let type):
-            throw SourceError("Prometheus response: result type '\(type)' cannot be shown")
+            throw SourceError(.malformed, "Prometheus response: result type '\(type)' cannot be shown")
         }
     }
 

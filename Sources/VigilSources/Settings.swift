@@ -15,6 +15,15 @@ public enum PrometheusFeed: String, Sendable, Hashable, CaseIterable {
     case deployments
     /// A CI runs counter with pipeline and status labels (status success|failure|cancelled).
     case builds
+
+    /// The panel the feed shows on.
+    public var panel: PanelID {
+        switch self {
+        case .coverage, .latencyP50, .latencyP99, .errorRate: return .quality
+        case .deployments: return .deployments
+        case .builds: return .builds
+        }
+    }
 }
 
 /// One PromQL query of a Prometheus source.

@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// Parses the ISO 8601 timestamps that Vigil's sources send: `2026-11-26T18:32:23Z`,
 /// `2026-11-26T18:32:23.962Z` (any number of fractional digits), and numeric offsets such as
@@ -152,9 +153,9 @@ enum SourceJSON {
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw SourceError("\(what): \(describe(error, element: element))")
+            throw SourceError(.malformed, "\(what): \(describe(error, element: element))")
         } catch {
-            throw SourceError("\(what): \(error)")
+            throw SourceError(.malformed, "\(what): \(error)")
         }
     }
 

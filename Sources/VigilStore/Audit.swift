@@ -27,7 +27,7 @@ public struct AuditEntry: Sendable, Hashable {
     /// The source that owns it.
     public var source: SourceID
     /// Acknowledge or take back.
-    public var action: OutboxKind
+    public var action: ActionKind
     /// What happened.
     public var outcome: AuditOutcome
     /// The source's answer or the error, in words ("acknowledged by alice at 21:04").
@@ -36,7 +36,7 @@ public struct AuditEntry: Sendable, Hashable {
     public var outboxID: Int64?
 
     /// Creates an entry (the store writes them; this is for tests and previews).
-    public init(at: Date, user: String, incidentID: String, source: SourceID, action: OutboxKind,
+    public init(at: Date, user: String, incidentID: String, source: SourceID, action: ActionKind,
                 outcome: AuditOutcome, message: String, outboxID: Int64? = nil) {
         self.at = at; self.user = user; self.incidentID = incidentID; self.source = source
         self.action = action; self.outcome = outcome; self.message = message; self.outboxID = outboxID
@@ -135,7 +135,7 @@ extension AuditEntry {
     /// Decodes a row of the `audit` table.
     init(row: Row) {
         self.init(at: Date(timeIntervalSince1970: row["at"]), user: row["user"], incidentID: row["incidentID"],
-                  source: row["source"], action: OutboxKind(rawValue: row["action"]) ?? .acknowledge,
+                  source: row["source"], action: ActionKind(rawValue: row["action"]) ?? .acknowledge,
                   outcome: AuditOutcome(rawValue: row["outcome"]) ?? .failed, message: row["message"],
                   outboxID: row["outboxID"])
     }

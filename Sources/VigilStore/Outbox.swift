@@ -2,14 +2,6 @@ import Foundation
 import GRDB
 import VigilCore
 
-/// What an outbox entry asks the source to do.
-public enum OutboxKind: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Acknowledge the incident.
-    case acknowledge
-    /// Take the acknowledgement back.
-    case unacknowledge
-}
-
 /// Where an outbox entry is in its life.
 public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Not yet confirmed by the source: it is (re)sent when due.
@@ -20,7 +12,7 @@ public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable {
     case abandoned
 }
 
-/// One acknowledgement (or un-acknowledgement) the user asked for, written before it is sent and
+/// One action the user asked for (acknowledge, resolve, a note…), written before it is sent and
 /// kept until the source confirms it.
 public struct OutboxEntry: Sendable, Hashable, Identifiable {
     /// Row id; increases with every new entry, so it is also the order the requests were made in.
@@ -31,8 +23,10 @@ public struct OutboxEntry: Sendable, Hashable, Identifiable {
     public var source: SourceID
     /// The id the source uses for the incident (`Incident.sourceKey`).
     public var sourceKey: String
-    /// Acknowledge or take back.
-    public var kind: OutboxKind
+    /// What to do.
+    public var kind: ActionKind
+    /// What the action carries (seconds to snooze, the note, whom to reassign to); nil for none.
+    public var argument: String?
     /// Who asked.
     public var user: String
     /// When they asked.
@@ -54,14 +48,17 @@ public struct OutboxEntry: Sendable, Hashable, Identifiable {
     public var confirmedAt: Date?
 
     /// Creates an entry (the store makes them; this is for tests and previews).
-    public init(id: Int64, incidentID: String, source: SourceID, sourceKey: String, kind: OutboxKind, user: String,
-                requestedAt: Date, attempts: Int = 0, lastAttemptAt: Date? = nil, lastError: String? = nil,
+    public init(id: Int64, incidentID: String, source: SourceID, sourceKey: String, kind: ActionKind,
+                argument: String? = nil, user: String, requestedAt: Date, attempts: Int = 0, lastAttemptAt: Date? = nil, lastError: String? = nil,
                 nextAttemptAt: Date, state: OutboxState = .pending, confirmedBy: String? = nil, confirmedAt: Date? = nil) {
         self.id = id; self.incidentID = incidentID; self.source = source; self.sourceKey = sourceKey
-        self.kind = kind; self.user = user; self.requestedAt = requestedAt; self.attempts = attempts
+        self.kind = kind; self.argument = argument; self.user = user; self.requestedAt = requestedAt; self.attempts = attempts
         self.lastAttemptAt = lastAttemptAt; self.lastError = lastError; self.nextAttemptAt = nextAttemptAt
         self.state = state; self.confirmedBy = confirmedBy; self.confirmedAt = confirmedAt
     }
+
+    /// The action, with its argument; nil when a stored argument is not valid for its kind.
+    public var action: IncidentAction? { IncidentAction(kind: kind, argument: argument) }
 
     /// True when a send was started before: it may have reached the source without an answer
     /// coming back (a timeout, `kill -9`), so look at the source (`check(against:now:)`) before
@@ -71,15 +68,35 @@ public struct OutboxEntry: Sendable, Hashable, Identifiable {
     /// Decides, from the incident as the source reported it in its latest successful poll (nil
     /// when that poll no longer lists it), whether to send this entry, record it as done, or
     /// give it up. Use it before every re-send so a retry never duplicates an acknowledgement.
+    ///
+    /// Per kind: an acknowledgement is done when the source shows it acknowledged, taking it back
+    /// when it shows it triggered, a resolution when it shows it resolved (or no longer lists
+    /// it), a note when the timeline holds its text. Snoozing and reassigning to a named person
+    /// say the same thing twice, so they are sent again. An escalation is not: sent twice it goes
+    /// up two levels, so one whose first send may have arrived is given up with a reason.
     public func check(against incident: Incident?, now: Date) -> OutboxCheck {
-        guard let incident else { return .moot("\(incidentID) is no longer listed by \(source)") }
-        if incident.status == .resolved { return .moot("\(incidentID) is already resolved") }
+        guard let incident else {
+            if kind == .resolve { return .alreadyDone(nil) }
+            return .moot("\(incidentID) is no longer listed by \(source)")
+        }
+        if incident.status == .resolved {
+            if kind == .resolve {
+                return .alreadyDone(ActionConfirmation(by: "unknown", at: incident.resolvedAt ?? now))
+            }
+            return .moot("\(incidentID) is already resolved")
+        }
         switch (kind, incident.status) {
         case (.acknowledge, .acknowledged):
-            return .alreadyDone(AckConfirmation(by: incident.acknowledgedBy ?? "unknown",
+            return .alreadyDone(ActionConfirmation(by: incident.acknowledgedBy ?? "unknown",
                                                 at: incident.acknowledgedAt ?? now))
         case (.unacknowledge, .triggered):
             return .alreadyDone(nil)
+        case (.note, _):
+            guard let text = argument, incident.timeline.contains(where: { $0.text.contains(text) }) else { return .send }
+            return .alreadyDone(nil)
+        case (.escalate, _):
+            return .moot("the escalation of \(incidentID) may have reached \(source) without an answer; "
+                + "look at the incident there before escalating again")
         default:
             return .send
         }
@@ -92,7 +109,7 @@ public enum OutboxCheck: Sendable, Hashable {
     case send
     /// The source already shows it done (by this user or someone else): call `recordSuccess`
     /// with this confirmation (nil for an un-acknowledgement) and do not send.
-    case alreadyDone(AckConfirmation?)
+    case alreadyDone(ActionConfirmation?)
     /// It can no longer be done (resolved, gone): call `abandon` with this reason.
     case moot(String)
 }
@@ -106,21 +123,23 @@ extension VigilStore {
     /// incident's latest pending entry is the same request (same kind and user), that entry is
     /// returned instead of a second one; an opposite request (ack after un-ack) is queued behind.
     @discardableResult
-    public func enqueue(incidentID: String, source: SourceID, sourceKey: String, kind: OutboxKind, user: String,
-                        at: Date) throws(StoreError) -> OutboxEntry {
+    public func enqueue(incidentID: String, source: SourceID, sourceKey: String, kind: ActionKind,
+                        argument: String? = nil, user: String, at: Date) throws(StoreError) -> OutboxEntry {
         try write { db in
             if let latest = try Row.fetchOne(db, sql: """
                 SELECT * FROM outbox WHERE incidentID = ? AND state = 'pending' ORDER BY id DESC LIMIT 1
-                """, arguments: [incidentID]).map(OutboxEntry.init(row:)), latest.kind == kind, latest.user == user {
+                """, arguments: [incidentID]).map(OutboxEntry.init(row:)), latest.kind == kind, latest.argument == argument, latest.user == user {
                 return latest
             }
             try db.execute(sql: """
-                INSERT INTO outbox (incidentID, source, sourceKey, kind, user, requestedAt, attempts, nextAttemptAt, state)
-                VALUES (?, ?, ?, ?, ?, ?, 0, ?, 'pending')
-                """, arguments: [incidentID, source, sourceKey, kind.rawValue, user,
+                INSERT INTO outbox (incidentID, source, sourceKey, kind, argument, user, requestedAt, attempts,
+                                    nextAttemptAt, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'pending')
+                """, arguments: [incidentID, source, sourceKey, kind.rawValue, argument, user,
                                  at.timeIntervalSince1970, at.timeIntervalSince1970])
             let entry = OutboxEntry(id: db.lastInsertedRowID, incidentID: incidentID, source: source,
-                                    sourceKey: sourceKey, kind: kind, user: user, requestedAt: at, nextAttemptAt: at)
+                                    sourceKey: sourceKey, kind: kind, argument: argument, user: user, requestedAt: at,
+                                    nextAttemptAt: at)
             try Self.appendAudit(db, entry: entry, at: at, outcome: .queued, message: "")
             return entry
         }
@@ -213,14 +232,14 @@ extension VigilStore {
     /// showed it already done). `confirmation` is nil for an un-acknowledgement. Audited; a
     /// confirmation that arrives after the entry was abandoned still marks it done.
     @discardableResult
-    public func recordSuccess(id: Int64, confirmation: AckConfirmation?, at now: Date) throws(StoreError) -> OutboxEntry {
+    public func recordSuccess(id: Int64, confirmation: ActionConfirmation?, at now: Date) throws(StoreError) -> OutboxEntry {
         try write { db in
             var entry = try Self.fetchEntry(db, id: id)
             let message: String
             if let confirmation {
-                message = "acknowledged by \(confirmation.by) at \(AuditEntry.clock(confirmation.at))"
+                message = "\(entry.kind.done) by \(confirmation.by) at \(AuditEntry.clock(confirmation.at))"
             } else {
-                message = entry.kind == .acknowledge ? "confirmed" : "acknowledgement taken back"
+                message = entry.kind == .unacknowledge ? "acknowledgement taken back" : "confirmed"
             }
             if entry.state != .done {
                 entry.state = .done
@@ -278,7 +297,7 @@ extension OutboxEntry {
     /// Decodes a row of the `outbox` table.
     init(row: Row) {
         self.init(id: row["id"], incidentID: row["incidentID"], source: row["source"], sourceKey: row["sourceKey"],
-                  kind: OutboxKind(rawValue: row["kind"]) ?? .acknowledge, user: row["user"],
+                  kind: ActionKind(rawValue: row["kind"]) ?? .acknowledge, argument: row["argument"], user: row["user"],
                   requestedAt: Date(timeIntervalSince1970: row["requestedAt"]), attempts: row["attempts"],
                   lastAttemptAt: (row["lastAttemptAt"] as Double?).map(Date.init(timeIntervalSince1970:)),
                   lastError: row["lastError"],

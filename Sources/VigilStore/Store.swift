@@ -27,7 +27,7 @@ public final class VigilStore: Sendable {
     /// The back-off used to schedule retries of acknowledgements.
     public let backoff: Backoff
 
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
     let random: @Sendable () -> Double
     private let removesDirectoryOnDeinit: Bool
 
@@ -71,6 +71,30 @@ public final class VigilStore: Sendable {
             .appendingPathComponent("vigil-store-\(UUID().uuidString)", isDirectory: true)
         return try VigilStore(directory: directory, busyTimeout: 5, backoff: backoff, random: random,
                               removesDirectoryOnDeinit: true)
+    }
+
+    /// A store that lives in memory only, for when no file can be opened (a read-only or full
+    /// disk): actions still go through the one outbox, they are just not kept across a restart.
+    public static func volatile(backoff: Backoff = .standard,
+                                random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) throws(StoreError)
+        -> VigilStore {
+        try VigilStore(volatileWith: backoff, random: random)
+    }
+
+    private init(volatileWith backoff: Backoff, random: @escaping @Sendable () -> Double) throws(StoreError) {
+        self.directory = URL(fileURLWithPath: "/dev/null")
+        self.databaseURL = URL(fileURLWithPath: ":memory:")
+        self.busyTimeout = 5
+        self.backoff = backoff
+        self.random = random
+        self.removesDirectoryOnDeinit = false
+        do {
+            let queue = try DatabaseQueue()
+            try Schema.migrator.migrate(queue)
+            self.pool = queue
+        } catch {
+            throw StoreError(error, path: ":memory:", busyTimeout: 5)
+        }
     }
 
     init(directory: URL, busyTimeout: TimeInterval, backoff: Backoff, random: @escaping @Sendable () -> Double,
@@ -273,6 +297,10 @@ enum Schema {
                 CREATE INDEX incidents_triggered ON incidents(triggeredAt);
                 CREATE INDEX incidents_resolved ON incidents(resolvedAt);
                 """)
+        }
+        // Actions other than (un)acknowledging carry a value: seconds to snooze, a note, a person.
+        migrator.registerMigration("v2-action-argument") { db in
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN argument TEXT")
         }
         return migrator
     }

@@ -4,6 +4,8 @@ import Foundation
 import VigilCore
 import VigilRender
 import VigilSources
+import VigilRuntime
+import VigilStore
 import VigilTerminal
 
 /// `vigil soak`: days of running in minutes. The demo source is polled on a simulated clock,
@@ -62,48 +64,49 @@ struct Soak: ParsableCommand {
         let demo = try DemoSource(directory: directory, startedAt: origin, ackLatencyMilliseconds: 0...0)
         let start = origin.addingTimeInterval(warmupDays * 86_400)
         var state = AppState(now: start, size: Size(width: width, height: height), user: "soak",
-                             themeNames: ["default"], title: "soak", sources: [(demo.id, poll)])
+                             themeNames: ["default"], title: "soak")
+        state.register([DemoKind.configured(demo)])
         state.metricsConfig.timeZone = demo.scenarioTimeZone
         if wall { state.makeWall(WallSettings(rotateEvery: 20, bell: true, repaintEvery: 300)) }
         let term = try NcursesTerminal(headless: Size(width: width, height: height))
-        let ctx = ViewContext(theme: Theme.builtinDefault.mapped(to: .indexed256), glyphs: .unicode)
+        let theme = LoadedTheme(name: "default", forDepth: { _ in Theme.builtinDefault.mapped(to: .indexed256) })
+        // The app's own loop, on a simulated clock, into a headless terminal.
+        let clock = SimulatedClock(start)
+        let loop = RuntimeLoop(state: state, themes: [theme], terminal: term, sources: [demo.id: demo],
+                               store: try VigilStore.volatile(), inbox: Inbox(wakeup: nil), noColor: false,
+                               forceASCII: false, now: { clock.now })
         let steps = Int(days * 86_400 / poll)
         let sampleEvery = max(1, steps / (samples - 1))
-        var last: CellGrid?
+        func polled(at now: Date, next: TimeInterval) throws {
+            let result = try Self.wait { try await demo.poll(now: now) }
+            loop.handle([.sourcePolled(demo.id, PollReport(
+                outcome: .updated(result.snapshot, warnings: result.warnings), at: now, duration: 0.05,
+                consecutiveFailures: 0, nextPollAt: now.addingTimeInterval(next)))])
+        }
         // Warm-up: the data grows to its steady volume; nothing is measured or drawn.
         for hour in stride(from: 0.0, to: warmupDays * 24, by: 6) {
-            let now = origin.addingTimeInterval(hour * 3_600)
-            let snapshot = try Self.wait { try await demo.poll(now: now) }
-            _ = reduce(&state, .sourcePolled(demo.id, PollReport(
-                outcome: .updated(snapshot, warnings: []), at: now, duration: 0.05, consecutiveFailures: 0,
-                nextPollAt: now.addingTimeInterval(6 * 3_600))))
+            try polled(at: origin.addingTimeInterval(hour * 3_600), next: 6 * 3_600)
         }
         var nextTrim = 0.0
         print("step,simulated_hours,rss_kb,cpu_seconds,open_incidents,all_incidents,acks,heap_kb")
         for step in 0...steps {
             let now = start.addingTimeInterval(Double(step) * poll)
-            let snapshot = try Self.wait { try await demo.poll(now: now) }
-            _ = reduce(&state, .sourcePolled(demo.id, PollReport(
-                outcome: .updated(snapshot, warnings: []), at: now, duration: 0.05, consecutiveFailures: 0,
-                nextPollAt: now.addingTimeInterval(poll))))
+            clock.now = now
+            try polled(at: now, next: poll)
             // A few ticks between polls, as the clock and ages move.
-            for tick in stride(from: 0.0, to: poll, by: max(poll / 3, 1)) { _ = reduce(&state, .tick(now.addingTimeInterval(tick))) }
+            for tick in stride(from: 0.0, to: poll, by: max(poll / 3, 1)) {
+                loop.handle([.tick(now.addingTimeInterval(tick))])
+            }
             // Every six simulated hours someone acknowledges the top incident, and looks around.
             if step % max(1, Int(21_600 / poll)) == 0, !wall,
-               let target = state.openIncidents.first(where: { $0.status == .triggered }) {
-                if let confirmation = try? Self.wait({ try await demo.acknowledge(target, by: "soak", now: now) }) {
-                    _ = reduce(&state, .ackSucceeded(incidentID: target.id, confirmation))
+               let target = loop.state.openIncidents.first(where: { $0.status == .triggered }) {
+                if let confirmation = try? Self.wait({ try await demo.perform(.acknowledge, on: target, by: "soak", now: now) }) {
+                    loop.handle([.actionConfirmed(incidentID: target.id, .acknowledge, confirmation)])
                 }
-                for key in [Key.char("w"), .tab, .char("j"), .enter, .escape, .char("w"), .char("w")] {
-                    _ = reduce(&state, .key(key))
-                }
+                loop.handle([Key.char("w"), .tab, .char("j"), .enter, .escape, .char("w"), .char("w")].map { .key($0) })
             }
-            let grid = skip == "render" ? CellGrid(width: 1, height: 1) : DashboardView.render(state, ctx)
-            if grid != last, skip == nil {
-                term.draw(grid, previous: last)
-                last = grid
-            }
-            // As the app does every 10 minutes (App.trimEvery), in simulated time.
+            if skip != "render" { loop.drawFrame(draw: skip == nil) }
+            // Freed memory handed back every 10 simulated minutes (the app does it every minute).
             if Double(step) * poll >= nextTrim {
                 vigil_trim_heap()
                 nextTrim += 600
@@ -111,11 +114,17 @@ struct Soak: ParsableCommand {
             if step % sampleEvery == 0 || step == steps {
                 let usage = Self.usage()
                 print("\(step),\(String(format: "%.1f", Double(step) * poll / 3_600)),\(usage.rssKB),"
-                      + "\(String(format: "%.2f", usage.cpuSeconds)),\(state.openIncidents.count),"
-                      + "\(state.incidents.count),\(state.acks.count),\(usage.heapKB)")
+                      + "\(String(format: "%.2f", usage.cpuSeconds)),\(loop.state.openIncidents.count),"
+                      + "\(loop.state.incidents.count),\(loop.state.actions.count),\(usage.heapKB)")
             }
         }
         term.restore()
+    }
+
+    /// The soak's clock: moved by the run, read by the loop.
+    final class SimulatedClock: @unchecked Sendable {
+        var now: Date
+        init(_ now: Date) { self.now = now }
     }
 
     /// Runs an async call to completion from synchronous code.

@@ -261,7 +261,7 @@ struct Dashboard: ParsableCommand {
             throw ValidationError("--user must be a name, such as --user alice.")
         }
         if let rotate {
-            guard let d = ConfigDuration.parse(rotate), Self.seconds(d) >= WallSettings.shortestRotation else {
+            guard let d = ConfigDuration.parse(rotate), d.seconds >= WallSettings.shortestRotation else {
                 throw ValidationError("--rotate must be a duration of at least \(Int(WallSettings.shortestRotation))s, "
                     + "such as 30s or 1m (got \"\(rotate)\").")
             }
@@ -294,7 +294,7 @@ struct Dashboard: ParsableCommand {
         let themes = try loadThemes(selected: theme ?? config?.theme ?? "default")
         // Meanwhile the demo also opens its durable state (a few milliseconds of SQLite).
         let openedEarly = demoSource != nil && !once ? openStore() : nil
-        let sources: [any Source]
+        let sources: [ConfiguredSource]
         var state: AppState
         if let config {
             do {
@@ -304,25 +304,24 @@ struct Dashboard: ParsableCommand {
             }
             state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly || config.readOnly,
                              user: user ?? config.user, themeNames: themes.list.map(\.name),
-                             title: URL(fileURLWithPath: config.path).lastPathComponent,
-                             sources: sources.map { ($0.id, Self.seconds($0.pollInterval)) })
+                             title: URL(fileURLWithPath: config.path).lastPathComponent)
+            state.register(sources)
             state.metricsConfig = config.metrics
-            for source in sources { state.sources[source.id]?.provides = source.provides }
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? config.window
         } else {
             let demo = try (demoSource ?? startDemoSource(startedAt: start, prefetched: nil))()
-            sources = [demo]
+            sources = [DemoKind.configured(demo)]
             state = AppState(now: start, size: Size(width: width, height: height), readOnly: readOnly,
                              user: user ?? env["VIGIL_USER"] ?? env["USER"] ?? "oncall",
-                             themeNames: themes.list.map(\.name), title: "demo",
-                             sources: [(demo.id, Self.seconds(demo.pollInterval))])
+                             themeNames: themes.list.map(\.name), title: "demo")
+            state.register(sources)
             state.metricsConfig.timeZone = demo.scenarioTimeZone
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? .week
         }
         state.themeIndex = themes.selected
         if wall || config?.startOnWall == true {
             var settings = config?.wall ?? WallSettings()
-            if let rotate, let d = ConfigDuration.parse(rotate) { settings.rotateEvery = Self.seconds(d) }
+            if let rotate, let d = ConfigDuration.parse(rotate) { settings.rotateEvery = d.seconds }
             if bell { settings.bell = true }
             state.makeWall(settings)
         }
@@ -373,20 +372,15 @@ struct Dashboard: ParsableCommand {
         }
     }
 
-    static func seconds(_ d: Duration) -> TimeInterval {
-        let (s, atto) = d.components
-        return Double(s) + Double(atto) / 1e18
-    }
-
     /// One frame to standard output, after one poll of every source (in parallel).
-    func printOnce(state: AppState, sources: [any Source], at start: Date) throws {
+    func printOnce(state: AppState, sources: [ConfiguredSource], at start: Date) throws {
         var state = state
         let semaphore = DispatchSemaphore(value: 0)
         let inbox = Inbox(wakeup: nil)
         let runner = SourceRunner(sources: sources, inbox: inbox, now: { start })
         Task.detached {
             await withTaskGroup(of: Void.self) { group in
-                for source in sources { group.addTask { await runner.pollOnce(source) } }
+                for source in sources { group.addTask { await runner.pollOnce(source.source) } }
             }
             semaphore.signal()
         }

@@ -50,10 +50,10 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         _ = reduce(&s, .key(.char("a")))
         _ = reduce(&s, .key(.char("y")))
         let at = noon.addingTimeInterval(1)
-        _ = reduce(&s, .ackSucceeded(incidentID: "PD-2", AckConfirmation(by: "alice", at: at)))
+        _ = reduce(&s, .ackSucceeded(incidentID: "PD-2", ActionConfirmation(by: "alice", at: at)))
         #expect(s.incident("PD-2")?.status == .acknowledged)
         #expect(s.incident("PD-2")?.acknowledgedBy == "alice")
-        #expect(s.acks["PD-2"] == .confirmed(AckConfirmation(by: "alice", at: at)))
+        #expect(s.acks["PD-2"] == .confirmed(ActionConfirmation(by: "alice", at: at)))
         #expect(s.flash?.text == "PD-2 acknowledged by alice at 12:00")
     }
 

@@ -62,7 +62,7 @@ private func state(size: Size, readOnly: Bool = false) -> AppState {
         _ = reduce(&s, .key(.char("y")))
         let pending = DashboardView.render(s, ctx).lines.first { $0.contains("SEV1") } ?? ""
         #expect(pending.contains("acknowledging…"))
-        _ = reduce(&s, .ackSucceeded(incidentID: "PD-1", AckConfirmation(by: "alice", at: noon)))
+        _ = reduce(&s, .ackSucceeded(incidentID: "PD-1", ActionConfirmation(by: "alice", at: noon)))
         let done = DashboardView.render(s, ctx).lines.first { $0.contains("SEV1") } ?? ""
         #expect(done.contains("alice 12:00"))
         let footer = DashboardView.render(s, ctx).lines.last ?? ""

@@ -21,10 +21,10 @@ final class ScriptedSource: Source {
         return snapshot
     }
 
-    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation {
+    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> ActionConfirmation {
         acks.withLock { $0.append("\(incident.sourceKey) by \(user)") }
         if let refuse { throw SourceError(refuse) }
-        return AckConfirmation(by: user, at: now)
+        return ActionConfirmation(by: user, at: now)
     }
 }
 
@@ -66,7 +66,7 @@ private func events(_ inbox: Inbox, atLeast n: Int) async -> [Event] {
         await runner.acknowledge(incident, by: by).value
         for e in await events(inbox, atLeast: 1) { _ = reduce(&state, e) }
         #expect(source.acks.withLock { $0 } == ["1 by alice"])
-        #expect(state.acks["S-1"] == .confirmed(AckConfirmation(by: "alice", at: t0)))
+        #expect(state.acks["S-1"] == .confirmed(ActionConfirmation(by: "alice", at: t0)))
         #expect(state.incident("S-1")?.acknowledgedBy == "alice")
     }
 
@@ -121,7 +121,7 @@ private func events(_ inbox: Inbox, atLeast n: Int) async -> [Event] {
         }
         await runner.acknowledge(target, by: "carol").value
         for e in await events(inbox, atLeast: 1) { _ = reduce(&state, e) }
-        #expect(state.acks[target.id] == .confirmed(AckConfirmation(by: "carol", at: t0)))
+        #expect(state.acks[target.id] == .confirmed(ActionConfirmation(by: "carol", at: t0)))
         // The source's own record agrees on the next poll.
         await runner.pollOnce(demo)
         for e in inbox.drain() { _ = reduce(&state, e) }

@@ -168,7 +168,7 @@ final class ControlledSource: Source {
         }
     }
 
-    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation {
+    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> ActionConfirmation {
         throw SourceError("not supported")
     }
 }
@@ -189,7 +189,7 @@ final class Scheduled {
     init(_ sources: [ControlledSource], policy: PollPolicy = PollPolicy(), fraction: Double = 1) {
         let clock = self.clock
         runner = SourceRunner(sources: sources, inbox: inbox,
-                              now: { t0.addingTimeInterval(PollPolicy.seconds(clock.elapsed)) },
+                              now: { t0.addingTimeInterval(clock.elapsed.seconds) },
                               clock: clock, policy: policy, random: { fraction })
         state = AppState(now: t0, size: Size(width: 120, height: 40), user: "alice",
                          sources: sources.map { ($0.id, PollPolicy.seconds($0.pollInterval)) })
@@ -210,7 +210,7 @@ final class Scheduled {
             if case .sourcePolled(let id, let report) = event { got.append((id, report)) }
             _ = reduce(&state, event)
         }
-        _ = reduce(&state, .tick(t0.addingTimeInterval(PollPolicy.seconds(clock.elapsed))))
+        _ = reduce(&state, .tick(t0.addingTimeInterval(clock.elapsed.seconds)))
         reports += got
         return got
     }

@@ -132,7 +132,7 @@ import VigilCore
         let began = clock.now
         let confirmation = try await source.acknowledge(page, by: "demo-oncall", now: now)
         #expect(clock.now - began >= .milliseconds(190))
-        #expect(confirmation == AckConfirmation(by: "demo-oncall", at: now))
+        #expect(confirmation == ActionConfirmation(by: "demo-oncall", at: now))
 
         let after = try await source.poll(now: start.addingTimeInterval(31))
         let acknowledged = try #require(after.incidents?.first { $0.id == page.id })

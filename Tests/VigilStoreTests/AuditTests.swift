@@ -36,7 +36,7 @@ import VigilCore
         _ = try store.beginAttempt(id: e.id, at: t0)
         try store.recordFailure(id: e.id, error: "HTTP 503", at: t0.addingTimeInterval(1))
         _ = try store.beginAttempt(id: e.id, at: t0.addingTimeInterval(3))
-        try store.recordSuccess(id: e.id, confirmation: AckConfirmation(by: "alice", at: t0.addingTimeInterval(4)),
+        try store.recordSuccess(id: e.id, confirmation: ActionConfirmation(by: "alice", at: t0.addingTimeInterval(4)),
                                 at: t0.addingTimeInterval(4))
         let log = try store.auditLog()
         #expect(log.map(\.outcome) == [.queued, .sending, .failed, .sending, .confirmed])

@@ -30,7 +30,7 @@ import VigilCore
         // One audit line per real enqueue.
         #expect(try store.auditLog().filter { $0.outcome == .queued }.count == 3)
         // Once done, the same request may be made again.
-        try store.recordSuccess(id: a.id, confirmation: AckConfirmation(by: "alice", at: t0), at: t0)
+        try store.recordSuccess(id: a.id, confirmation: ActionConfirmation(by: "alice", at: t0), at: t0)
         let again = try store.enqueue(incidentID: "PD-Q1", source: "pd", sourceKey: "Q1", kind: .acknowledge, user: "alice", at: t0)
         #expect(again.id != a.id)
     }
@@ -51,7 +51,7 @@ import VigilCore
         #expect(try store.pending().map(\.id) == [x1.id, y.id, x2.id, x3.id])
         // The un-ack cannot be claimed before the ack is finished.
         #expect(try store.beginAttempt(id: x2.id, at: now) == nil)
-        try store.recordSuccess(id: x1.id, confirmation: AckConfirmation(by: "alice", at: now), at: now)
+        try store.recordSuccess(id: x1.id, confirmation: ActionConfirmation(by: "alice", at: now), at: now)
         #expect(try store.due(at: now).map(\.id) == [y.id, x2.id])
         try store.recordSuccess(id: x2.id, confirmation: nil, at: now)
         #expect(try store.due(at: now).map(\.id) == [y.id, x3.id])
@@ -100,7 +100,7 @@ import VigilCore
         let b = try store.enqueue(incidentID: "PD-Q2", source: "pd", sourceKey: "Q2", kind: .acknowledge, user: "alice", at: t0)
         _ = try store.beginAttempt(id: a.id, at: t0)
         let ackAt = t0.addingTimeInterval(3)
-        let done = try store.recordSuccess(id: a.id, confirmation: AckConfirmation(by: "alice", at: ackAt),
+        let done = try store.recordSuccess(id: a.id, confirmation: ActionConfirmation(by: "alice", at: ackAt),
                                            at: t0.addingTimeInterval(4))
         #expect(done.state == .done && done.confirmedBy == "alice" && done.confirmedAt == ackAt)
         let gone = try store.abandon(id: b.id, reason: "already resolved", at: t0.addingTimeInterval(5))
@@ -115,7 +115,7 @@ import VigilCore
         #expect(log[3].message == "acknowledged by alice at 21:04")
         #expect(log[4].message == "already resolved")
         // An answer that arrives after the entry was abandoned still records the truth.
-        let late = try store.recordSuccess(id: b.id, confirmation: AckConfirmation(by: "alice", at: ackAt), at: ackAt)
+        let late = try store.recordSuccess(id: b.id, confirmation: ActionConfirmation(by: "alice", at: ackAt), at: ackAt)
         #expect(late.state == .done)
     }
 
@@ -185,9 +185,9 @@ import VigilCore
         let now = t0.addingTimeInterval(60)
         #expect(ack.check(against: incident("AM-1"), now: now) == .send)
         #expect(ack.check(against: incident("AM-1", status: .acknowledged, acknowledgedAt: t0, acknowledgedBy: "bob"),
-                          now: now) == .alreadyDone(AckConfirmation(by: "bob", at: t0)))
+                          now: now) == .alreadyDone(ActionConfirmation(by: "bob", at: t0)))
         #expect(ack.check(against: incident("AM-1", status: .acknowledged), now: now)
-                == .alreadyDone(AckConfirmation(by: "unknown", at: now)))
+                == .alreadyDone(ActionConfirmation(by: "unknown", at: now)))
         #expect(ack.check(against: incident("AM-1", status: .resolved), now: now) == .moot("AM-1 is already resolved"))
         #expect(ack.check(against: nil, now: now) == .moot("AM-1 is no longer listed by am"))
         #expect(unack.check(against: incident("AM-1", status: .acknowledged), now: now) == .send)

@@ -184,7 +184,7 @@ import VigilCore
                     let e = try store.enqueue(incidentID: id, source: "s", sourceKey: id, kind: .acknowledge,
                                               user: "u\(worker)", at: t0)
                     if let claimed = try store.beginAttempt(id: e.id, at: t0) {
-                        try store.recordSuccess(id: claimed.id, confirmation: AckConfirmation(by: "u\(worker)", at: t0),
+                        try store.recordSuccess(id: claimed.id, confirmation: ActionConfirmation(by: "u\(worker)", at: t0),
                                                 at: t0)
                     }
                     try store.record(incidents: [incident("AM-\(id)")], source: "am", at: t0)

@@ -179,15 +179,10 @@ struct AlertmanagerKeepAlive: Sendable, Hashable {
                 kept.append(silence)
             }
         }
-        let horizon = now.addingTimeInterval(seconds(ackSilence) / 2)
+        let horizon = now.addingTimeInterval(ackSilence.seconds / 2)
         result.extend = kept.filter { silence in
             silence.endsAt < horizon && alerts.contains { silence.silences($0) }
         }.sorted { $0.id < $1.id }
         return result
-    }
-
-    /// A duration in seconds.
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

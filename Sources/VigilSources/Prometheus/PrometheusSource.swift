@@ -18,8 +18,8 @@ import VigilCore
 ///
 /// A failing query (bad PromQL, HTTP 4xx/5xx, timeout, malformed JSON) does not lose the others:
 /// `poll` returns what succeeded, leaves the failed feed out (nil in the snapshot unless another
-/// query fed it), and records the failure in `lastQueryErrors` by query name. Only when every
-/// query fails does `poll` throw.
+/// query fed it), and reports the failure as a warning on the feed's panel, naming the query.
+/// Only when every query fails does `poll` throw.
 public final class PrometheusSource: Source {
     /// The settings it was made from.
     public let settings: PrometheusSettings
@@ -29,7 +29,6 @@ public final class PrometheusSource: Source {
     public let maxBodyBytes: Int
 
     private let transport: any HTTPTransport
-    private let errors = Mutex<[String: String]>([:])
 
     /// Creates the source.
     /// - Parameters:
@@ -44,7 +43,7 @@ public final class PrometheusSource: Source {
         let fallback = Self.defaultStep(for: settings.lookback)
         let chosen = max(step ?? fallback, .seconds(1))
         // Never ask for more points than Prometheus serves (it would refuse the query).
-        let points = Double(settings.lookback.components.seconds) / Double(max(chosen.components.seconds, 1))
+        let points = settings.lookback.seconds / max(chosen.seconds, 1)
         self.step = points + 2 > Double(Self.maximumPoints) ? fallback : chosen
         self.maxBodyBytes = maxBodyBytes
     }
@@ -54,10 +53,6 @@ public final class PrometheusSource: Source {
     /// How often the runtime polls it.
     public var pollInterval: Duration { settings.pollInterval }
 
-    /// The failures of the last poll: query name → message ("deployments query failed: bad_data:
-    /// parse error at char 5: …"). Empty when every query succeeded. Safe to read from any thread.
-    public var lastQueryErrors: [String: String] { errors.withLock { $0 } }
-
     /// Prometheus refuses range queries of more than 11,000 points per series.
     public static let maximumPoints = 11_000
 
@@ -65,7 +60,7 @@ public final class PrometheusSource: Source {
     /// 12 h, 1 d, then whole days) that keeps a range over `lookback` at or under 1,440 points
     /// per series: 1 h for 60 days, 30 m for 30 days, 10 m for 7 days.
     public static func defaultStep(for lookback: Duration) -> Duration {
-        let seconds = max(Double(lookback.components.seconds), 1)
+        let seconds = max(lookback.seconds.rounded(.down), 1)
         let wanted = seconds / 1_440
         let rounds: [Int64] = [15, 30, 60, 120, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200, 86_400]
         if let step = rounds.first(where: { Double($0) >= wanted }) { return .seconds(step) }
@@ -74,12 +69,9 @@ public final class PrometheusSource: Source {
 
     /// Runs every query; see the type's documentation for how failures are reported.
     /// - Throws: `SourceError` when every query failed (its message holds their errors).
-    public func poll(now: Date) async throws -> SourceSnapshot {
+    public func poll(now: Date) async throws -> PollResult {
         let queries = settings.queries
-        guard !queries.isEmpty else {
-            errors.withLock { $0 = [:] }
-            return SourceSnapshot()
-        }
+        guard !queries.isEmpty else { return PollResult(SourceSnapshot()) }
         let grid = Grid(now: now, lookback: settings.lookback, step: step)
         let outcomes = try await withThrowingTaskGroup(of: (Int, Result<FeedResult, SourceError>).self) { group in
             for (index, query) in queries.enumerated() {
@@ -87,11 +79,11 @@ public final class PrometheusSource: Source {
                     do {
                         return (index, .success(try await run(query, grid: grid)))
                     } catch let error as SourceError {
-                        return (index, .failure(SourceError("\(query.name) query failed: \(error.message)")))
+                        return (index, .failure(error.prefixed("\(query.name) query failed: ")))
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch {
-                        return (index, .failure(SourceError("\(query.name) query failed: \(error)")))
+                        return (index, .failure(SourceError(.unreachable, "\(query.name) query failed: \(error)")))
                     }
                 }
             }
@@ -100,16 +92,16 @@ public final class PrometheusSource: Source {
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
 
-        var failures: [String: String] = [:]
-        var failed: [String] = []
+        var warnings: [SourceWarning] = []
+        var failed: [SourceError] = []
         var deployments: [Deployment]?
         var builds: [BuildRun]?
         var series: [MetricSeries]?
         for (query, outcome) in zip(queries, outcomes) {
             switch outcome {
             case .failure(let error):
-                failures[query.name] = error.message
-                failed.append(error.message)
+                warnings.append(SourceWarning(panel: query.feed.panel, message: error.message))
+                failed.append(error)
             case .success(.deployments(let found)):
                 deployments = (deployments ?? []) + found
             case .success(.builds(let found)):
@@ -118,19 +110,22 @@ public final class PrometheusSource: Source {
                 series = (series ?? []) + found
             }
         }
-        errors.withLock { $0 = failures }
         if failed.count == queries.count {
-            throw SourceError(Self.summary(of: failed, count: queries.count))
+            // The kind they share (a server that is down); when they differ, the first query's.
+            throw SourceError(failed[0].kind, Self.summary(of: failed.map(\.message), count: queries.count),
+                              retryAfter: failed.compactMap(\.retryAfter).max())
         }
-        return SourceSnapshot(
+        let snapshot = SourceSnapshot(
             deployments: deployments?.sorted { ($0.at, $0.id) < ($1.at, $1.id) },
             builds: builds?.sorted { ($0.finishedAt ?? $0.startedAt, $0.id) < ($1.finishedAt ?? $1.startedAt, $1.id) },
             series: series)
+        return PollResult(snapshot, warnings: warnings.sorted { $0.message < $1.message })
     }
 
-    /// Prometheus has no incidents, so there is nothing to acknowledge.
-    public func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation {
-        throw SourceError("Prometheus has no incidents to acknowledge")
+    /// Prometheus has no incidents, so there is nothing to act on.
+    public func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
+        -> ActionConfirmation {
+        throw unsupported(action)
     }
 
     // MARK: One query
@@ -147,9 +142,9 @@ public final class PrometheusSource: Source {
         var step: Double
 
         init(now: Date, lookback: Duration, step: Duration) {
-            let s = max(Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18, 1)
+            let s = max(step.seconds, 1)
             let t = now.timeIntervalSince1970
-            let back = Double(lookback.components.seconds)
+            let back = lookback.seconds.rounded(.down)
             self.step = s
             self.now = t
             self.end = (t / s).rounded(.down) * s
@@ -218,7 +213,9 @@ public final class PrometheusSource: Source {
         let response = try await transport.send(
             HTTPRequest(method: "GET", url: url, headers: headers, timeout: settings.timeout), maxBodyBytes: maxBodyBytes)
         guard (200..<300).contains(response.status) else {
-            throw SourceError(describe(status: response.status, response: response))
+            let wait = response.retryAfter(now: Date())
+            throw SourceError(SourceError.kind(ofStatus: response.status, retryAfter: wait),
+                              describe(status: response.status, response: response), retryAfter: wait)
         }
         return try PrometheusDecoder.labelledSeries(from: response.body)
     }
@@ -252,7 +249,7 @@ public final class PrometheusSource: Source {
     /// parameters strictly (a `+` in PromQL must not become a space).
     private func endpoint(_ path: String, parameters: [(String, String)]) throws -> URL {
         guard var components = URLComponents(url: settings.url, resolvingAgainstBaseURL: false) else {
-            throw SourceError("invalid Prometheus url for source \(settings.id)")
+            throw SourceError(.notSupported, "invalid Prometheus url for source \(settings.id)")
         }
         var base = components.percentEncodedPath
         if !base.hasSuffix("/") { base += "/" }
@@ -260,7 +257,7 @@ public final class PrometheusSource: Source {
         components.percentEncodedQuery = parameters.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }
             .joined(separator: "&")
         guard let url = components.url else {
-            throw SourceError("invalid Prometheus url for source \(settings.id)")
+            throw SourceError(.notSupported, "invalid Prometheus url for source \(settings.id)")
         }
         return url
     }
@@ -312,14 +309,14 @@ public final class PrometheusSource: Source {
                 guard count > 0 else { continue }
                 // Checked before adding: a huge rise must not overflow the sum (fuzz finding F2).
                 guard count <= maximumEvents - events else {
-                    throw SourceError("more than \(maximumEvents) events in the lookback: is this a counter of "
+                    throw SourceError(.tooLarge, "more than \(maximumEvents) events in the lookback: is this a counter of "
                         + "deployments or CI runs?")
                 }
                 events += count
                 let time = sample.at.timeIntervalSince1970
                 // A sample time no Int64 can hold is bad data, not a crash (fuzz finding F1).
                 guard let stamp = Int64(exactly: grid.boundary(after: time).rounded()) else {
-                    throw SourceError("sample time \(time) is out of range")
+                    throw SourceError(.malformed, "sample time \(time) is out of range")
                 }
                 let entry = totals[key, default: [:]][stamp]
                 // The partial step's point (at `now`) carries the stamp of the next grid point.

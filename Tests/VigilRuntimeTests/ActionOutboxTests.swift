@@ -11,7 +11,7 @@ final class FlakySource: Source {
     let id: SourceID = "flaky"
     let pollInterval: Duration = .seconds(1)
     let down = Mutex(true)
-    let acked = Mutex<[String: AckConfirmation]>([:])
+    let acked = Mutex<[String: ActionConfirmation]>([:])
     let calls = Mutex(0)
 
     func poll(now: Date) async throws -> SourceSnapshot { SourceSnapshot(incidents: [incident(now)]) }
@@ -23,10 +23,10 @@ final class FlakySource: Source {
                         acknowledgedAt: ack?.at, acknowledgedBy: ack?.by)
     }
 
-    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation {
+    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> ActionConfirmation {
         calls.withLock { $0 += 1 }
         if down.withLock({ $0 }) { throw SourceError("connection refused (127.0.0.1:9)", transient: true) }
-        let c = AckConfirmation(by: user, at: now)
+        let c = ActionConfirmation(by: user, at: now)
         acked.withLock { $0["1"] = c }
         return c
     }

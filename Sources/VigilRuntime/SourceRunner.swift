@@ -36,7 +36,7 @@ public struct PollPolicy: Sendable, Hashable {
         let interval = max(pollInterval, .milliseconds(1))
         let cap = max(interval, min(maximumBackoff, interval * maximumBackoffIntervals))
         let growth = pow(max(backoffFactor, 1), Double(min(max(failures, 0), 60)))
-        let seconds = min(Self.seconds(interval) * growth, Self.seconds(cap))
+        let seconds = min(interval.seconds * growth, cap.seconds)
         return .milliseconds(Int64((seconds * 1_000).rounded()))
     }
 
@@ -45,7 +45,7 @@ public struct PollPolicy: Sendable, Hashable {
     public func backoff(pollInterval: Duration, failures: Int, fraction: Double) -> Duration {
         let ceiling = backoffCeiling(pollInterval: pollInterval, failures: failures)
         let f = fraction.isFinite ? min(max(fraction, 0), 1) : 1
-        let jittered = Duration.milliseconds(Int64((Self.seconds(ceiling) * f * 1_000).rounded()))
+        let jittered = Duration.milliseconds(Int64((ceiling.seconds * f * 1_000).rounded()))
         return max(jittered, min(minimumRetryDelay, pollInterval))
     }
 
@@ -58,10 +58,6 @@ public struct PollPolicy: Sendable, Hashable {
         return max(requestTimeout.map { $0 * 2 } ?? .zero, pollInterval) + timeLimitSlack
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        let (s, atto) = d.components
-        return Double(s) + Double(atto) / 1e18
-    }
 }
 
 /// Runs one polling task per source and performs effects that need a source. Results come back
@@ -76,6 +72,8 @@ public struct PollPolicy: Sendable, Hashable {
 public final class SourceRunner: Sendable {
     /// The sources, by id.
     public let sources: [SourceID: any Source]
+    /// The per-request timeouts their kinds declared, by id.
+    private let requestTimeouts: [SourceID: Duration]
     /// The scheduling rules.
     public let policy: PollPolicy
     private let inbox: Inbox
@@ -89,12 +87,17 @@ public final class SourceRunner: Sendable {
     ///   - clock: what the runner sleeps on between polls and measures time limits with.
     ///   - policy: time limits and back-off.
     ///   - random: the jitter, uniform in 0…1.
-    public init(sources: [any Source], inbox: Inbox, now: @escaping @Sendable () -> Date = { Date() },
+    public init(sources: [ConfiguredSource], inbox: Inbox, now: @escaping @Sendable () -> Date = { Date() },
                 clock: some Clock<Duration> = ContinuousClock(), policy: PollPolicy = PollPolicy(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
         var byID: [SourceID: any Source] = [:]
-        for s in sources { byID[s.id] = s }
+        var timeouts: [SourceID: Duration] = [:]
+        for s in sources {
+            byID[s.id] = s.source
+            timeouts[s.id] = s.requestTimeout
+        }
         self.sources = byID
+        self.requestTimeouts = timeouts
         self.inbox = inbox
         self.now = now
         self.clock = PollClock(clock)
@@ -120,14 +123,7 @@ public final class SourceRunner: Sendable {
 
     /// The outer time limit of a poll of `source`.
     public func timeLimit(of source: any Source) -> Duration {
-        policy.timeLimit(requestTimeout: Self.requestTimeout(of: source), pollInterval: source.pollInterval)
-    }
-
-    /// The per-request timeout a source was configured with, when it has one.
-    static func requestTimeout(of source: any Source) -> Duration? {
-        if let p = source as? PrometheusSource { return p.settings.timeout }
-        if let a = source as? AlertmanagerSource { return a.settings.timeout }
-        return nil
+        policy.timeLimit(requestTimeout: requestTimeouts[source.id], pollInterval: source.pollInterval)
     }
 
     // MARK: The loop
@@ -142,8 +138,8 @@ public final class SourceRunner: Sendable {
             if let hung = abandoned, !hung.pollEnded {
                 // Never two polls of one source at once: the one cancelled at its time limit
                 // must end first. Say so, and keep backing off.
-                attempt = Attempt(error: "the poll cancelled after \(Self.format(limit)) has still not ended; "
-                                  + "no new poll until it does", duration: .zero, abandoned: hung)
+                attempt = Attempt(error: SourceError(.timedOut, "the poll cancelled after \(Self.format(limit)) has still "
+                                  + "not ended; no new poll until it does"), duration: .zero, abandoned: hung)
             } else {
                 attempt = await self.attempt(source, limit: limit)
             }
@@ -160,7 +156,7 @@ public final class SourceRunner: Sendable {
             if let wait = attempt.retryAfter { delay = max(delay, wait) }
             let ended = now()
             inbox.post(.sourcePolled(source.id, report(attempt, source, failures: failures,
-                                                       next: ended.addingTimeInterval(PollPolicy.seconds(delay)), at: ended)))
+                                                       next: ended.addingTimeInterval(delay.seconds), at: ended)))
             try? await clock.sleep(delay)
         }
     }
@@ -170,9 +166,10 @@ public final class SourceRunner: Sendable {
         if let error = attempt.error {
             outcome = .failed(error)
         } else {
-            outcome = .updated(attempt.snapshot ?? SourceSnapshot(), warnings: SourceFactory.warnings(of: source))
+            let result = attempt.result ?? PollResult(SourceSnapshot())
+            outcome = .updated(result.snapshot, warnings: result.warnings)
         }
-        return PollReport(outcome: outcome, at: at ?? now(), duration: PollPolicy.seconds(attempt.duration),
+        return PollReport(outcome: outcome, at: at ?? now(), duration: attempt.duration.seconds,
                           consecutiveFailures: failures, nextPollAt: next)
     }
 
@@ -180,9 +177,9 @@ public final class SourceRunner: Sendable {
 
     /// What one poll gave.
     struct Attempt {
-        var snapshot: SourceSnapshot?
-        /// The message of a failure; nil on success.
-        var error: String?
+        var result: PollResult?
+        /// The failure; nil on success.
+        var error: SourceError?
         var duration: Duration
         /// The longest wait a server asked for (capped by the policy).
         var retryAfter: Duration?
@@ -191,9 +188,9 @@ public final class SourceRunner: Sendable {
         /// The runner itself was cancelled: nothing to report.
         var cancelled = false
 
-        init(snapshot: SourceSnapshot? = nil, error: String? = nil, duration: Duration, retryAfter: Duration? = nil,
+        init(result: PollResult? = nil, error: SourceError? = nil, duration: Duration, retryAfter: Duration? = nil,
              abandoned: PollRace? = nil, cancelled: Bool = false) {
-            self.snapshot = snapshot; self.error = error; self.duration = duration; self.retryAfter = retryAfter
+            self.result = result; self.error = error; self.duration = duration; self.retryAfter = retryAfter
             self.abandoned = abandoned; self.cancelled = cancelled
         }
     }
@@ -207,7 +204,7 @@ public final class SourceRunner: Sendable {
         let started = clock.elapsed()
         let end: PollRace.End = await {
             let poll = Task {
-                let result: Result<SourceSnapshot, any Error>
+                let result: Result<PollResult, any Error>
                 do {
                     result = .success(try await RetryAfterRecorder.$current.withValue(recorder) {
                         try await source.poll(now: startedAt)
@@ -240,61 +237,30 @@ public final class SourceRunner: Sendable {
         case .cancelled:
             return Attempt(duration: duration, cancelled: true)
         case .timedOut:
-            return Attempt(error: "timed out: no answer within \(Self.format(limit)), poll cancelled", duration: duration,
-                           abandoned: race.pollEnded ? nil : race)
-        case .finished(.success(let snapshot)):
-            return Attempt(snapshot: snapshot, duration: duration, retryAfter: retryAfter.map { min($0, policy.maximumRetryAfter) })
+            return Attempt(error: SourceError(.timedOut, "timed out: no answer within \(Self.format(limit)), poll cancelled"),
+                           duration: duration, abandoned: race.pollEnded ? nil : race)
+        case .finished(.success(let result)):
+            return Attempt(result: result, duration: duration, retryAfter: retryAfter.map { min($0, policy.maximumRetryAfter) })
         case .finished(.failure(let error)):
             if error is CancellationError, Task.isCancelled { return Attempt(duration: duration, cancelled: true) }
-            if let asked = (error as? SourceError)?.retryAfter { retryAfter = max(retryAfter ?? asked, asked) }
-            var message = (error as? SourceError)?.message ?? String(describing: error)
+            var failure = ActionOutbox.sourceError(error)
+            if let asked = failure.retryAfter { retryAfter = max(retryAfter ?? asked, asked) }
             let wait = retryAfter.map { min($0, policy.maximumRetryAfter) }
-            if let wait { message += " (the server asks to wait \(Self.format(wait)))" }
-            return Attempt(error: message, duration: duration, retryAfter: wait)
+            if let wait {
+                failure = SourceError(failure.kind, failure.message + " (the server asks to wait \(Self.format(wait)))",
+                                      retryAfter: wait)
+            }
+            return Attempt(error: failure, duration: duration, retryAfter: wait)
         }
     }
 
     /// "12s", "1.5s", "250ms", "5m".
     static func format(_ duration: Duration) -> String {
-        let ms = Int64((PollPolicy.seconds(duration) * 1_000).rounded())
+        let ms = Int64((duration.seconds * 1_000).rounded())
         if ms < 1_000 { return "\(ms)ms" }
         if ms % 60_000 == 0 { return "\(ms / 60_000)m" }
         if ms % 1_000 == 0 { return "\(ms / 1_000)s" }
         return String(format: "%.1fs", Double(ms) / 1_000)
-    }
-
-    // MARK: Effects
-
-    /// Performs an un-acknowledgement effect: asks the source, posts its answer.
-    public func unacknowledge(_ incident: Incident, by user: String) -> Task<Void, Never> {
-        Task.detached { [self] in
-            guard let source = sources[incident.source] else {
-                inbox.post(.unackFailed(incidentID: incident.id, "source \(incident.source) is not configured"))
-                return
-            }
-            do {
-                try await source.unacknowledge(incident, by: user, now: now())
-                inbox.post(.unackSucceeded(incidentID: incident.id))
-            } catch {
-                inbox.post(.unackFailed(incidentID: incident.id, String(describing: error)))
-            }
-        }
-    }
-
-    /// Performs an acknowledgement effect: asks the source, posts its answer.
-    public func acknowledge(_ incident: Incident, by user: String) -> Task<Void, Never> {
-        Task.detached { [self] in
-            guard let source = sources[incident.source] else {
-                inbox.post(.ackFailed(incidentID: incident.id, "source \(incident.source) is not configured"))
-                return
-            }
-            do {
-                let confirmation = try await source.acknowledge(incident, by: user, now: now())
-                inbox.post(.ackSucceeded(incidentID: incident.id, confirmation))
-            } catch {
-                inbox.post(.ackFailed(incidentID: incident.id, String(describing: error)))
-            }
-        }
     }
 }
 
@@ -317,7 +283,7 @@ struct PollClock: Sendable {
 /// next poll of the source can wait for it.
 final class PollRace: Sendable {
     enum End: Sendable {
-        case finished(Result<SourceSnapshot, any Error>)
+        case finished(Result<PollResult, any Error>)
         case timedOut
         case cancelled
     }

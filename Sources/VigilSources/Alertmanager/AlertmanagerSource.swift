@@ -30,7 +30,6 @@ public final class AlertmanagerSource: Source {
 
     private let api: AlertmanagerAPI
     private let decoder: AlertmanagerDecoder
-    private let warnings = Mutex<[String]>([])
 
     /// Creates a source that talks to `settings.urls` through `transport`.
     public init(settings: AlertmanagerSettings, transport: any HTTPTransport) {
@@ -42,15 +41,13 @@ public final class AlertmanagerSource: Source {
                                            pagingSeverities: Set(settings.pagingSeverities))
     }
 
-    /// What went wrong in the last poll without failing it: a member that did not answer, a
-    /// silence that could not be extended. Empty when all went well.
-    public var lastPollWarnings: [String] { warnings.withLock { $0 } }
-
     // MARK: - Source
 
     /// The firing alerts of all members as incidents, after extending the acknowledgements of
-    /// those still firing. Throws only when no member answers.
-    public func poll(now: Date) async throws -> SourceSnapshot {
+    /// those still firing, with what went wrong without failing the poll (a member that did not
+    /// answer, a silence that could not be extended) as warnings on the incidents panel. Throws
+    /// only when no member answers.
+    public func poll(now: Date) async throws -> PollResult {
         do {
             var view = try await fetch(alerts: true)
             var problems = view.problems
@@ -64,13 +61,28 @@ public final class AlertmanagerSource: Source {
                     view.silences = again.silences ?? view.silences
                 }
             }
-            warnings.withLock { $0 = problems }
             let acknowledgements = AlertmanagerAcknowledgements(silences: view.silences ?? [])
-            return SourceSnapshot(incidents: view.alerts.map {
+            let snapshot = SourceSnapshot(incidents: view.alerts.map {
                 decoder.incident(from: $0, source: id, acknowledgement: acknowledgements.acknowledgement(for: $0))
             }.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) })
+            return PollResult(snapshot, warnings: problems.map { SourceWarning(panel: .incidents, message: $0) })
         } catch {
             throw Self.reported(error)
+        }
+    }
+
+    /// Acknowledges (a silence kept alive while the alert fires) or takes an acknowledgement
+    /// back (expires it); other actions are not something Alertmanager has.
+    public func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
+        -> ActionConfirmation {
+        switch action {
+        case .acknowledge:
+            return try await acknowledge(incident, by: user, now: now)
+        case .unacknowledge:
+            try await unacknowledge(incident, by: user, now: now)
+            return ActionConfirmation(by: user, at: now)
+        default:
+            throw unsupported(action)
         }
     }
 
@@ -80,14 +92,14 @@ public final class AlertmanagerSource: Source {
     /// duplicated. Refuses an alert that no longer fires, and answers Alertmanager's refusals
     /// with its own message.
     /// - Returns: `user`, and when the silence (or the chain of silences it replaced) started.
-    public func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> AckConfirmation {
+    public func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> ActionConfirmation {
         do {
             let user = user.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !user.isEmpty else { throw SourceError("an acknowledgement needs the engineer's name") }
+            guard !user.isEmpty else { throw SourceError(.rejected, "an acknowledgement needs the engineer's name") }
             let (view, alert) = try await firingAlert(for: incident, doing: "acknowledge")
             let matchers = identifyingMatchers(of: alert)
             guard !matchers.isEmpty else {
-                throw SourceError("every label of \(incident.id) is excluded from acknowledgement matchers; "
+                throw SourceError(.rejected, "every label of \(incident.id) is excluded from acknowledgement matchers; "
                                   + "remove some from the Alertmanager source's excluded matcher labels")
             }
             let wanted = AlertmanagerSilence(id: "", createdBy: user, comment: AlertmanagerSilence.vigilComment(by: user),
@@ -96,19 +108,19 @@ public final class AlertmanagerSource: Source {
                 $0.isActive && $0.isVigilAcknowledgement && $0.isSameAcknowledgement(as: wanted)
             }) {
                 let since = AlertmanagerAcknowledgements(silences: view.silences ?? []).since(existing)
-                return AckConfirmation(by: user, at: since)
+                return ActionConfirmation(by: user, at: since)
             }
             let silence = AlertmanagerAPI.PostableSilence(
                 matchers: matchers, startsAt: now,
-                endsAt: now.addingTimeInterval(AlertmanagerKeepAlive.seconds(settings.ackSilence)),
+                endsAt: now.addingTimeInterval(settings.ackSilence.seconds),
                 createdBy: user, comment: wanted.comment)
             let (member, silenceID) = try await onFirstReachable { member in
                 (member, try await self.api.post(silence, to: member))
             }
-            guard let silenceID else { throw SourceError("Alertmanager \(AlertmanagerAPI.name(member)) gave no silence id") }
+            guard let silenceID else { throw SourceError(.malformed, "Alertmanager \(AlertmanagerAPI.name(member)) gave no silence id") }
             // Alertmanager moves a start in the past to the moment it received the silence.
             let created = try? await api.silence(silenceID, from: member)
-            return AckConfirmation(by: user, at: created?.startsAt ?? now)
+            return ActionConfirmation(by: user, at: created?.startsAt ?? now)
         } catch {
             throw Self.reported(error)
         }
@@ -126,11 +138,11 @@ public final class AlertmanagerSource: Source {
         do {
             let (view, alert) = try await firingAlert(for: incident, doing: "un-acknowledge")
             guard let silences = view.silences else {
-                throw SourceError("could not read the silences of \(incident.id): "
-                                  + view.problems.joined(separator: "; "), transient: true)
+                throw SourceError(.unreachable, "could not read the silences of \(incident.id): "
+                                  + view.problems.joined(separator: "; "))
             }
             let silencing = AlertmanagerAcknowledgements(silences: silences).silencing(alert)
-            guard !silencing.isEmpty else { throw SourceError("\(incident.id) is not acknowledged: no silence matches it") }
+            guard !silencing.isEmpty else { throw SourceError(.rejected, "\(incident.id) is not acknowledged: no silence matches it") }
             let exact = Set(identifyingMatchers(of: alert))
             let others = view.alerts.filter { $0.fingerprint != alert.fingerprint }
             let dedicated = silencing.filter { silence in
@@ -151,7 +163,7 @@ public final class AlertmanagerSource: Source {
                         + " (\"\(silence.comment)\", also silences \(count) other alert\(count == 1 ? "" : "s"))"
                 }
                 let expired = dedicated.isEmpty ? "" : "expired \(dedicated.count) silence(s), but "
-                throw SourceError("\(expired)\(incident.id) stays silenced by \(names.joined(separator: ", ")); "
+                throw SourceError(.rejected, "\(expired)\(incident.id) stays silenced by \(names.joined(separator: ", ")); "
                                   + "Vigil leaves silences that cover other alerts alone: expire it in Alertmanager if you mean to")
             }
         } catch {
@@ -174,7 +186,7 @@ public final class AlertmanagerSource: Source {
     /// Reads every member at once. Throws only when `alerts` are wanted and no member gave them.
     private func fetch(alerts wantAlerts: Bool) async throws -> View {
         let members = settings.urls
-        guard !members.isEmpty else { throw SourceError("\(id): no Alertmanager URL configured") }
+        guard !members.isEmpty else { throw SourceError(.notSupported, "\(id): no Alertmanager URL configured") }
         typealias Answer = (index: Int, alerts: Result<[AlertmanagerAlert], SourceError>?,
                             silences: Result<[AlertmanagerSilence], SourceError>?)
         let answers = await withTaskGroup(of: Answer.self, returning: [Answer].self) { group in
@@ -206,8 +218,8 @@ public final class AlertmanagerSource: Source {
         if wantAlerts, alertLists.isEmpty {
             if members.count == 1, let only = alertErrors.first { throw only }
             // Worth trying again if any member may answer later.
-            throw SourceError("no Alertmanager answered: " + alertErrors.map(\.message).joined(separator: "; "),
-                              transient: alertErrors.contains(where: \.isTransient))
+            throw SourceError(Self.commonKind(alertErrors),
+                              "no Alertmanager answered: " + alertErrors.map(\.message).joined(separator: "; "))
         }
         return View(alerts: AlertmanagerAlert.merging(alertLists),
                     silences: silenceLists.isEmpty ? nil : AlertmanagerSilence.merging(silenceLists),
@@ -220,12 +232,12 @@ public final class AlertmanagerSource: Source {
     /// acted on.
     private func firingAlert(for incident: Incident, doing what: String) async throws -> (View, AlertmanagerAlert) {
         guard incident.source == id else {
-            throw SourceError("\(incident.id) belongs to source \(incident.source), not \(id)")
+            throw SourceError(.rejected, "\(incident.id) belongs to source \(incident.source), not \(id)")
         }
-        guard incident.status != .resolved else { throw SourceError("\(incident.id) is resolved: nothing to \(what)") }
+        guard incident.status != .resolved else { throw SourceError(.rejected, "\(incident.id) is resolved: nothing to \(what)") }
         let view = try await fetch(alerts: true)
         guard let alert = view.alerts.first(where: { $0.fingerprint == incident.sourceKey }) else {
-            throw SourceError("\(incident.id) no longer fires in Alertmanager (it resolved, or its sender stopped "
+            throw SourceError(.rejected, "\(incident.id) no longer fires in Alertmanager (it resolved, or its sender stopped "
                               + "sending it): nothing to \(what)")
         }
         return (view, alert)
@@ -252,7 +264,7 @@ public final class AlertmanagerSource: Source {
                 problems.append("could not expire duplicate silence \(silence.id): \(Self.reported(error))")
             }
         }
-        let endsAt = now.addingTimeInterval(AlertmanagerKeepAlive.seconds(settings.ackSilence))
+        let endsAt = now.addingTimeInterval(settings.ackSilence.seconds)
         for silence in plan.extend {
             do {
                 try await onFirstReachable { member in
@@ -286,8 +298,8 @@ public final class AlertmanagerSource: Source {
                 failures.append(unreachable.error)
             }
         }
-        guard !failures.isEmpty else { throw SourceError("\(id): no Alertmanager URL configured") }
-        throw SourceError(failures.map(\.message).joined(separator: "; "), transient: failures.contains(where: \.isTransient))
+        guard !failures.isEmpty else { throw SourceError(.notSupported, "\(id): no Alertmanager URL configured") }
+        throw SourceError(Self.commonKind(failures), failures.map(\.message).joined(separator: "; "))
     }
 
     // MARK: - Errors
@@ -297,7 +309,7 @@ public final class AlertmanagerSource: Source {
             return .success(try await body())
         } catch {
             let reported = reported(error)
-            return .failure(reported as? SourceError ?? SourceError("\(reported)", transient: true))
+            return .failure(reported as? SourceError ?? SourceError(.unreachable, "\(reported)"))
         }
     }
 
@@ -307,7 +319,15 @@ public final class AlertmanagerSource: Source {
         case let error as SourceError: return error
         case let error as AlertmanagerAPI.Unreachable: return error.error
         case let error as CancellationError: return error
-        default: return SourceError("\(error)", transient: true)  // not a refusal from Alertmanager
+        default: return SourceError(.unreachable, "\(error)")  // not a refusal from Alertmanager
         }
+    }
+
+    /// The kind of several members' failures: theirs when they agree; otherwise the first that
+    /// may pass (so the outbox retries while any member may answer later), else the first.
+    private static func commonKind(_ errors: [SourceError]) -> SourceError.Kind {
+        guard let first = errors.first else { return .unreachable }
+        if errors.allSatisfy({ $0.kind == first.kind }) { return first.kind }
+        return errors.first(where: \.isTransient)?.kind ?? first.kind
     }
 }

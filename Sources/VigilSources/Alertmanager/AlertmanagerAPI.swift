@@ -50,7 +50,7 @@ struct AlertmanagerAPI: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw Unreachable(error: SourceError("Alertmanager \(Self.name(member)): \(error)", transient: true))
+            throw Unreachable(error: SourceError(.unreachable, "Alertmanager \(Self.name(member)): \(error)"))
         }
     }
 
@@ -58,10 +58,10 @@ struct AlertmanagerAPI: Sendable {
     static func check(_ response: HTTPResponse, from member: URL, doing what: String) throws(SourceError) -> Data {
         guard !(200..<300).contains(response.status) else { return response.body }
         // 429 and 5xx: overloaded or failing now, maybe not later. Other statuses are refusals.
-        throw SourceError("Alertmanager \(name(member)) refused to \(what): HTTP \(response.status): "
-                          + message(in: response.body),
-                          retryAfter: response.retryAfter(now: Date()),
-                          transient: response.status == 429 || response.status >= 500)
+        let wait = response.retryAfter(now: Date())
+        throw SourceError(SourceError.kind(ofStatus: response.status, retryAfter: wait),
+                          "Alertmanager \(name(member)) refused to \(what): HTTP \(response.status): "
+                          + message(in: response.body), retryAfter: wait)
     }
 
     /// Alertmanager's error text: a JSON string (`"silence not found"`), an object with a
@@ -136,7 +136,7 @@ struct AlertmanagerAPI: Sendable {
         do {
             body = try JSONEncoder().encode(silence)
         } catch {
-            throw SourceError("could not encode the silence: \(error)")
+            throw SourceError(.rejected, "could not encode the silence: \(error)")
         }
         let response = try await send("POST", "/api/v2/silences", to: member, body: body)
         if response.status == 404, silence.id != nil { return nil }

@@ -43,7 +43,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         } catch let error as SourceError {
             throw error
         } catch {
-            throw SourceError("Alertmanager alerts: \(error)")
+            throw SourceError(.malformed, "Alertmanager alerts: \(error)")
         }
         return try stream.finish()
     }
@@ -67,7 +67,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
             } catch let error as SourceError {
                 throw Self.named(error)
             } catch {
-                throw SourceError("Alertmanager alerts: \(error)")
+                throw SourceError(.malformed, "Alertmanager alerts: \(error)")
             }
         }
 
@@ -81,12 +81,12 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
             } catch let error as SourceError {
                 throw Self.named(error)
             } catch {
-                throw SourceError("Alertmanager alerts: \(error)")
+                throw SourceError(.malformed, "Alertmanager alerts: \(error)")
             }
             // The fingerprint is what identifies an alert across polls, HA members and restarts: an
             // alert without one cannot be tracked or acknowledged (fuzz finding F3).
             if let index = unidentified {
-                throw SourceError("Alertmanager alerts: alert \(index + 1) of \(alerts.count) has an empty fingerprint; "
+                throw SourceError(.malformed, "Alertmanager alerts: alert \(index + 1) of \(alerts.count) has an empty fingerprint; "
                                   + "the answer does not follow the Alertmanager v2 API")
             }
             return alerts
@@ -98,7 +98,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
 
         private mutating func add(_ index: Int, _ element: Data) throws(SourceError) {
             guard index < Self.maximum else {
-                throw SourceError("Alertmanager alerts: more than \(Self.maximum) alerts in one answer refused "
+                throw SourceError(.tooLarge, "Alertmanager alerts: more than \(Self.maximum) alerts in one answer refused "
                                   + "(Vigil reads at most \(Self.maximum) from one Alertmanager)")
             }
             let raw = try SourceJSON.decode(RawAlert.self, from: element, what: "Alertmanager alerts", element: index)
@@ -112,14 +112,14 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
 
         /// The splitter's errors, named like the decoder's.
         private static func named(_ error: SourceError) -> SourceError {
-            error.message.hasPrefix("Alertmanager alerts: ") ? error : SourceError("Alertmanager alerts: \(error.message)")
+            error.message.hasPrefix("Alertmanager alerts: ") ? error : error.prefixed("Alertmanager alerts: ")
         }
     }
 
     public static func silences(from data: Data) throws(SourceError) -> [AlertmanagerSilence] {
         let silences = try SourceJSON.decode([RawSilence].self, from: data, what: "Alertmanager silences")
         if let index = silences.firstIndex(where: { $0.id.isEmpty }) {
-            throw SourceError("Alertmanager silences: silence \(index + 1) of \(silences.count) has an empty id; "
+            throw SourceError(.malformed, "Alertmanager silences: silence \(index + 1) of \(silences.count) has an empty id; "
                               + "the answer does not follow the Alertmanager v2 API")
         }
         return silences.map(\.silence)
@@ -129,7 +129,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
     public static func silence(from data: Data) throws(SourceError) -> AlertmanagerSilence {
         let silence = try SourceJSON.decode(RawSilence.self, from: data, what: "Alertmanager silence")
         guard !silence.id.isEmpty else {
-            throw SourceError("Alertmanager silence: the silence has an empty id; the answer does not follow the Alertmanager v2 API")
+            throw SourceError(.malformed, "Alertmanager silence: the silence has an empty id; the answer does not follow the Alertmanager v2 API")
         }
         return silence.silence
     }

@@ -1,0 +1,67 @@
+import Foundation
+import VigilCore
+
+/// One kind of source (Prometheus, Alertmanager, the demo…): everything Vigil needs to know about
+/// it, declared in one place, in its own folder under `Sources/VigilSources/<Name>/`. The config
+/// parser, `check-config`, the runtime and the help text read these declarations through
+/// `SourceRegistry`; nothing else switches over kinds of source.
+public protocol SourceKind {
+    /// What its config entry holds once parsed and checked.
+    associatedtype Settings: SourceSettings
+    /// The `type:` name in the config ("prometheus").
+    static var type: String { get }
+    /// One line for `vigil --help` and `check-config`: what it reads and what it can do.
+    static var summary: String { get }
+    /// The data it provides (a panel without data names the sources that should have given it).
+    static var provides: Set<DataKind> { get }
+    /// Whether the source keeps its own history. Alertmanager forgets resolved alerts, so Vigil
+    /// records what it saw to keep MTTR, outages and pages right across restarts.
+    static var keepsHistory: Bool { get }
+    /// What can be done with its incidents; the key map offers only these.
+    static var actions: Set<ActionKind> { get }
+    /// Makes the source from its settings.
+    static func make(_ settings: Settings, _ context: SourceContext) throws -> any Source
+}
+
+/// The settings of one configured source.
+public protocol SourceSettings: Sendable, Hashable {
+    /// Its name in the config.
+    var id: SourceID { get }
+    /// How often it is polled.
+    var pollInterval: Duration { get }
+    /// Its per-request timeout, when it has one (the poll's outer time limit is derived from it:
+    /// a kind that forgot it would be cut off at the wrong time, so it is declared here).
+    var requestTimeout: Duration? { get }
+    /// One line for `check-config`, after the name and type; secrets only as their origin.
+    var summary: String { get }
+}
+
+/// What building a source may need besides its settings.
+public struct SourceContext: Sendable {
+    /// How to send HTTP requests (one client shared by every source).
+    public var transport: any HTTPTransport
+    /// When the dashboard starts (the demo replays from it).
+    public var now: Date
+
+    /// Creates a context.
+    public init(transport: any HTTPTransport, now: Date) { self.transport = transport; self.now = now }
+}
+
+extension SourceKind {
+    /// Builds the source and wraps it with what this kind declares.
+    public static func configured(_ settings: Settings, _ context: SourceContext) throws -> ConfiguredSource {
+        ConfiguredSource(try make(settings, context), type: type, requestTimeout: settings.requestTimeout,
+                         provides: provides, keepsHistory: keepsHistory, actions: actions)
+    }
+}
+
+extension HTTPAuth {
+    /// For `check-config`: the kind of auth and where the secret comes from, never the secret.
+    public var summary: String {
+        switch self {
+        case .none: return "no auth"
+        case .bearer(let s): return "bearer token from \(s.origin)"
+        case .basic(let user, let s): return "basic auth as \(user), password from \(s.origin)"
+        }
+    }
+}
