@@ -90,9 +90,14 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         // A theme that cannot be read leaves the cycle, and `t` moves on to the one after it.
         state.themeNames.remove(at: index)
         if index < state.themeIndex { state.themeIndex -= 1 }
+        let next = index % max(1, state.themeNames.count)
+        guard next != state.themeIndex else {
+            // Every other theme is unreadable: stay on the one shown.
+            flash(&state, "theme: \(state.themeName)", error: false)
+            return []
+        }
         flash(&state, "theme skipped: \(problem)", error: true)
-        guard state.themeNames.count > 1 else { return [] }
-        return [.loadTheme(index: index % state.themeNames.count)]
+        return [.loadTheme(index: next)]
     }
 }
 

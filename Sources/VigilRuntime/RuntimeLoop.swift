@@ -129,13 +129,7 @@ public final class RuntimeLoop {
             }
         case .loadTheme(let index):
             // Monochrome: nothing to read. Otherwise the theme is read now, the first time it shows.
-            let problem: String?
-            if state.themeNames == themes.map(\.name), themes.indices.contains(index) {
-                problem = themes[index].load().map { "\($0)" }
-                if problem != nil { themes.remove(at: index) }
-            } else {
-                problem = nil
-            }
+            let problem = LoadedTheme.load(at: index, &themes, names: state.themeNames)
             mapped = [:]
             handle([.themeLoaded(index: index, problem: problem)])
         }

@@ -82,6 +82,18 @@ public struct LoadedTheme: Sendable {
     }
 }
 
+extension LoadedTheme {
+    /// Performs `Effect.loadTheme`: reads the theme at `index` the first time it is shown and
+    /// drops it from `themes` when it cannot be read or parsed. Returns why it cannot be shown (for
+    /// `Event.themeLoaded`), or nil. Does nothing when `names` does not list `themes` (monochrome).
+    public static func load(at index: Int, _ themes: inout [LoadedTheme], names: [String]) -> String? {
+        guard names == themes.map(\.name), themes.indices.contains(index) else { return nil }
+        guard let problem = themes[index].load() else { return nil }
+        themes.remove(at: index)
+        return "\(problem)"
+    }
+}
+
 /// A theme, read at most once, from whichever thread needs it first.
 private final class ThemeSlot: Sendable {
     enum State {

@@ -24,11 +24,10 @@ final class Pipeline {
 
     /// Starts polling. The jitter is fixed at a quarter of the back-off ceiling, so the waits
     /// are short and known: 1, 1, 2, 2.5, 2.5 … s for a 1 s interval.
-    init(_ sources: [any Source], size: Size = Size(width: 200, height: 50)) {
+    init(_ sources: [ConfiguredSource], size: Size = Size(width: 200, height: 50)) {
         runner = SourceRunner(sources: sources, inbox: inbox, random: { 0.25 })
-        state = AppState(now: Date(), size: size, user: "e2e", title: "faults",
-                         sources: sources.map { ($0.id, Double($0.pollInterval.components.seconds)) })
-        for source in sources { state.sources[source.id]?.provides = source.provides }
+        state = AppState(now: Date(), size: size, user: "e2e", title: "faults")
+        state.register(sources)
         tasks = runner.start()
     }
 
@@ -90,18 +89,19 @@ enum Faults {
     static let diskAlert = AlertmanagerServer.Alert(
         labels: ["alertname": "DiskFull", "service": "db", "severity": "critical"], annotations: ["summary": "disk 97% on db-0"])
 
-    static func alertmanager(_ url: URL) -> AlertmanagerSource {
-        AlertmanagerSource(settings: AlertmanagerSettings(id: "am", urls: [url], pollInterval: .seconds(1),
-                                                          timeout: .seconds(1)),
-                           transport: AsyncHTTPTransport.shared)
+    static func alertmanager(_ url: URL) throws -> ConfiguredSource {
+        try AlertmanagerKind.configured(AlertmanagerSettings(id: "am", urls: [url], pollInterval: .seconds(1),
+                                                             timeout: .seconds(1)), context)
     }
 
-    static func prometheus(_ url: URL) -> PrometheusSource {
-        PrometheusSource(settings: PrometheusSettings(
+    static let context = SourceContext(transport: AsyncHTTPTransport.shared, now: Date())
+
+    static func prometheus(_ url: URL) throws -> ConfiguredSource {
+        try PrometheusKind.configured(PrometheusSettings(
             id: "prom", url: url, pollInterval: .seconds(1), timeout: .seconds(1),
             queries: [PrometheusQuery(feed: .coverage, promql: "avg(code_coverage_percent)"),
                       PrometheusQuery(feed: .deployments, promql: "deployments_total")],
-            lookback: .seconds(7 * 86_400)), transport: AsyncHTTPTransport.shared)
+            lookback: .seconds(7 * 86_400)), context)
     }
 
     /// Two days of coverage (every 5 minutes, 71 % then 80 %) and a few production deployments,
@@ -132,7 +132,7 @@ enum Faults {
         if prometheusThroughProxy { proxy = try FaultProxy(upstream: prom.url) }
         let amURL = alertmanagerThroughProxy ? (proxy?.url ?? am.url) : am.url
         let promURL = prometheusThroughProxy ? (proxy?.url ?? prom.url) : prom.url
-        let pipeline = Pipeline([alertmanager(amURL), prometheus(promURL)])
+        let pipeline = Pipeline([try alertmanager(amURL), try prometheus(promURL)])
         try await pipeline.waitFor("both sources fresh") { _, lines in
             lines[0].contains("✓ all 2 sources fresh") && lines.contains { $0.contains("disk 97% on db-0") }
                 && lines.contains { $0.contains("80.0%") }

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilCore
 
 func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppState {
     var s = AppState(now: noon, size: Size(width: 120, height: 40), readOnly: readOnly, user: "alice",
                      themeNames: ["default", "light"], sources: [("test", 5)])
+    s.sources["test"]?.actions = [.acknowledge, .unacknowledge]
     let list = incidents ?? [
         incident("PD-1", severity: .high, triggered: -2 * hour),
         incident("PD-2", severity: .critical, triggered: -1 * hour),
@@ -27,10 +29,10 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         _ = reduce(&s, .key(.char("j")))
         #expect(s.selectedIncident == "PD-1")
         #expect(reduce(&s, .key(.char("a"))).isEmpty)
-        #expect(s.mode == .confirmAck("PD-1", returnTo: .dashboard))
+        #expect(s.mode == .confirm(.acknowledge, "PD-1", returnTo: .dashboard))
         let effects = reduce(&s, .key(.char("y")))
-        #expect(effects == [.acknowledge(incidentID: "PD-1", source: "test", by: "alice")])
-        #expect(s.acks["PD-1"] == .pending(since: noon))
+        #expect(effects == [.act(.acknowledge, incidentID: "PD-1", source: "test", by: "alice")])
+        #expect(s.actions["PD-1"] == .pending(.acknowledge, since: noon))
         #expect(s.mode == .dashboard)
         // A second `a` while pending does not ask again.
         #expect(reduce(&s, .key(.char("a"))).isEmpty)
@@ -42,7 +44,7 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         _ = reduce(&s, .key(.char("a")))
         #expect(reduce(&s, .key(.char("n"))).isEmpty)
         #expect(s.mode == .dashboard)
-        #expect(s.acks.isEmpty)
+        #expect(s.actions.isEmpty)
     }
 
     @Test func confirmationFromTheSourceShowsWhoAndWhen() {
@@ -53,7 +55,7 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         _ = reduce(&s, .ackSucceeded(incidentID: "PD-2", ActionConfirmation(by: "alice", at: at)))
         #expect(s.incident("PD-2")?.status == .acknowledged)
         #expect(s.incident("PD-2")?.acknowledgedBy == "alice")
-        #expect(s.acks["PD-2"] == .confirmed(ActionConfirmation(by: "alice", at: at)))
+        #expect(s.actions["PD-2"] == .confirmed(.acknowledge, ActionConfirmation(by: "alice", at: at)))
         #expect(s.flash?.text == "PD-2 acknowledged by alice at 12:00")
     }
 
@@ -62,7 +64,7 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         _ = reduce(&s, .key(.char("a")))
         _ = reduce(&s, .key(.char("y")))
         _ = reduce(&s, .ackFailed(incidentID: "PD-2", "HTTP 403: forbidden"))
-        #expect(s.acks["PD-2"] == .failed("HTTP 403: forbidden"))
+        #expect(s.actions["PD-2"] == .failed(.acknowledge, "HTTP 403: forbidden"))
         #expect(s.flash?.isError == true)
         #expect(s.incident("PD-2")?.status == .triggered)
     }
@@ -80,13 +82,13 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         var s = fixtureState()
         _ = reduce(&s, .key(.char("G")))                       // PD-3, acknowledged by bob
         let effects = reduce(&s, .key(.char("u")))
-        #expect(effects == [.unacknowledge(incidentID: "PD-3", source: "test", by: "alice")])
-        #expect(s.acks["PD-3"] == .releasing(since: noon))
+        #expect(effects == [.act(.unacknowledge, incidentID: "PD-3", source: "test", by: "alice")])
+        #expect(s.actions["PD-3"] == .pending(.unacknowledge, since: noon))
         #expect(reduce(&s, .key(.char("u"))).isEmpty)           // not twice
-        _ = reduce(&s, .unackSucceeded(incidentID: "PD-3"))
+        _ = reduce(&s, .actionConfirmed(incidentID: "PD-3", .unacknowledge, ActionConfirmation(by: "alice", at: noon)))
         #expect(s.incident("PD-3")?.status == .triggered)
         #expect(s.incident("PD-3")?.acknowledgedBy == nil)
-        #expect(s.acks["PD-3"] == nil)
+        #expect(s.actions["PD-3"] == .confirmed(.unacknowledge, ActionConfirmation(by: "alice", at: noon)))
         // Not acknowledged: nothing to take back.
         _ = reduce(&s, .key(.char("g")))
         #expect(reduce(&s, .key(.char("u"))).isEmpty)
@@ -97,7 +99,7 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         var s = fixtureState()
         _ = reduce(&s, .key(.char("G")))
         _ = reduce(&s, .key(.char("u")))
-        _ = reduce(&s, .unackFailed(incidentID: "PD-3", "HTTP 500"))
+        _ = reduce(&s, .actionFailed(incidentID: "PD-3", .unacknowledge, SourceError(.httpStatus(500), "HTTP 500")))
         #expect(s.incident("PD-3")?.status == .acknowledged)
         #expect(s.flash?.text == "PD-3 still acknowledged: HTTP 500")
     }
@@ -105,10 +107,10 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
     @Test func aRetryLeadsWithWhatHappensNext() {
         var s = fixtureState()
         let next = s.now.addingTimeInterval(4)
-        _ = reduce(&s, .ackRetrying(incidentID: "PD-1", "connection refused (pd:443)", next: next))
+        _ = reduce(&s, .actionRetrying(incidentID: "PD-1", .acknowledge, SourceError(.refused, "connection refused (pd:443)"), next: next))
         #expect(s.flash?.text == "PD-1 not sent yet, saved, retrying at \(clock(next)): connection refused (pd:443)")
         #expect(s.flash?.isError == true)
-        guard case .pending? = s.acks["PD-1"] else { Issue.record("not pending: \(String(describing: s.acks["PD-1"]))"); return }
+        guard case .pending? = s.actions["PD-1"] else { Issue.record("not pending: \(String(describing: s.actions["PD-1"]))"); return }
     }
 
     @Test func readOnlyBindsNoMutatingKey() {
@@ -118,7 +120,7 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
         _ = reduce(&s, .key(.char("G")))
         #expect(reduce(&s, .key(.char("u"))).isEmpty)
         #expect(!s.keyMap.bindings.contains { $0.mutates })
-        #expect(!s.keyMap.hints(in: .dashboard).contains { $0.action == .acknowledge })
+        #expect(!s.keyMap.hints(in: .dashboard).contains { $0.action == .act(.acknowledge) })
     }
 
     @Test func selectionMovesToTheNeighbourWhenItsIncidentResolves() {
@@ -231,7 +233,7 @@ func fixtureState(readOnly: Bool = false, incidents: [Incident]? = nil) -> AppSt
 
     @Test func sourceFailureKeepsDataAndRecordsTheError() {
         var s = fixtureState()
-        _ = reduce(&s, .sourceFailed("test", "connection refused", at: noon.addingTimeInterval(20)))
+        _ = reduce(&s, .sourceFailed("test", SourceError(.refused, "connection refused"), at: noon.addingTimeInterval(20)))
         #expect(s.openIncidents.count == 3)
         #expect(s.sources["test"]?.lastError == "connection refused")
         #expect(s.sources["test"]?.isStale(at: noon.addingTimeInterval(20)) == true)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilCore
 
 /// The wall monitor's part of the reducer: rotation, repaints, the bell, and its keys.

@@ -34,7 +34,7 @@ struct FindingsTests {
             queries: [PrometheusQuery(feed: .deployments, promql: "deployments_total")], lookback: .seconds(86_400))
         let source = PrometheusSource(settings: settings, transport: CannedTransport(body: body), step: .seconds(3_600))
         do {
-            let snapshot = try await source.poll(now: Date(timeIntervalSince1970: t1))
+            let snapshot = try await source.poll(now: Date(timeIntervalSince1970: t1)).snapshot
             return "\(snapshot.deployments?.count ?? 0) deployments"
         } catch {
             return "\(error)"

@@ -159,7 +159,7 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
         let transport = CannedTransport(body: data)
         let source = PrometheusSource(settings: Fixtures.prometheusSettings, transport: transport, step: .seconds(3_600))
         do {
-            let snapshot = try await source.poll(now: Fixtures.now)
+            let snapshot = try await source.poll(now: Fixtures.now).snapshot
             report.accepted = true
             Sanity.snapshot(snapshot, &report)
         } catch let error as SourceError {
@@ -175,7 +175,7 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
 struct CannedTransport: HTTPTransport {
     var body: Data
     func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse {
-        guard body.count <= maxBodyBytes else { throw SourceError("larger than \(maxBodyBytes) refused") }
+        guard body.count <= maxBodyBytes else { throw SourceError(.tooLarge, "larger than \(maxBodyBytes) refused") }
         return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
     }
 }

@@ -25,8 +25,9 @@ private func twoSources(size: Size = Size(width: 120, height: 40), answered: Dat
     return s
 }
 
-private func fail(_ s: inout AppState, _ id: SourceID, _ message: String, retryIn: TimeInterval, failures: Int = 1) {
-    _ = reduce(&s, .sourcePolled(id, PollReport(outcome: .failed(message), at: noon, duration: 0.01,
+private func fail(_ s: inout AppState, _ id: SourceID, _ message: String, kind: SourceError.Kind = .httpStatus(500),
+                  retryIn: TimeInterval, failures: Int = 1) {
+    _ = reduce(&s, .sourcePolled(id, PollReport(outcome: .failed(SourceError(kind, message)), at: noon, duration: 0.01,
                                                  consecutiveFailures: failures, nextPollAt: noon.addingTimeInterval(retryIn))))
 }
 
@@ -82,7 +83,8 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
 
     @Test func aFailingSourceShowsItsErrorAndNextRetryAndKeepsItsData() {
         var s = twoSources()
-        fail(&s, "am", "connection refused (127.0.0.1:9093): is the server running and listening there?", retryIn: 35)
+        fail(&s, "am", "connection refused (127.0.0.1:9093): is the server running and listening there?", kind: .refused,
+             retryIn: 35)
         let lines = DashboardView.render(s, ctx).lines
         let incidents = border(s, .incidents)
         #expect(incidents.contains("1 open · 1 unacked · ● am: connection refused (127.0.0.1:9093)"), "\(incidents)")
@@ -110,7 +112,7 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
 
     @Test func narrowPanelsKeepTheFailureVisible() {
         var s = twoSources(size: Size(width: 80, height: 24))
-        fail(&s, "am", "timed out after 10s waiting for alertmanager.example:9093", retryIn: 8)
+        fail(&s, "am", "timed out after 10s waiting for alertmanager.example:9093", kind: .timedOut, retryIn: 8)
         let lines = DashboardView.render(s, ctx).lines
         for panel in [PanelID.outages, .pages, .response] {
             #expect(border(s, panel).contains("● am"), "\(panel): \(border(s, panel))")
@@ -121,7 +123,7 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
 
     @Test func theHeaderNamesEverySourceThatIsNotFresh() {
         var s = twoSources()
-        fail(&s, "am", "connection refused", retryIn: 20)
+        fail(&s, "am", "connection refused", kind: .refused, retryIn: 20)
         s.sources["prom"]?.lastSuccess = noon.addingTimeInterval(-600)
         let header = DashboardView.render(s, ctx).lines[0]
         #expect(header.contains("prom, am failing"), "\(header)")
@@ -137,15 +139,16 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
     }
 
     @Test func theKindOfAFailureIsNamedWhenTheMessageDoesNotFit() {
-        #expect(DashboardView.errorKind("Alertmanager http://am:9093 refused to list alerts: HTTP 429: slow down") == "HTTP 429")
-        #expect(DashboardView.errorKind("all 6 Prometheus queries failed: timed out after 10s waiting for p:9090") == "timed out")
-        #expect(DashboardView.errorKind("Alertmanager alerts: not valid JSON (unexpected end of data)") == "malformed response")
-        #expect(DashboardView.errorKind("TLS error talking to p:443: CERTIFICATE_VERIFY_FAILED") == "TLS error")
-        #expect(DashboardView.errorKind("connection refused (127.0.0.1:9093): is the server running?") == "connection refused")
-        #expect(DashboardView.errorKind("something else") == nil)
+        // The label comes from the kind the failure carries, never from its words.
+        #expect(SourceError.Kind.rateLimited(until: nil).label == "rate limited")
+        #expect(SourceError.Kind.timedOut.label == "timed out")
+        #expect(SourceError.Kind.malformed.label == "malformed response")
+        #expect(SourceError.Kind.tls.label == "TLS error")
+        #expect(SourceError.Kind.refused.label == "connection refused")
+        #expect(SourceError.Kind.httpStatus(502).label == "HTTP 502")
         // Cut, the message starts with its kind when the cut would hide it.
         let text = DashboardView.fitFailure(head: "● am", error: "Alertmanager http://127.0.0.1:40123 refused to list alerts: HTTP 500: boom",
-                                            extras: ["retry in 10s"], limits: [60], ctx)
+                                            kind: "HTTP 500", extras: ["retry in 10s"], limits: [60], ctx)
         #expect(text.hasPrefix("● am: HTTP 500 · Alertmanager http://"), "\(text)")
         #expect(text.hasSuffix("… · retry in 10s"), "\(text)")
         #expect(GlyphWidth.of(text) <= 60)
@@ -171,7 +174,7 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
                                 acknowledgedAt: noon.addingTimeInterval(-6_900), acknowledgedBy: "bob",
                                 resolvedAt: noon.addingTimeInterval(-5_400), paged: true)
         _ = reduce(&s, .historyLoaded([resolved]))
-        _ = reduce(&s, .sourcePolled("am", PollReport(outcome: .failed("HTTP 503"), at: noon, duration: 0.01,
+        _ = reduce(&s, .sourcePolled("am", PollReport(outcome: .failed(SourceError(.httpStatus(503), "HTTP 503")), at: noon, duration: 0.01,
                                                        consecutiveFailures: 1, nextPollAt: noon.addingTimeInterval(10))))
         return s
     }
@@ -190,7 +193,7 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
 
     @Test func aPendingAcknowledgementOfAnUnlistedIncidentIsShown() {
         var s = restarted()
-        s.acks["AM-9"] = .pending(since: noon)
+        s.actions["AM-9"] = .pending(.acknowledge, since: noon)
         #expect(border(s, .incidents).contains("0 open · 0 unacked · 1 ack pending"), "\(border(s, .incidents))")
         let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
         #expect(text.contains("saved, sent when the source answers: acknowledgement of AM-9"), "\(text)")

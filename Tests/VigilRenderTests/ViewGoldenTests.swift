@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilCore
 @testable import VigilRender
 @testable import VigilSources
@@ -17,7 +18,8 @@ import Testing
         let demo = try DemoSource(directory: repo.appendingPathComponent("sample-data"), startedAt: now,
                                   ackLatencyMilliseconds: 0...0)
         var state = AppState(now: now, size: size, user: "golden", sources: [("demo", 1)])
-        let snapshot = try await demo.poll(now: now)
+        state.sources["demo"]?.actions = DemoKind.actions
+        let snapshot = try await demo.poll(now: now).snapshot
         _ = reduce(&state, .sourceUpdated("demo", snapshot, at: now))
         return state
     }

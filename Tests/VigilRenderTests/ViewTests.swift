@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilCore
 @testable import VigilRender
 
@@ -19,6 +20,7 @@ private func incident(_ id: String, _ sev: Severity, service: String, ago: TimeI
 
 private func state(size: Size, readOnly: Bool = false) -> AppState {
     var s = AppState(now: noon, size: size, readOnly: readOnly, user: "alice", sources: [("test", 30)])
+    s.sources["test"]?.actions = [.acknowledge, .unacknowledge]
     let incidents = [
         incident("PD-1", .critical, service: "checkout", ago: 42 * 60, title: "Checkout 5xx above 5%"),
         incident("PD-2", .high, service: "payments", ago: 3 * 3_600, acked: "bob", title: "Card auth latency p99 > 2s"),
@@ -159,7 +161,7 @@ private func state(size: Size, readOnly: Bool = false) -> AppState {
 
     @Test func aFailingSourceIsNamedInTheHeader() {
         var s = state(size: Size(width: 120, height: 40))
-        _ = reduce(&s, .sourceFailed("test", "connection refused", at: noon))
+        _ = reduce(&s, .sourceFailed("test", SourceError(.refused, "connection refused"), at: noon))
         #expect(DashboardView.render(s, ctx).lines[0].contains("test: connection refused"))
     }
 }

@@ -89,12 +89,12 @@ private func wall(size: Size = Size(width: 80, height: 24), answered: Date = noo
 
     @Test func failingAndStaleSourcesAreImpossibleToMiss() {
         var s = wall(rotate: 600)
-        _ = reduce(&s, .sourcePolled("am", PollReport(outcome: .failed("HTTP 503"), at: noon.addingTimeInterval(60),
+        _ = reduce(&s, .sourcePolled("am", PollReport(outcome: .failed(SourceError(.httpStatus(503), "HTTP 503")), at: noon.addingTimeInterval(60),
                                                        duration: 0.01, consecutiveFailures: 1,
                                                        nextPollAt: noon.addingTimeInterval(70))))
         _ = reduce(&s, .tick(noon.addingTimeInterval(62)))
         var lines = DashboardView.render(s, ctx).lines
-        #expect(lines[1].hasPrefix(" ● AM FAILING: data from 11:59, 2m old; HTTP 503, retry in 10s"), "\(lines[1])")
+        #expect(lines[1].hasPrefix(" ● AM FAILING, HTTP 503: data from 11:59, 2m old; HTTP 503, retry in 10s"), "\(lines[1])")
         // Every figure from that source says its data is old, and is dimmed.
         let text = lines.joined(separator: "\n")
         #expect(text.components(separatedBy: "OLD DATA").count - 1 == 5, "\(text)")

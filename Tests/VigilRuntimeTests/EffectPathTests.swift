@@ -4,6 +4,7 @@ import Testing
 @testable import VigilCore
 @testable import VigilRuntime
 @testable import VigilSources
+@testable import VigilStore
 
 /// A source that answers from a script, recording what it was asked.
 final class ScriptedSource: Source {
@@ -16,14 +17,16 @@ final class ScriptedSource: Source {
 
     init(snapshot: SourceSnapshot, refuse: String? = nil) { self.snapshot = snapshot; self.refuse = refuse }
 
-    func poll(now: Date) async throws -> SourceSnapshot {
+    func poll(now: Date) async throws -> PollResult {
         polls.withLock { $0 += 1 }
-        return snapshot
+        return PollResult(snapshot)
     }
 
-    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> ActionConfirmation {
+    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
+        -> ActionConfirmation {
+        guard action == .acknowledge else { throw unsupported(action) }
         acks.withLock { $0.append("\(incident.sourceKey) by \(user)") }
-        if let refuse { throw SourceError(refuse) }
+        if let refuse { throw SourceError(.rejected, refuse) }
         return ActionConfirmation(by: user, at: now)
     }
 }
@@ -46,12 +49,21 @@ private func events(_ inbox: Inbox, atLeast n: Int) async -> [Event] {
     return got
 }
 
+/// The one path an action takes: reducer effect, outbox (saved first), source, event back.
+private func outbox(_ sources: [any Source], _ inbox: Inbox) throws -> ActionOutbox {
+    var byID: [SourceID: any Source] = [:]
+    for s in sources { byID[s.id] = s }
+    return ActionOutbox(store: try VigilStore.volatile(), sources: byID, inbox: inbox, now: { t0 })
+}
+
 @Suite struct EffectPathTests {
-    @Test func pollFeedsTheReducerAndAnAckComesBackConfirmed() async {
+    @Test func pollFeedsTheReducerAndAnAckComesBackConfirmed() async throws {
         let source = ScriptedSource(snapshot: SourceSnapshot(incidents: [openIncident()]))
         let inbox = Inbox(wakeup: nil)
         let runner = SourceRunner(sources: [source], inbox: inbox, now: { t0 })
-        var state = AppState(now: t0, size: Size(width: 100, height: 30), user: "alice", sources: [("scripted", 1)])
+        let actions = try outbox([source], inbox)
+        var state = AppState(now: t0, size: Size(width: 100, height: 30), user: "alice")
+        state.register([ConfiguredSource(source, type: "test", actions: [.acknowledge])])
 
         await runner.pollOnce(source)
         for e in inbox.drain() { _ = reduce(&state, e) }
@@ -59,37 +71,47 @@ private func events(_ inbox: Inbox, atLeast n: Int) async -> [Event] {
 
         _ = reduce(&state, .key(.char("a")))
         let effects = reduce(&state, .key(.char("y")))
-        #expect(effects == [.acknowledge(incidentID: "S-1", source: "scripted", by: "alice")])
-        guard case .acknowledge(let id, _, let by)? = effects.first, let incident = state.incident(id) else {
-            Issue.record("no acknowledge effect"); return
+        #expect(effects == [.act(.acknowledge, incidentID: "S-1", source: "scripted", by: "alice")])
+        guard case .act(let action, let id, _, let by)? = effects.first, let incident = state.incident(id) else {
+            Issue.record("no act effect"); return
         }
-        await runner.acknowledge(incident, by: by).value
+        await actions.submit(action, on: incident, by: by)?.value
         for e in await events(inbox, atLeast: 1) { _ = reduce(&state, e) }
         #expect(source.acks.withLock { $0 } == ["1 by alice"])
-        #expect(state.acks["S-1"] == .confirmed(ActionConfirmation(by: "alice", at: t0)))
+        #expect(state.actions["S-1"] == .confirmed(.acknowledge, ActionConfirmation(by: "alice", at: t0)))
         #expect(state.incident("S-1")?.acknowledgedBy == "alice")
     }
 
-    @Test func aRefusalComesBackAsTheSourcesWords() async {
+    @Test func aRefusalComesBackAsTheSourcesWords() async throws {
         let source = ScriptedSource(snapshot: SourceSnapshot(incidents: [openIncident()]),
                                     refuse: "S-1 is already resolved")
         let inbox = Inbox(wakeup: nil)
-        let runner = SourceRunner(sources: [source], inbox: inbox, now: { t0 })
-        await runner.acknowledge(openIncident(), by: "bob").value
+        await try outbox([source], inbox).submit(.acknowledge, on: openIncident(), by: "bob")?.value
         let got = await events(inbox, atLeast: 1)
-        guard case .ackFailed(let id, let message)? = got.first else { Issue.record("no failure event"); return }
+        guard case .actionFailed(let id, .acknowledge, let error)? = got.first else { Issue.record("no failure event"); return }
         #expect(id == "S-1")
-        #expect(message == "S-1 is already resolved")
+        #expect(error.message == "S-1 is already resolved")
+        #expect(error.kind == .rejected)
     }
 
-    @Test func anUnknownSourceIsAFailureNotACrash() async {
+    @Test func anUnknownSourceIsAFailureNotACrash() async throws {
         let inbox = Inbox(wakeup: nil)
-        let runner = SourceRunner(sources: [], inbox: inbox, now: { t0 })
-        await runner.acknowledge(openIncident(), by: "bob").value
-        guard case .ackFailed(_, let message)? = await events(inbox, atLeast: 1).first else {
+        _ = try outbox([], inbox).submit(.acknowledge, on: openIncident(), by: "bob")
+        guard case .actionFailed(_, _, let error)? = await events(inbox, atLeast: 1).first else {
             Issue.record("no failure event"); return
         }
-        #expect(message.contains("not configured"))
+        #expect(error.message.contains("not configured"))
+    }
+
+    @Test func anActionTheSourceDoesNotOfferIsRefusedNotRetried() async throws {
+        let source = ScriptedSource(snapshot: SourceSnapshot(incidents: [openIncident()]))
+        let inbox = Inbox(wakeup: nil)
+        await try outbox([source], inbox).submit(.resolve, on: openIncident(), by: "bob")?.value
+        guard case .actionFailed(_, .resolve, let error)? = await events(inbox, atLeast: 1).first else {
+            Issue.record("no failure event"); return
+        }
+        #expect(error.kind == .notSupported)
+        #expect(error.message == "scripted cannot resolve its incidents")
     }
 
     @Test func pollersRepeatAndStopWhenCancelled() async throws {
@@ -113,15 +135,17 @@ private func events(_ inbox: Inbox, atLeast n: Int) async -> [Event] {
                                   ackLatencyMilliseconds: 0...0)
         let inbox = Inbox(wakeup: nil)
         let runner = SourceRunner(sources: [demo], inbox: inbox, now: { t0 })
-        var state = AppState(now: t0, size: Size(width: 120, height: 40), user: "carol", sources: [("demo", 1)])
+        let actions = try outbox([demo], inbox)
+        var state = AppState(now: t0, size: Size(width: 120, height: 40), user: "carol")
+        state.register([DemoKind.configured(demo)])
         await runner.pollOnce(demo)
         for e in inbox.drain() { _ = reduce(&state, e) }
         guard let target = state.openIncidents.first(where: { $0.status == .triggered }) else {
             Issue.record("the demo has no triggered incident"); return
         }
-        await runner.acknowledge(target, by: "carol").value
+        await actions.submit(.acknowledge, on: target, by: "carol")?.value
         for e in await events(inbox, atLeast: 1) { _ = reduce(&state, e) }
-        #expect(state.acks[target.id] == .confirmed(ActionConfirmation(by: "carol", at: t0)))
+        #expect(state.actions[target.id] == .confirmed(.acknowledge, ActionConfirmation(by: "carol", at: t0)))
         // The source's own record agrees on the next poll.
         await runner.pollOnce(demo)
         for e in inbox.drain() { _ = reduce(&state, e) }

@@ -129,7 +129,7 @@ final class ControlledSource: Source {
         for c in waiting { c.resume() }
     }
 
-    func poll(now: Date) async throws -> SourceSnapshot {
+    func poll(now: Date) async throws -> PollResult {
         let answer = state.withLock { s -> Answer in
             s.polls += 1
             s.running += 1
@@ -139,7 +139,7 @@ final class ControlledSource: Source {
         defer { state.withLock { $0.running -= 1 } }
         switch answer {
         case .data(let snapshot):
-            return snapshot
+            return PollResult(snapshot)
         case .fail(let error):
             throw error
         case .recordRetryAfter(let wait, let error):
@@ -161,15 +161,16 @@ final class ControlledSource: Source {
                 release()
             }
             try Task.checkCancellation()
-            return SourceSnapshot(incidents: [])
+            return PollResult(SourceSnapshot(incidents: []))
         case .hangIgnoringCancellation:
             await withCheckedContinuation { c in state.withLock { $0.release.append(c) } }
-            return SourceSnapshot(incidents: [])
+            return PollResult(SourceSnapshot(incidents: []))
         }
     }
 
-    func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> ActionConfirmation {
-        throw SourceError("not supported")
+    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
+        -> ActionConfirmation {
+        throw SourceError(.notSupported, "not supported")
     }
 }
 
@@ -192,7 +193,7 @@ final class Scheduled {
                               now: { t0.addingTimeInterval(clock.elapsed.seconds) },
                               clock: clock, policy: policy, random: { fraction })
         state = AppState(now: t0, size: Size(width: 120, height: 40), user: "alice",
-                         sources: sources.map { ($0.id, PollPolicy.seconds($0.pollInterval)) })
+                         sources: sources.map { ($0.id, $0.pollInterval.seconds) })
     }
 
     func start() { tasks = runner.start() }
@@ -262,7 +263,7 @@ private func seconds(_ d: Date?) -> Double? { d.map { $0.timeIntervalSince(t0) }
 
     @Test func failuresBackOffExponentiallyUpToTheCapAndASuccessResets() async {
         let source = ControlledSource(id: "a", interval: .seconds(10))
-        source.answer(.fail(SourceError("connection refused (127.0.0.1:9093)")))
+        source.answer(.fail(SourceError(.refused, "connection refused (127.0.0.1:9093)")))
         // Jitter fraction 1: each wait is the whole ceiling, 10 s × 2^n up to 10 intervals (100 s).
         let s = Scheduled([source], fraction: 1)
         s.start()
@@ -323,9 +324,9 @@ private func seconds(_ d: Date?) -> Double? { d.map { $0.timeIntervalSince(t0) }
 
     @Test func aRetryAfterFromTheErrorOrTheTransportIsHonoured() async {
         let typed = ControlledSource(id: "typed", interval: .seconds(1))
-        typed.answer(.fail(SourceError("HTTP 429: slow down", retryAfter: .seconds(45))))
+        typed.answer(.fail(SourceError(.rateLimited(until: nil), "HTTP 429: slow down", retryAfter: .seconds(45))))
         let recorded = ControlledSource(id: "recorded", interval: .seconds(1))
-        recorded.answer(.recordRetryAfter(.seconds(120), SourceError("Alertmanager refused to list alerts: HTTP 429")))
+        recorded.answer(.recordRetryAfter(.seconds(120), SourceError(.rateLimited(until: nil), "Alertmanager refused to list alerts: HTTP 429")))
         let s = Scheduled([typed, recorded], fraction: 1)
         s.start()
         await s.until("both failed") { s.reports(of: "typed").count == 1 && s.reports(of: "recorded").count == 1 }
@@ -459,7 +460,7 @@ private func seconds(_ d: Date?) -> Double? { d.map { $0.timeIntervalSince(t0) }
 
     @Test func pollOnceReportsWithoutANextPoll() async {
         let source = ControlledSource(id: "a")
-        source.answer(.fail(SourceError("HTTP 500")))
+        source.answer(.fail(SourceError(.httpStatus(500), "HTTP 500")))
         let s = Scheduled([source])
         await s.runner.pollOnce(source)
         let got = s.pump()
@@ -486,7 +487,7 @@ private func seconds(_ d: Date?) -> Double? { d.map { $0.timeIntervalSince(t0) }
                                                        at: 0, failures: 0, next: 15)))
         #expect(state.sources["am"]?.warnings == [warning])
         #expect(state.sources["am"]?.lastPollDuration == 0.25)
-        _ = reduce(&state, .sourcePolled("am", report(.failed("connection refused"), at: 15, failures: 3, next: 95)))
+        _ = reduce(&state, .sourcePolled("am", report(.failed(SourceError(.refused, "connection refused")), at: 15, failures: 3, next: 95)))
         let s = state.sources["am"]
         #expect(state.openIncidents.map(\.id) == ["AM-1"])
         #expect(s?.lastError == "connection refused")

@@ -37,10 +37,13 @@ private func state(_ catalog: (list: [LoadedTheme], selected: Int)) -> AppState 
     return state
 }
 
-/// What `t` does in `App`: drop unreadable themes ahead, then reduce.
+/// What `t` does in the runtime loop: reduce, then perform each theme read it asks for.
 private func pressT(_ state: inout AppState, _ themes: inout [LoadedTheme]) {
-    LoadedTheme.dropUnreadable(before: &state, &themes)
-    _ = reduce(&state, .key(.char("t")))
+    var effects = reduce(&state, .key(.char("t")))
+    while case .loadTheme(let index)? = effects.first {
+        let problem = LoadedTheme.load(at: index, &themes, names: state.themeNames)
+        effects = reduce(&state, .themeLoaded(index: index, problem: problem))
+    }
 }
 
 @Suite struct ThemeCatalogTests {
@@ -133,7 +136,7 @@ private func pressT(_ state: inout AppState, _ themes: inout [LoadedTheme]) {
         defer { dir.remove() }
         var (themes, _) = try LoadedTheme.catalog(selected: "a", themesDirectory: dir.url)
         var state = AppState(now: t0, size: Size(width: 100, height: 30), user: "alice", themeNames: ["monochrome"])
-        #expect(!LoadedTheme.dropUnreadable(before: &state, &themes))
+        pressT(&state, &themes)
         #expect(themes.count == 2)
         #expect(state.themeNames == ["monochrome"])
     }

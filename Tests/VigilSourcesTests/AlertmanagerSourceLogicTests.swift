@@ -171,9 +171,10 @@ private final class ScriptedTransport: HTTPTransport {
                                             auth: .bearer(token), ackSilence: .seconds(300))
         let source = AlertmanagerSource(settings: settings, transport: transport)
         let now = try #require(ISO8601Timestamp.parse("2026-11-16T08:08:00Z"))
-        let snapshot = try await source.poll(now: now)
+        let polled = try await source.poll(now: now)
+        let snapshot = polled.snapshot
 
-        #expect(source.lastPollWarnings.isEmpty)
+        #expect(polled.warnings.isEmpty)
         #expect(snapshot.incidents?.first?.acknowledgedBy == "alice")
         // The two lists are read at once; then the silence is checked, replaced, and the list read again.
         let log = transport.log
@@ -235,10 +236,11 @@ struct TransportWordingTests {
     func closedChannel() throws {
         let url = try #require(URL(string: "http://127.0.0.1:9093/api/v2/alerts"))
         for error in [ChannelError.ioOnClosedChannel, .eof, .alreadyClosed] {
-            let message = AsyncHTTPTransport.describe(error, timeout: .seconds(5), target: "127.0.0.1:9093", url: url)
+            let (kind, message) = AsyncHTTPTransport.describe(error, timeout: .seconds(5), target: "127.0.0.1:9093", url: url)
+            #expect(kind == .unreachable)
             #expect(message == "127.0.0.1:9093 closed the connection before answering (did the server stop or restart?)")
         }
         #expect(AsyncHTTPTransport.describe(ChannelError.connectTimeout(.seconds(1)), timeout: .seconds(5),
-                                            target: "127.0.0.1:9093", url: url) == "timed out connecting to 127.0.0.1:9093")
+                                            target: "127.0.0.1:9093", url: url) == (.timedOut, "timed out connecting to 127.0.0.1:9093"))
     }
 }

@@ -28,7 +28,7 @@ import VigilCore
         let source = try makeSource()
         #expect(source.id == "demo")
         #expect(source.pollInterval == .seconds(5))
-        let snapshot = try await source.poll(now: start)
+        let snapshot = try await source.poll(now: start).snapshot
         let dates = instants(snapshot)
         let newest = try #require(dates.max())
         #expect(newest <= start)
@@ -48,8 +48,8 @@ import VigilCore
 
     @Test func tenMinutesLaterThereIsNewActivity() async throws {
         let source = try makeSource()
-        let before = try await source.poll(now: start)
-        let later = try await source.poll(now: start.addingTimeInterval(600))
+        let before = try await source.poll(now: start).snapshot
+        let later = try await source.poll(now: start.addingTimeInterval(600)).snapshot
 
         // Runs that were going at the start have finished.
         let runningBefore = Set((before.builds ?? []).filter { $0.finishedAt == nil }.map(\.id))
@@ -74,8 +74,8 @@ import VigilCore
 
     @Test func theDemoKeepsGeneratingWorkForHours() async throws {
         let source = try makeSource()
-        let before = try await source.poll(now: start)
-        let later = try await source.poll(now: start.addingTimeInterval(6 * 3600))
+        let before = try await source.poll(now: start).snapshot
+        let later = try await source.poll(now: start.addingTimeInterval(6 * 3600)).snapshot
         let oldBuilds = Set((before.builds ?? []).map(\.id))
         let oldDeploys = Set((before.deployments ?? []).map(\.id))
         let oldIncidents = Set((before.incidents ?? []).map(\.id))
@@ -94,10 +94,10 @@ import VigilCore
 
     @Test func aNewPageArrivesWithinFiveMinutesAndCanBeAcknowledged() async throws {
         let source = try makeSource()
-        let before = Set((try await source.poll(now: start)).incidents?.map(\.id) ?? [])
+        let before = Set((try await source.poll(now: start).snapshot).incidents?.map(\.id) ?? [])
         // The first scheduled page triggers 3–4 minutes in; teammates take at least 90 s to ack.
         let now = start.addingTimeInterval(4 * 60 + 1)
-        let snapshot = try await source.poll(now: now)
+        let snapshot = try await source.poll(now: now).snapshot
         let page = try #require(snapshot.incidents?.first { !before.contains($0.id) })
         #expect(page.status == .triggered)
         #expect(page.triggeredAt > start && page.triggeredAt <= now)
@@ -106,7 +106,7 @@ import VigilCore
         #expect(page.timeline.map(\.text) == ["Triggered through the API."])
         let confirmation = try await source.acknowledge(page, by: "demo-oncall", now: now)
         #expect(confirmation.by == "demo-oncall")
-        let after = try await source.poll(now: now.addingTimeInterval(1))
+        let after = try await source.poll(now: now.addingTimeInterval(1)).snapshot
         #expect(after.incidents?.first { $0.id == page.id }?.status == .acknowledged)
     }
 
@@ -114,17 +114,17 @@ import VigilCore
         let a = try makeSource()
         let b = try makeSource()
         // Different polling patterns, same answer.
-        _ = try await a.poll(now: start.addingTimeInterval(300))
-        _ = try await a.poll(now: start.addingTimeInterval(1_800))
+        _ = try await a.poll(now: start.addingTimeInterval(300)).snapshot
+        _ = try await a.poll(now: start.addingTimeInterval(1_800)).snapshot
         let now = start.addingTimeInterval(3 * 3600 + 17)
-        let first = try await a.poll(now: now)
-        let second = try await b.poll(now: now)
+        let first = try await a.poll(now: now).snapshot
+        let second = try await b.poll(now: now).snapshot
         #expect(first == second)
     }
 
     @Test func acknowledgingShowsOnTheNextPoll() async throws {
         let source = try makeSource(latency: 200...400)
-        let snapshot = try await source.poll(now: start)
+        let snapshot = try await source.poll(now: start).snapshot
         let page = try #require(snapshot.incidents?.first { $0.status == .triggered && $0.id.hasPrefix("PD-") && $0.paged })
         let now = start.addingTimeInterval(30)
 
@@ -134,7 +134,7 @@ import VigilCore
         #expect(clock.now - began >= .milliseconds(190))
         #expect(confirmation == ActionConfirmation(by: "demo-oncall", at: now))
 
-        let after = try await source.poll(now: start.addingTimeInterval(31))
+        let after = try await source.poll(now: start.addingTimeInterval(31)).snapshot
         let acknowledged = try #require(after.incidents?.first { $0.id == page.id })
         #expect(acknowledged.status == .acknowledged)
         #expect(acknowledged.acknowledgedBy == "demo-oncall")
@@ -142,7 +142,7 @@ import VigilCore
         #expect(acknowledged.timeline.contains { $0.text == "Acknowledged by demo-oncall." && $0.at == now })
 
         // A teammate's planned acknowledgement later does not override it.
-        let muchLater = try await source.poll(now: start.addingTimeInterval(1_200))
+        let muchLater = try await source.poll(now: start.addingTimeInterval(1_200)).snapshot
         #expect(muchLater.incidents?.first { $0.id == page.id }?.acknowledgedBy == "demo-oncall")
 
         // Acknowledging again is refused, naming who and when.
@@ -158,16 +158,16 @@ import VigilCore
 
     @Test func alertsCanBeAcknowledgedToo() async throws {
         let source = try makeSource()
-        let snapshot = try await source.poll(now: start)
+        let snapshot = try await source.poll(now: start).snapshot
         let alert = try #require(snapshot.incidents?.first { $0.id.hasPrefix("AM-") && $0.status == .triggered })
         _ = try await source.acknowledge(alert, by: "demo-oncall", now: start.addingTimeInterval(5))
-        let after = try await source.poll(now: start.addingTimeInterval(6))
+        let after = try await source.poll(now: start.addingTimeInterval(6)).snapshot
         #expect(after.incidents?.first { $0.id == alert.id }?.acknowledgedBy == "demo-oncall")
     }
 
     @Test func refusesResolvedAndUnknownIncidents() async throws {
         let source = try makeSource()
-        let snapshot = try await source.poll(now: start)
+        let snapshot = try await source.poll(now: start).snapshot
         let resolved = try #require(snapshot.incidents?.first { $0.status == .resolved })
         do {
             _ = try await source.acknowledge(resolved, by: "demo-oncall", now: start)
@@ -197,7 +197,7 @@ import VigilCore
     @Test func memoryStaysBoundedOverWeeks() async throws {
         let source = try makeSource()
         let now = start.addingTimeInterval(40 * 86_400)
-        let snapshot = try await source.poll(now: now)
+        let snapshot = try await source.poll(now: now).snapshot
         let cutoff = now.addingTimeInterval(-31 * 86_400)
         #expect((snapshot.builds ?? []).allSatisfy { $0.startedAt >= cutoff })
         #expect((snapshot.deployments ?? []).allSatisfy { $0.at >= cutoff })
@@ -228,8 +228,8 @@ import VigilCore
         let loaded = try loading.value()
         #expect(try loading.value() === loaded)  // waiting again gives the same source
         let now = start.addingTimeInterval(600)
-        let expected = try await makeSource().poll(now: now)
-        #expect(try await loaded.poll(now: now) == expected)
+        let expected = try await makeSource().poll(now: now).snapshot
+        #expect(try await loaded.poll(now: now).snapshot == expected)
         #expect(loaded.scenarioTimeZone == (try makeSource()).scenarioTimeZone)
     }
 

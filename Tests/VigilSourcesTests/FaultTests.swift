@@ -17,7 +17,7 @@ import VigilTestSupport
     private static func failure(_ source: any Source) async -> (message: String, retryAfter: Duration?) {
         let recorder = RetryAfterRecorder()
         do {
-            _ = try await RetryAfterRecorder.$current.withValue(recorder) { try await source.poll(now: Date()) }
+            _ = try await RetryAfterRecorder.$current.withValue(recorder) { try await source.poll(now: Date()).snapshot }
             return ("(no error)", recorder.retryAfter)
         } catch {
             return ((error as? SourceError)?.message ?? "\(error)", recorder.retryAfter)
@@ -33,7 +33,7 @@ import VigilTestSupport
         defer { proxy.stop() }
         let source = Self.alertmanager(proxy.url)
 
-        let first = try await source.poll(now: Date())
+        let first = try await source.poll(now: Date()).snapshot
         #expect(first.incidents?.map(\.title) == ["disk 97% on db-0"])
 
         proxy.set(.tooManyRequests(retryAfterSeconds: 7))
@@ -61,7 +61,7 @@ import VigilTestSupport
         #expect(refused.message.contains("connection refused (127.0.0.1:\(proxy.port))"), "\(refused.message)")
 
         proxy.set(.passThrough)
-        let again = try await source.poll(now: Date())
+        let again = try await source.poll(now: Date()).snapshot
         #expect(again.incidents?.map(\.title) == ["disk 97% on db-0"])
         #expect(proxy.exchanges.contains { $0.path == "/api/v2/alerts" && $0.mode == .status(500) })
     }
@@ -70,7 +70,7 @@ import VigilTestSupport
         let am = try await AlertmanagerServer.start()
         let port = am.process.port
         let source = Self.alertmanager(am.url)
-        _ = try await source.poll(now: Date())
+        _ = try await source.poll(now: Date()).snapshot
         am.stop()
         // The first request may go out on a pooled connection the dead server left behind
         // ("I/O on closed channel"); every new connection is refused.
@@ -84,7 +84,7 @@ import VigilTestSupport
         defer { back.stop() }
         try AlertmanagerServer.post([AlertmanagerServer.Alert(labels: ["alertname": "Back", "severity": "warning"],
                                                               annotations: ["summary": "after the restart"])], port: port)
-        let again = try await source.poll(now: Date())
+        let again = try await source.poll(now: Date()).snapshot
         #expect(again.incidents?.map(\.title) == ["after the restart"])
     }
 
@@ -97,7 +97,7 @@ import VigilTestSupport
                                           queries: [PrometheusQuery(feed: .coverage, promql: "avg(code_coverage_percent)")],
                                           lookback: .seconds(86_400))
         let source = PrometheusSource(settings: settings, transport: AsyncHTTPTransport.shared)
-        _ = try await source.poll(now: Date())
+        _ = try await source.poll(now: Date()).snapshot
 
         proxy.set(.status(500))
         let broken = await Self.failure(source)
@@ -117,8 +117,8 @@ import VigilTestSupport
         #expect(cut.message.contains("not valid JSON"), "\(cut.message)")
 
         proxy.set(.passThrough)
-        _ = try await source.poll(now: Date())
-        #expect(source.lastQueryErrors.isEmpty)
+        let polled = try await source.poll(now: Date())
+        #expect(polled.queryErrors.isEmpty)
     }
 
     @Test func retryAfterIsReadFromSecondsOrAnHTTPDate() {

@@ -222,7 +222,7 @@ enum Scenario: Codable, Sendable {
 /// A transport that is never used (for reading a source's default limit).
 private struct UnusedTransport: HTTPTransport {
     func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws -> HTTPResponse {
-        throw SourceError("not used")
+        throw SourceError(.notSupported, "not used")
     }
 }
 
@@ -485,7 +485,7 @@ final class StreamingServer: Sendable {
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw SourceError("socket(): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw SourceError(.unreachable, "socket(): \(String(cString: strerror(errno)))") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -501,7 +501,7 @@ final class StreamingServer: Sendable {
         guard bound == 0, listening == 0 else {
             let message = String(cString: strerror(errno))
             close(fd)
-            throw SourceError("could not listen on 127.0.0.1: \(message)")
+            throw SourceError(.unreachable, "could not listen on 127.0.0.1: \(message)")
         }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -76,7 +76,7 @@ struct PrometheusSourceLogicTests {
         let fake = FakePrometheus { _, _ in FakePrometheus.empty }
         let source = PrometheusSource(settings: settings([PrometheusQuery(feed: .coverage, promql: "x")]), transport: fake)
         let now = Date(timeIntervalSince1970: Self.t0 + 1_234.5)
-        _ = try await source.poll(now: now)
+        _ = try await source.poll(now: now).snapshot
         let range = try #require(fake.requests.first { $0.url.path.hasSuffix("query_range") })
         let items = URLComponents(url: range.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
         let value = { (name: String) in items.first { $0.name == name }?.value }
@@ -95,7 +95,7 @@ struct PrometheusSourceLogicTests {
             settings: settings([PrometheusQuery(feed: .errorRate, promql: promql)],
                                auth: .bearer(Secret(value: "tok", origin: "env T")), url: "http://prom.example/prom"),
             transport: fake)
-        _ = try await source.poll(now: Date(timeIntervalSince1970: Self.t0))
+        _ = try await source.poll(now: Date(timeIntervalSince1970: Self.t0)).snapshot
         let request = try #require(fake.requests.first)
         #expect(request.url.path.hasPrefix("/prom/api/v1/"))
         #expect(request.url.absoluteString.contains("%2B%201%20%2F%202"))
@@ -128,9 +128,10 @@ struct PrometheusSourceLogicTests {
         }
         let source = PrometheusSource(settings: settings([PrometheusQuery(feed: .deployments, promql: "deployments_total")]),
                                       transport: fake, step: .seconds(3_600))
-        let snapshot = try await source.poll(now: Date(timeIntervalSince1970: now))
+        let polled = try await source.poll(now: Date(timeIntervalSince1970: now))
+        let snapshot = polled.snapshot
         let deployments = try #require(snapshot.deployments)
-        #expect(source.lastQueryErrors.isEmpty)
+        #expect(polled.queryErrors.isEmpty)
         func count(_ service: String, _ outcome: DeploymentOutcome, rollback: Bool = false) -> Int {
             deployments.filter { $0.service == service && $0.outcome == outcome && $0.markedRollback == rollback }.count
         }
@@ -168,8 +169,8 @@ struct PrometheusSourceLogicTests {
         }
         let source = PrometheusSource(settings: settings([PrometheusQuery(feed: .deployments, promql: "d")]),
                                       transport: fake, step: .seconds(3_600))
-        let first = try #require(try await source.poll(now: Date(timeIntervalSince1970: t0 + h + 3_000)).deployments)
-        let second = try #require(try await source.poll(now: Date(timeIntervalSince1970: t0 + 2 * h + 60)).deployments)
+        let first = try #require(try await source.poll(now: Date(timeIntervalSince1970: t0 + h + 3_000)).snapshot.deployments)
+        let second = try #require(try await source.poll(now: Date(timeIntervalSince1970: t0 + 2 * h + 60)).snapshot.deployments)
         #expect(first.map(\.id) == second.map(\.id))
         #expect(first.count == 2)
         #expect(first.last?.at == Date(timeIntervalSince1970: t0 + h + 3_000))
@@ -190,7 +191,7 @@ struct PrometheusSourceLogicTests {
         }
         let source = PrometheusSource(settings: settings([PrometheusQuery(feed: .builds, promql: "ci_builds_total")]),
                                       transport: fake, step: .seconds(3_600))
-        let runs = try #require(try await source.poll(now: Date(timeIntervalSince1970: t0 + 2 * h + 5)).builds)
+        let runs = try #require(try await source.poll(now: Date(timeIntervalSince1970: t0 + 2 * h + 5)).snapshot.builds)
         #expect(runs.count == 6)
         #expect(runs.filter { $0.pipeline == "api" && $0.conclusion == .success }.count == 3)
         #expect(runs.filter { $0.conclusion == .failure }.count == 1)
@@ -217,7 +218,7 @@ struct PrometheusSourceLogicTests {
         let source = PrometheusSource(settings: settings([
             PrometheusQuery(feed: .latencyP99, promql: "p99"), PrometheusQuery(feed: .coverage, promql: "cov"),
         ]), transport: fake, step: .seconds(3_600))
-        let series = try #require(try await source.poll(now: Date(timeIntervalSince1970: t0 + 2 * h + 30)).series)
+        let series = try #require(try await source.poll(now: Date(timeIntervalSince1970: t0 + 2 * h + 30)).snapshot.series)
         let p99 = try #require(series.first { $0.key == SeriesKey(.latencyP99, service: "api") })
         #expect(p99.samples.map(\.value) == [0.5, 0.7, 0.9])  // NaN left out
         let coverage = try #require(series.first { $0.key == SeriesKey(.coverage) })
@@ -233,7 +234,7 @@ struct PrometheusSourceLogicTests {
                 return HTTPResponse(status: 400, body: Data(body.utf8))
             case "broken_json": return HTTPResponse(status: 200, body: Data("{\"status\":".utf8))
             case "proxy": return HTTPResponse(status: 502, body: Data("<html>\nBad Gateway\n</html>".utf8))
-            case "slow": throw SourceError("timed out after 2s waiting for prom.example:9090")
+            case "slow": throw SourceError(.timedOut, "timed out after 2s waiting for prom.example:9090")
             default:
                 return path.hasSuffix("query_range")
                     ? FakePrometheus.success([([:], [(Self.t0, "80")])], instant: false) : FakePrometheus.emptyVector
@@ -246,11 +247,12 @@ struct PrometheusSourceLogicTests {
             PrometheusQuery(feed: .latencyP50, promql: "proxy"),
             PrometheusQuery(feed: .errorRate, promql: "slow"),
         ]), transport: fake)
-        let snapshot = try await source.poll(now: Date(timeIntervalSince1970: Self.t0 + 60))
+        let polled = try await source.poll(now: Date(timeIntervalSince1970: Self.t0 + 60))
+        let snapshot = polled.snapshot
         #expect(snapshot.series?.map(\.key) == [SeriesKey(.coverage)])
         #expect(snapshot.deployments == nil)
         #expect(snapshot.builds == nil)
-        let errors = source.lastQueryErrors
+        let errors = polled.queryErrors
         #expect(errors["deploys"] == "deploys query failed: bad_data: 1:10: parse error: unclosed left parenthesis")
         #expect(errors["builds"]?.hasPrefix("builds query failed: Prometheus response: not valid JSON") == true,
                 "\(errors["builds"] ?? "")")
@@ -264,7 +266,7 @@ struct PrometheusSourceLogicTests {
     func allFail() async throws {
         let down = Mutex(true)
         let fake = FakePrometheus { _, _ in
-            if down.withLock({ $0 }) { throw SourceError("connection refused (prom.example:9090)") }
+            if down.withLock({ $0 }) { throw SourceError(.refused, "connection refused (prom.example:9090)") }
             return FakePrometheus.empty
         }
         let source = PrometheusSource(settings: settings(PrometheusQuery.defaults), transport: fake)
@@ -273,12 +275,12 @@ struct PrometheusSourceLogicTests {
             Issue.record("expected a SourceError")
         } catch let error as SourceError {
             #expect(error.message == "all 6 Prometheus queries failed: connection refused (prom.example:9090)")
+            #expect(error.kind == .refused)
         }
-        #expect(source.lastQueryErrors.count == 6)
-        #expect(source.lastQueryErrors["deployments"] == "deployments query failed: connection refused (prom.example:9090)")
         down.withLock { $0 = false }
-        let snapshot = try await source.poll(now: Date(timeIntervalSince1970: Self.t0))
-        #expect(source.lastQueryErrors.isEmpty)
+        let polled = try await source.poll(now: Date(timeIntervalSince1970: Self.t0))
+        let snapshot = polled.snapshot
+        #expect(polled.queryErrors.isEmpty)
         #expect(snapshot.deployments == [] && snapshot.builds == [] && snapshot.series == [])
         #expect(snapshot.incidents == nil)
     }
@@ -290,9 +292,9 @@ struct PrometheusSourceLogicTests {
             settings: settings([PrometheusQuery(feed: .coverage, promql: "x")],
                                auth: .basic(username: "vigil", password: Secret(value: "pa55", origin: "env PROM_PASSWORD"))),
             transport: fake)
-        await #expect(throws: SourceError(
+        await #expect(throws: SourceError(.unauthorised,
             "coverage query failed: HTTP 401: not authorised (user vigil with the password from env PROM_PASSWORD was refused)")) {
-            _ = try await source.poll(now: Date(timeIntervalSince1970: Self.t0))
+            _ = try await source.poll(now: Date(timeIntervalSince1970: Self.t0)).snapshot
         }
     }
 
@@ -305,8 +307,11 @@ struct PrometheusSourceLogicTests {
         }
         let source = PrometheusSource(settings: settings([PrometheusQuery(feed: .deployments, promql: "http_requests_total")]),
                                       transport: fake)
-        await #expect(throws: SourceError.self) { _ = try await source.poll(now: Date(timeIntervalSince1970: Self.t0 + 120)) }
-        #expect(source.lastQueryErrors["deployments"]?.contains("is this a counter of deployments") == true)
+        let error = await #expect(throws: SourceError.self) {
+            _ = try await source.poll(now: Date(timeIntervalSince1970: Self.t0 + 120)).snapshot
+        }
+        #expect(error?.message.contains("is this a counter of deployments") == true)
+        #expect(error?.kind == .tooLarge)
     }
 
     @Test("no incidents to acknowledge")
@@ -314,9 +319,9 @@ struct PrometheusSourceLogicTests {
         let source = PrometheusSource(settings: settings([]), transport: FakePrometheus { _, _ in FakePrometheus.empty })
         let incident = Incident(id: "x", source: "prom", sourceKey: "x", title: "t", service: "s", severity: .critical,
                                 status: .triggered, triggeredAt: Date())
-        await #expect(throws: SourceError("Prometheus has no incidents to acknowledge")) {
-            _ = try await source.acknowledge(incident, by: "alice", now: Date())
+        await #expect(throws: SourceError(.notSupported, "prom cannot acknowledge its incidents")) {
+            _ = try await source.perform(.acknowledge, on: incident, by: "alice", now: Date())
         }
-        #expect(try await source.poll(now: Date()) == SourceSnapshot())
+        #expect(try await source.poll(now: Date()).snapshot == SourceSnapshot())
     }
 }
