@@ -134,6 +134,13 @@ private func drain(_ inbox: Inbox, until done: ([Event]) -> Bool) async -> [Even
     @Test func aStoreThatCannotSaveFallsBackToMemoryAndStillSends() async throws {
         let store = try VigilStore.inMemory()
         try store.simulateFullDisk()
+        // Fill what room the file had left, as a disk that filled up since start.
+        for i in 0..<200 {
+            do {
+                try store.enqueue(incidentID: "B\(i)", source: "s", sourceKey: String(repeating: "x", count: 4_000),
+                                  kind: .acknowledge, user: "u", at: Date(timeIntervalSince1970: 0))
+            } catch { break }
+        }
         let source = FlakySource()
         source.down.withLock { $0 = false }
         let inbox = Inbox(wakeup: nil)

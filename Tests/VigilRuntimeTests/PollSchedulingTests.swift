@@ -315,11 +315,12 @@ private func seconds(_ d: Date?) -> Double? { d.map { $0.timeIntervalSince(t0) }
         fixed.pollTimeLimit = .seconds(3)
         #expect(fixed.timeLimit(requestTimeout: .seconds(10), pollInterval: .seconds(15)) == .seconds(3))
         let url = try #require(URL(string: "http://127.0.0.1:9/"))
-        let prometheus = PrometheusSource(settings: PrometheusSettings(id: "p", url: url, pollInterval: .seconds(15),
-                                                                      timeout: .seconds(10)),
-                                          transport: AsyncHTTPTransport.shared)
+        // The timeout is the one the kind declares for its settings: no downcast finds it.
+        let prometheus = try PrometheusKind.configured(
+            PrometheusSettings(id: "p", url: url, pollInterval: .seconds(15), timeout: .seconds(10)),
+            SourceContext(transport: AsyncHTTPTransport.shared, now: Date()))
         let runner = SourceRunner(sources: [prometheus], inbox: Inbox(wakeup: nil))
-        #expect(runner.timeLimit(of: prometheus) == .seconds(30))
+        #expect(runner.timeLimit(of: prometheus.source) == .seconds(30))
     }
 
     @Test func aRetryAfterFromTheErrorOrTheTransportIsHonoured() async {

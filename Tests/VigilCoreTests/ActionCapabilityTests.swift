@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import VigilTestSupport
+@testable import VigilCore
+
+/// Actions are a capability of the source: the key map offers, dispatches and explains only what
+/// the selected incident's source supports.
+@Suite struct ActionCapabilityTests {
+    private let noon = Date(timeIntervalSince1970: 1_795_694_400)
+
+    private func state(actions: [SourceID: Set<ActionKind>], readOnly: Bool = false) -> AppState {
+        var s = AppState(now: noon, size: Size(width: 120, height: 40), readOnly: readOnly, user: "alice",
+                         sources: actions.keys.sorted().map { ($0, 30) })
+        for (id, kinds) in actions {
+            s.sources[id]?.actions = kinds
+            let incident = Incident(id: "\(id.uppercased())-1", source: id, sourceKey: "1", title: "Disk full",
+                                    service: "db", severity: .critical, status: .triggered,
+                                    triggeredAt: noon.addingTimeInterval(Double(id.count) * -60))
+            _ = reduce(&s, .sourceUpdated(id, SourceSnapshot(incidents: [incident]), at: noon))
+        }
+        return s
+    }
+
+    private func select(_ id: String, _ s: inout AppState) {
+        _ = reduce(&s, .key(.char("g")))
+        while s.selectedIncident != id { _ = reduce(&s, .key(.char("j"))) }
+    }
+
+    @Test func theFooterAndHelpOfferOnlyWhatTheSelectedSourceSupports() {
+        var s = state(actions: ["pd": [.acknowledge, .resolve, .escalate], "am": [.acknowledge, .unacknowledge]])
+        select("PD-1", &s)
+        #expect(s.offeredActions == [.acknowledge, .resolve, .escalate])
+        let hints = s.keyMap.hints(in: .dashboard, offered: s.offeredActions).map(\.action)
+        #expect(hints.contains(.act(.resolve)) && hints.contains(.act(.acknowledge)))
+        let help = DialogContent.help(s, ascii: true).flatMap { $0.map(\.text) }.joined()
+        #expect(help.contains("Resolve the selected incident") && help.contains("Escalate"))
+        #expect(!help.contains("Take back"))
+
+        select("AM-1", &s)
+        let amHints = s.keyMap.hints(in: .dashboard, offered: s.offeredActions).map(\.action)
+        #expect(!amHints.contains(.act(.resolve)))
+        let amHelp = DialogContent.help(s, ascii: true).flatMap { $0.map(\.text) }.joined()
+        #expect(!amHelp.contains("Resolve") && amHelp.contains("Take back"))
+    }
+
+    @Test func aKeyForAnActionTheSourceLacksSendsNothingAndSaysWhy() {
+        var s = state(actions: ["am": [.acknowledge, .unacknowledge]])
+        select("AM-1", &s)
+        #expect(reduce(&s, .key(.char("r"))).isEmpty)
+        #expect(s.mode == .dashboard)
+        #expect(s.flash?.text == "am cannot resolve its incidents")
+    }
+
+    @Test func resolvingAsksFirstThenGoesThroughTheOutboxEffect() {
+        var s = state(actions: ["pd": [.acknowledge, .resolve]])
+        select("PD-1", &s)
+        #expect(reduce(&s, .key(.char("r"))).isEmpty)
+        #expect(s.mode == .confirm(.resolve, "PD-1", returnTo: .dashboard))
+        #expect(reduce(&s, .key(.char("y"))) == [.act(.resolve, incidentID: "PD-1", source: "pd", by: "alice")])
+        #expect(s.actions["PD-1"] == .pending(.resolve, since: noon))
+        _ = reduce(&s, .actionConfirmed(incidentID: "PD-1", .resolve, ActionConfirmation(by: "alice", at: noon)))
+        #expect(s.openIncidents.isEmpty)
+        #expect(s.flash?.text == "PD-1 resolved by alice at \(clock(noon))")
+    }
+
+    @Test func readOnlyOffersNoActionWhateverTheSourceSupports() {
+        var s = state(actions: ["pd": Set(ActionKind.allCases)], readOnly: true)
+        select("PD-1", &s)
+        #expect(s.keyMap.hints(in: .dashboard, offered: s.offeredActions).allSatisfy { !$0.mutates })
+        #expect(reduce(&s, .key(.char("r"))).isEmpty)
+        #expect(s.flash?.text.hasPrefix("Read-only mode") == true)
+    }
+
+    @Test func aSourceWithoutActionsShowsNoActionKeys() {
+        var s = state(actions: ["prom": []])
+        select("PROM-1", &s)
+        #expect(s.keyMap.hints(in: .dashboard, offered: s.offeredActions).allSatisfy { !$0.mutates })
+    }
+
+    @Test func forgetfulSourcesAskForTheirIncidentsToBeRecorded() {
+        var s = state(actions: ["am": [.acknowledge]])
+        s.sources["am"]?.keepsHistory = false
+        let incident = Incident(id: "AM-2", source: "am", sourceKey: "2", title: "t", service: "s", severity: .high,
+                                status: .triggered, triggeredAt: noon)
+        let effects = reduce(&s, .sourceUpdated("am", SourceSnapshot(incidents: [incident]), at: noon))
+        #expect(effects == [.recordHistory("am", [incident], at: noon)])
+    }
+}
