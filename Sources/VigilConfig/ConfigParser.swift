@@ -131,7 +131,7 @@ struct ConfigParser {
                 case "outage_severities": metrics.outageSeverities = try severities(v, key)
                 case "change_failure_window":
                     let d = try duration(v, key, minimum: .seconds(1), reason: "a deploy needs some time to fail")
-                    metrics.failureLinkWindow = ConfigDuration.seconds(d)
+                    metrics.failureLinkWindow = d.seconds
                 default: break
                 }
             } catch {
@@ -163,10 +163,10 @@ struct ConfigParser {
             case "rotate":
                 let d = try duration(v, p, minimum: .seconds(Int64(WallSettings.shortestRotation)),
                                      reason: "a page must stay long enough to be read from across a room")
-                wall.rotateEvery = ConfigDuration.seconds(d)
+                wall.rotateEvery = d.seconds
             default:
                 let d = try duration(v, p, minimum: .seconds(10), reason: "a full repaint sends the whole screen")
-                wall.repaintEvery = ConfigDuration.seconds(d)
+                wall.repaintEvery = d.seconds
             }
         }
     }

@@ -86,7 +86,7 @@ private func outbox(_ sources: [any Source], _ inbox: Inbox) throws -> ActionOut
         let source = ScriptedSource(snapshot: SourceSnapshot(incidents: [openIncident()]),
                                     refuse: "S-1 is already resolved")
         let inbox = Inbox(wakeup: nil)
-        await try outbox([source], inbox).submit(.acknowledge, on: openIncident(), by: "bob")?.value
+        try await outbox([source], inbox).submit(.acknowledge, on: openIncident(), by: "bob")?.value
         let got = await events(inbox, atLeast: 1)
         guard case .actionFailed(let id, .acknowledge, let error)? = got.first else { Issue.record("no failure event"); return }
         #expect(id == "S-1")
@@ -106,7 +106,7 @@ private func outbox(_ sources: [any Source], _ inbox: Inbox) throws -> ActionOut
     @Test func anActionTheSourceDoesNotOfferIsRefusedNotRetried() async throws {
         let source = ScriptedSource(snapshot: SourceSnapshot(incidents: [openIncident()]))
         let inbox = Inbox(wakeup: nil)
-        await try outbox([source], inbox).submit(.resolve, on: openIncident(), by: "bob")?.value
+        try await outbox([source], inbox).submit(.resolve, on: openIncident(), by: "bob")?.value
         guard case .actionFailed(_, .resolve, let error)? = await events(inbox, atLeast: 1).first else {
             Issue.record("no failure event"); return
         }
