@@ -25,7 +25,7 @@ public final class RuntimeLoop {
     private let outbox: ActionOutbox
     private let noColor: Bool
     private let glyphs: Glyphs
-    private let now: () -> Date
+    private let now: @Sendable () -> Date
     private var mapped: [Int: Theme] = [:]
     private var lastFrame: CellGrid?
     private var lastRetryCheck = Date.distantPast
@@ -37,14 +37,14 @@ public final class RuntimeLoop {
     ///   - now: the clock of ticks and retries (the wall clock, or a simulated one).
     public init(state: AppState, themes: [LoadedTheme], terminal: any TerminalDevice, sources: [SourceID: any Source],
                 store: VigilStore, inbox: Inbox, noColor: Bool, forceASCII: Bool,
-                now: @escaping () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.state = state
         self.themes = themes
         self.terminal = terminal
         self.store = store
         self.noColor = noColor
         self.now = now
-        self.outbox = ActionOutbox(store: store, sources: sources, inbox: inbox, now: { Date() })
+        self.outbox = ActionOutbox(store: store, sources: sources, inbox: inbox, now: now)
         self.glyphs = (forceASCII || terminal.asciiOnly || !terminal.isUTF8) ? .ascii : .unicode
         self.state.size = terminal.size
         if noColor || terminal.colorDepth == .mono {
