@@ -2,7 +2,7 @@
 // then the workload runs N times. Instruction counts are repeatable on a shared machine:
 //   valgrind --tool=callgrind --toggle-collect='*DashboardView*render*' \
 //       .build/release/vigil-profile frame 10000 3
-// Usage: vigil-profile frame|poll|metrics|decode|runs [size] [iterations]
+// Usage: vigil-profile frame|poll|metrics|decode|runs|prometheus [size] [iterations]
 // `frame` times the frame path with unchanged data (a key press, a tick); `poll` the frame after
 // a poll changed the data.
 // `metrics` times three cases: every figure from scratch (no digest kept, a new revision), the
@@ -69,6 +69,17 @@ case "runs":
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sample-data/github-actions-runs.json")
     let data = (try? Data(contentsOf: url)) ?? Data()
     time("GitHub Actions runs, \(data.count) bytes") { _ = try? GitHubActionsDecoder().decode(data) }
+case "prometheus":
+    // The demo's four Prometheus files through the decoder, as at start-up: cold first, then warm.
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sample-data")
+    let files: [(Data, SeriesKind)] = [("coverage", SeriesKind.coverage), ("latency-p50", .latencyP50),
+                                       ("latency-p99", .latencyP99), ("error-rate", .errorRate)].map { name, kind in
+        ((try? Data(contentsOf: directory.appendingPathComponent("prometheus-\(name).json"))) ?? Data(), kind)
+    }
+    time("Prometheus sample-data series, \(files.map(\.0.count).reduce(0, +)) bytes") {
+        for (data, kind) in files { _ = try? PrometheusDecoder.series(from: data, kind: kind) }
+    }
 case "metrics":
     let events = size ?? 1_000_000
     var state = Inputs.metricsState(events: events)
@@ -92,6 +103,6 @@ case "decode":
     let data = Inputs.alertmanagerAlerts(count: size ?? 10_000)
     time("Alertmanager decode, \(size ?? 10_000) alerts") { _ = try? AlertmanagerDecoder().incidents(from: data, source: "am") }
 default:
-    print("usage: vigil-profile frame|poll|metrics|decode|runs [size] [iterations]")
+    print("usage: vigil-profile frame|poll|metrics|decode|runs|prometheus [size] [iterations]")
     exit(2)
 }
