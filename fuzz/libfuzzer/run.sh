@@ -23,8 +23,8 @@ mkdir -p "$out/corpus/$target" "$out/crashes/$target"
 sources="$(ls Sources/VigilCore/*.swift) Sources/VigilSources/Source.swift Sources/VigilSources/SourceDecoding.swift
 Sources/VigilSources/HTTP.swift Sources/VigilSources/Settings.swift
 Sources/VigilSources/PagerDutyDecoder.swift Sources/VigilSources/AlertmanagerDecoder.swift
-Sources/VigilSources/GitHubActionsDecoder.swift Sources/VigilSources/PrometheusDecoder.swift
-Sources/VigilSources/PrometheusResults.swift Sources/VigilSources/PrometheusSource.swift fuzz/libfuzzer/Harness.swift"
+Sources/VigilSources/GitHubActionsDecoder.swift Sources/VigilSources/Prometheus/PrometheusDecoder.swift
+Sources/VigilSources/Prometheus/PrometheusResults.swift Sources/VigilSources/PrometheusSource.swift fuzz/libfuzzer/Harness.swift"
 stale=0
 [ -x "$binary" ] || stale=1
 for f in $sources; do [ "$f" -nt "$binary" ] && stale=1; done

@@ -173,10 +173,10 @@ public actor DemoSource: Source {
                 dir = parent
             }
         }
-        // Sources/VigilSources/DemoSource.swift → ../../sample-data
+        // Sources/VigilSources/Demo/DemoSource.swift → ../../../sample-data
         let here = URL(fileURLWithPath: #filePath)
         return valid(here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("sample-data"))
+            .deletingLastPathComponent().appendingPathComponent("sample-data"))
     }
 
     private static func read(_ name: String, in directory: URL) throws -> Data {
