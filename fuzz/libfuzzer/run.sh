@@ -20,11 +20,11 @@ mkdir -p "$out/corpus/$target" "$out/crashes/$target"
 
 # VigilCore and the decoders (not the HTTP transport, which needs NIO) in one module, so the
 # harness reaches internal API; rebuilt when any source is newer than the binary.
-sources="$(ls Sources/VigilCore/*.swift) Sources/VigilSources/Source.swift Sources/VigilSources/SourceDecoding.swift
+sources="$(ls Sources/VigilCore/*.swift) Sources/VigilSources/Source.swift Sources/VigilSources/SourceDecoding.swift Sources/VigilSources/JSONArraySplitter.swift
 Sources/VigilSources/HTTP.swift Sources/VigilSources/Settings.swift
-Sources/VigilSources/PagerDutyDecoder.swift Sources/VigilSources/AlertmanagerDecoder.swift
+Sources/VigilSources/PagerDutyDecoder.swift Sources/VigilSources/Alertmanager/AlertmanagerDecoder.swift
 Sources/VigilSources/GitHubActionsDecoder.swift Sources/VigilSources/Prometheus/PrometheusDecoder.swift
-Sources/VigilSources/Prometheus/PrometheusResults.swift Sources/VigilSources/PrometheusSource.swift fuzz/libfuzzer/Harness.swift"
+Sources/VigilSources/Prometheus/PrometheusResults.swift Sources/VigilSources/Prometheus/PrometheusSource.swift fuzz/libfuzzer/Harness.swift"
 stale=0
 [ -x "$binary" ] || stale=1
 for f in $sources; do [ "$f" -nt "$binary" ] && stale=1; done

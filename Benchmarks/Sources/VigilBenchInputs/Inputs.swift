@@ -30,7 +30,7 @@ public enum Inputs {
                 builds: Inputs.builds(10_000, over: 30 * Inputs.day, &rng),
                 series: Inputs.series(&rng))
             var state = Inputs.state(size: Size(width: width, height: height), at: Inputs.now.addingTimeInterval(-60))
-            _ = reduce(&state, .sourceUpdated("bench", snapshot, at: Inputs.now.addingTimeInterval(-60)))
+            _ = reduce(&state, .polled("bench", snapshot, at: Inputs.now.addingTimeInterval(-60)))
             let context = ViewContext(theme: Theme.builtinDefault, glyphs: .unicode)
             self.context = context
             previous = withPrevious ? DashboardView.render(state, context) : nil
@@ -165,7 +165,7 @@ public enum Inputs {
             builds: builds(runs, over: 60 * day, &rng),
             series: series(&rng))
         var state = state(size: Size(width: 120, height: 40), at: now)
-        _ = reduce(&state, .sourceUpdated("bench", snapshot, at: now))
+        _ = reduce(&state, .polled("bench", snapshot, at: now))
         return state
     }
 
@@ -183,7 +183,7 @@ public enum Inputs {
         for (k, id) in ids.enumerated() {
             let snapshot = SourceSnapshot(incidents: deal(one.incidents, k), deployments: deal(one.deployments, k),
                                           builds: deal(one.builds, k), series: k == 0 ? one.series : nil)
-            _ = reduce(&state, .sourceUpdated(id, snapshot, at: now))
+            _ = reduce(&state, .polled(id, snapshot, at: now))
         }
         return state
     }
@@ -267,3 +267,11 @@ public enum Inputs {
     }
 }
 
+
+extension Event {
+    /// A poll of `id` that brought `snapshot` at `at`, with nothing wrong beside it.
+    public static func polled(_ id: SourceID, _ snapshot: SourceSnapshot, at: Date) -> Event {
+        .sourcePolled(id, PollReport(outcome: .updated(snapshot, warnings: []), at: at, duration: 0,
+                                     consecutiveFailures: 0, nextPollAt: nil))
+    }
+}

@@ -57,7 +57,7 @@ case "poll":
     var flip = false
     time("frame path 120x40 after a poll, \(incidents) incidents", prepare: {
         flip.toggle()
-        _ = reduce(&state, .sourceUpdated("bench", flip ? changed : original, at: state.now))
+        _ = reduce(&state, .polled("bench", flip ? changed : original, at: state.now))
     }) {
         let grid = DashboardView.render(state, frame.context)
         if grid != frame.previous { _ = grid.changes(since: frame.previous) }
