@@ -135,18 +135,10 @@ public enum IncidentAction: Sendable, Hashable {
     /// A sentence for confirmations and the audit log: "snooze PD-1 for 1h", "add a note to PD-1".
     public func describe(_ incidentID: String) -> String {
         switch self {
-        case .snooze(let seconds): return "snooze \(incidentID) for \(Self.format(seconds: seconds))"
+        case .snooze(let seconds): return "snooze \(incidentID) for \(DurationText.format(.seconds(seconds)))"
         case .reassign(let to): return "reassign \(incidentID) to \(to)"
         default: return "\(kind.verb) \(incidentID)"
         }
-    }
-
-    /// "30m", "1h", "1h30m", "2d".
-    static func format(seconds: Int) -> String {
-        if seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
-        let h = seconds / 3_600, m = (seconds % 3_600) / 60
-        if h > 0 { return m > 0 ? "\(h)h\(m)m" : "\(h)h" }
-        return m > 0 ? "\(m)m" : "\(seconds)s"
     }
 }
 

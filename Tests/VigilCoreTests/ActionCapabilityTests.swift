@@ -85,4 +85,11 @@ import VigilTestSupport
         let effects = reduce(&s, .sourceUpdated("am", SourceSnapshot(incidents: [incident]), at: noon))
         #expect(effects == [.recordHistory("am", [incident], at: noon)])
     }
+
+    @Test func confirmationsSayExactlyWhatWillHappen() {
+        #expect(IncidentAction.snooze(seconds: 5_400).describe("PD-1") == "snooze PD-1 for 1h30m")
+        #expect(IncidentAction.snooze(seconds: 86_400).describe("PD-1") == "snooze PD-1 for 1d")
+        #expect(IncidentAction.reassign(to: "bob").describe("PD-1") == "reassign PD-1 to bob")
+        #expect(IncidentAction.unacknowledge.describe("AM-2") == "take back the acknowledgement of AM-2")
+    }
 }
