@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "VigilYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Pure rendering: cell grid, widgets, themes, views.
         .target(name: "VigilRender", dependencies: ["VigilCore", "VigilYAML", .product(name: "Yams", package: "Yams")]),
-        // Sources: decoders of real API formats, demo replay.
+        // Sources: one folder per kind (config keys, decoder, source), their registry, the HTTP transport.
         .target(name: "VigilSources", dependencies: [
-            "VigilCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "VigilCore", "VigilYAML", .product(name: "Yams", package: "Yams"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
@@ -62,7 +63,7 @@ let package = Package(
         ], swiftSettings: [.define("VIGIL_FUZZ_YAML")]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
-        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore", "VigilStore"]),
+        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore", "VigilStore", "VigilConfig"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vigil", "VigilTestSupport"]),
     ]
 )

@@ -52,62 +52,6 @@ public struct VigilConfig: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The kinds of source a config can name in `type:`.
-public enum SourceKind: String, Sendable, Hashable, CaseIterable {
-    /// Prometheus HTTP API (metrics: deployments, builds, coverage, latency, error rate).
-    case prometheus
-    /// Alertmanager API v2 (alerts as incidents; acknowledgement by silence).
-    case alertmanager
-    /// The built-in demo replay of recorded data.
-    case demo
-}
-
-/// One configured source.
-public enum SourceConfig: Sendable, Hashable, CustomStringConvertible {
-    /// A Prometheus server.
-    case prometheus(PrometheusSettings)
-    /// One Alertmanager, or an HA group of them.
-    case alertmanager(AlertmanagerSettings)
-    /// The demo replay; `data` is an absolute directory, or nil for the built-in sample data.
-    case demo(id: String, data: String?)
-
-    /// The source's name.
-    public var id: SourceID {
-        switch self {
-        case .prometheus(let s): return s.id
-        case .alertmanager(let s): return s.id
-        case .demo(let id, _): return id
-        }
-    }
-
-    /// Its kind.
-    public var kind: SourceKind {
-        switch self {
-        case .prometheus: return .prometheus
-        case .alertmanager: return .alertmanager
-        case .demo: return .demo
-        }
-    }
-
-    /// How often it is polled (nil for the demo, which replays on its own clock).
-    public var pollInterval: Duration? {
-        switch self {
-        case .prometheus(let s): return s.pollInterval
-        case .alertmanager(let s): return s.pollInterval
-        case .demo: return nil
-        }
-    }
-
-    /// One line; the auth shows where the secret comes from, never the secret.
-    public var description: String {
-        switch self {
-        case .prometheus(let s): return "\(s.id) (prometheus) \(s.summary)"
-        case .alertmanager(let s): return "\(s.id) (alertmanager) \(s.summary)"
-        case .demo(let id, let data): return "\(id) (demo) \(DemoSettings(id: id, data: data).summary)"
-        }
-    }
-}
-
 /// The names the config uses for severities.
 enum SeverityName {
     /// Name → severity, most severe first.

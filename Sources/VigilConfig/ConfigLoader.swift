@@ -12,8 +12,9 @@ public enum ConfigLoader {
     /// `*_env` secrets and the default user; `readFile` reads `*_file` secrets.
     /// Throws the first problem in file order (`validate` lists them all).
     public static func load(yaml: String, file: String, environment: [String: String],
-                            readFile: (String) throws -> String) throws(ConfigError) -> VigilConfig {
-        let (config, errors) = parse(yaml: yaml, file: file, environment: environment, readFile: readFile)
+                            readFile: (String) throws -> String,
+                            registry: SourceRegistry = .standard) throws(ConfigError) -> VigilConfig {
+        let (config, errors) = parse(yaml: yaml, file: file, environment: environment, readFile: readFile, registry: registry)
         if let first = errors.first { throw first }
         guard let config else { throw ConfigError(file: file, problem: .empty) }
         return config
@@ -27,8 +28,8 @@ public enum ConfigLoader {
 
     /// Every problem in config text, in file order (empty when it is valid). For `vigil check-config`.
     public static func validate(yaml: String, file: String, environment: [String: String],
-                                readFile: (String) throws -> String) -> [ConfigError] {
-        parse(yaml: yaml, file: file, environment: environment, readFile: readFile).errors
+                                readFile: (String) throws -> String, registry: SourceRegistry = .standard) -> [ConfigError] {
+        parse(yaml: yaml, file: file, environment: environment, readFile: readFile, registry: registry).errors
     }
 
     /// Every problem in the config file at `path` (empty when it is valid).
@@ -65,20 +66,17 @@ public enum ConfigLoader {
 
     // MARK: Internals
 
-    static func parse(yaml: String, file: String, environment: [String: String],
-                      readFile: (String) throws -> String) -> (config: VigilConfig?, errors: [ConfigError]) {
+    static func parse(yaml: String, file: String, environment: [String: String], readFile: (String) throws -> String,
+                      registry: SourceRegistry) -> (config: VigilConfig?, errors: [ConfigError]) {
         withoutActuallyEscaping(readFile) { readFile in
-            var parser = ConfigParser(file: file, environment: environment, readFile: readFile)
+            var parser = ConfigParser(file: file, environment: environment, registry: registry, readFile: readFile)
             let config = parser.parse(yaml)
             return (parser.errors.isEmpty ? config : nil, parser.errors)
         }
     }
 
     /// Why a file could not be read, in words that never include its content.
-    struct ReadFailure: Error, CustomStringConvertible {
-        /// "no such file", "permission denied", …
-        let description: String
-    }
+    typealias ReadFailure = ConfigReader.ReadFailure
 
     static func readConfig(_ path: String) throws(ConfigError) -> String {
         do {
@@ -98,11 +96,11 @@ public enum ConfigLoader {
     static func readText(_ path: String) throws(ReadFailure) -> String {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { throw ReadFailure(description: "no such file") }
-        if isDirectory.boolValue { throw ReadFailure(description: "it is a directory") }
-        guard fm.isReadableFile(atPath: path) else { throw ReadFailure(description: "permission denied") }
-        guard let data = fm.contents(atPath: path) else { throw ReadFailure(description: "it cannot be read") }
-        guard let text = String(data: data, encoding: .utf8) else { throw ReadFailure(description: "it is not UTF-8 text") }
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { throw ReadFailure("no such file") }
+        if isDirectory.boolValue { throw ReadFailure("it is a directory") }
+        guard fm.isReadableFile(atPath: path) else { throw ReadFailure("permission denied") }
+        guard let data = fm.contents(atPath: path) else { throw ReadFailure("it cannot be read") }
+        guard let text = String(data: data, encoding: .utf8) else { throw ReadFailure("it is not UTF-8 text") }
         return text
     }
 }

@@ -65,7 +65,7 @@ public enum ThemeLoader {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw ThemeError(file: url.path, problem: .unreadable("\(error.localizedDescription)"))
+            throw ThemeError(file: url.path, problem: .unreadable(reason: "\(error.localizedDescription)"))
         }
         return try document(yaml: text, file: url.path)
     }
@@ -177,21 +177,14 @@ enum ThemeSyntax {
 private struct ThemeParser {
     let file: String
 
-    func error(_ node: Node?, _ key: String?, _ problem: ThemeError.Problem) -> ThemeError {
-        ThemeError(file: file, line: node?.mark?.line, column: node?.mark?.column, key: key, problem: problem)
+    var reader: YAMLReader<ThemeProblem> { YAMLReader(file: file) }
+
+    func error(_ node: Node?, _ key: String?, _ problem: ThemeProblem) -> ThemeError {
+        reader.error(node, key, problem)
     }
 
     func parse(_ yaml: String) throws(ThemeError) -> ThemeDocument {
-        let root: Node?
-        do {
-            root = try SafeYAML.compose(yaml: yaml)
-        } catch let e as YamlError {
-            throw syntaxError(e)
-        } catch let refusal as SafeYAML.Refusal {
-            throw ThemeError(file: file, line: refusal.line, column: refusal.column, problem: .syntax(refusal.message))
-        } catch {
-            throw ThemeError(file: file, problem: .syntax("\(error)"))
-        }
+        let root = try reader.compose(yaml)
         guard let root else {
             throw ThemeError(file: file, line: 1, problem: .wrongShape(expected: "a mapping with palette: and roles: (the file is empty)"))
         }
@@ -248,24 +241,7 @@ private struct ThemeParser {
         return base.isEmpty ? "custom" : String(base)
     }
 
-    func isNull(_ node: Node) -> Bool {
-        guard let s = node.scalar else { return false }
-        return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)
-    }
-
-    func syntaxError(_ e: YamlError) -> ThemeError {
-        switch e {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            let ctx = context.map { " (\($0.text), line \($0.mark.line))" } ?? ""
-            return ThemeError(file: file, line: mark.line, column: mark.column, problem: .syntax(problem + ctx))
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return ThemeError(file: file, line: context.mark.line, column: context.mark.column,
-                              problem: .syntax("the key(s) \(duplicates.sorted().joined(separator: ", ")) appear twice in one mapping"))
-        default:
-            return ThemeError(file: file, problem: .syntax("\(e)"))
-        }
-    }
+    func isNull(_ node: Node) -> Bool { reader.isNull(node) }
 
     func parsePalette(_ node: Node?) throws(ThemeError) -> [String: Color] {
         guard let node, !isNull(node) else { return [:] }
@@ -277,7 +253,7 @@ private struct ThemeParser {
             let name = k.string ?? ""
             let key = "palette.\(name)"
             guard let text = v.scalar?.string else {
-                throw error(v, key, .wrongShape(expected: "a colour (\(ThemeError.colourHint))"))
+                throw error(v, key, .wrongShape(expected: "a colour (\(ThemeProblem.colourHint))"))
             }
             // A palette entry may name an earlier one.
             if let c = palette[text] ?? ThemeSyntax.color(text) {
@@ -292,7 +268,7 @@ private struct ThemeParser {
     func parseRole(_ keyNode: Node, section: String) throws(ThemeError) -> Role {
         let name = keyNode.string ?? ""
         if let role = Role(rawValue: name) { return role }
-        let nearest = Spelling.nearest(to: name, in: Role.allCases.map(\.rawValue)) ?? Role.text.rawValue
+        let nearest = Spelling.nearest(to: name, in: Role.allCases.map(\.rawValue), maxDistance: .max, preferPrefix: true) ?? Role.text.rawValue
         throw error(keyNode, "\(section).\(name)", .unknownRole(name, nearest: nearest))
     }
 
@@ -342,7 +318,7 @@ private struct ThemeParser {
             if let a = ThemeSyntax.attributeNames.first(where: { $0.0 == name }) {
                 attrs.insert(a.1)
             } else {
-                let nearest = Spelling.nearest(to: name, in: ThemeSyntax.attributeNames.map(\.0)) ?? "bold"
+                let nearest = Spelling.nearest(to: name, in: ThemeSyntax.attributeNames.map(\.0), maxDistance: .max) ?? "bold"
                 throw error(item, key, .unknownAttribute(name, nearest: nearest))
             }
         }

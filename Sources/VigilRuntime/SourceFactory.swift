@@ -10,12 +10,6 @@ public enum SourceFactory {
     public static func make(_ config: VigilConfig, now: Date, transport: any HTTPTransport = AsyncHTTPTransport.shared)
         throws -> [ConfiguredSource] {
         let context = SourceContext(transport: transport, now: now)
-        return try config.sources.map { source -> ConfiguredSource in
-            switch source {
-            case .prometheus(let settings): return try PrometheusKind.configured(settings, context)
-            case .alertmanager(let settings): return try AlertmanagerKind.configured(settings, context)
-            case .demo(let id, let data): return try DemoKind.configured(DemoSettings(id: id, data: data), context)
-            }
-        }
+        return try config.sources.map { try $0.make(context) }
     }
 }

@@ -23,6 +23,8 @@ struct Vigil: ParsableCommand {
             names; without one it replays the demo scenario in sample-data/ so you can try it at once.
             Keys: j/k move, Tab next panel, Enter details, a acknowledge (y to confirm), u take it back, w window, \
             t theme, ? help, q quit.
+            Source types (type: in the config): \(SourceRegistry.standard.types.joined(separator: ", ")); \
+            vigil check-config --help says what each reads.
             """,
         version: version,
         subcommands: [Dashboard.self, CheckConfig.self, Log.self, Soak.self],
@@ -149,7 +151,8 @@ struct Log: ParsableCommand {
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Check a config file and print what it sets up; exits 1 listing every problem.")
+        abstract: "Check a config file and print what it sets up; exits 1 listing every problem.",
+        discussion: "Source types (type: in a sources: entry):\n" + SourceRegistry.standard.help)
 
     @Argument(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/vigil/config.yaml).", valueName: "FILE"))
     var file: String?

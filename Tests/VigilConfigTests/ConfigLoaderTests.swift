@@ -18,7 +18,7 @@ import VigilSources
         #expect(config.metrics.failureLinkWindow == 3_600)
         #expect(config.sources.map(\.id) == ["prom", "am", "demo"])
 
-        guard case .prometheus(let prom) = config.sources[0] else { Issue.record("not prometheus"); return }
+        guard let prom = config.sources[0].prometheus else { Issue.record("not prometheus"); return }
         #expect(prom.url.absoluteString == "http://127.0.0.1:9090")
         #expect(prom.pollInterval == .seconds(30))
         #expect(prom.timeout == .seconds(10))
@@ -27,7 +27,7 @@ import VigilSources
         #expect(prom.queries.map(\.feed) == PrometheusFeed.allCases)
         #expect(Set(prom.queries) == Set(PrometheusQuery.defaults), "the example documents the defaults")
 
-        guard case .alertmanager(let am) = config.sources[1] else { Issue.record("not alertmanager"); return }
+        guard let am = config.sources[1].alertmanager else { Issue.record("not alertmanager"); return }
         #expect(am.urls.map(\.absoluteString) == ["http://127.0.0.1:9093", "http://127.0.0.1:9094"])
         #expect(am.pollInterval == .seconds(15))
         #expect(am.severityLabel == "severity")
@@ -81,7 +81,7 @@ import VigilSources
                   error_rate:
                   latency_p50: 'my_p50'
             """)
-        guard case .prometheus(let p) = config.sources[0] else { Issue.record("not prometheus"); return }
+        guard let p = config.sources[0].prometheus else { Issue.record("not prometheus"); return }
         #expect(p.queries.map(\.feed) == [.latencyP50, .latencyP99, .deployments])
         #expect(p.queries[0].promql == "my_p50")
         #expect(p.queries[2].promql == "deployments_total")
@@ -128,8 +128,8 @@ import VigilSources
                 auth:
                   basic: {username: vigil, password_env: AM_PASSWORD}
             """, env: ["AM_PASSWORD": "  \(token)\n"], files: files)
-        guard case .prometheus(let p) = config.sources[0], case .alertmanager(let a) = config.sources[1],
-              case .alertmanager(let b) = config.sources[2] else { Issue.record("wrong kinds"); return }
+        guard let p = config.sources[0].prometheus, let a = config.sources[1].alertmanager,
+              let b = config.sources[2].alertmanager else { Issue.record("wrong kinds"); return }
         #expect(p.auth == .bearer(Secret(value: token, origin: "file /etc/vigil/secrets/prom")))
         #expect(a.auth == .basic(username: "vigil", password: Secret(value: token, origin: "file /run/am-password")))
         #expect(b.auth == .basic(username: "vigil", password: Secret(value: token, origin: "env AM_PASSWORD")))
@@ -190,7 +190,7 @@ import VigilSources
               - {name: d, type: demo, data: data}
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
         let config = try ConfigLoader.load(path: configPath)
-        guard case .prometheus(let p) = config.sources[0] else { Issue.record("not prometheus"); return }
+        guard let p = config.sources[0].prometheus else { Issue.record("not prometheus"); return }
         #expect(p.auth.header?.value == "Bearer \(token)")
         #expect(config.sources[1] == .demo(id: "d", data: dir.appendingPathComponent("data").standardizedFileURL.path))
         #expect(ConfigLoader.validate(path: configPath).isEmpty)

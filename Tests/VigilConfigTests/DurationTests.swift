@@ -1,4 +1,5 @@
 import Testing
+import VigilSources
 @testable import VigilConfig
 
 @Suite struct DurationTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilSources
 @testable import VigilConfig
 
 /// No error text ever contains a secret, wherever it was put.
@@ -53,13 +54,13 @@ import Testing
     }
 
     @Test func aPastedTokenIsNotMistakenForAName() {
-        #expect(ConfigParser.looksLikeVariableName("PROM_TOKEN"))
-        #expect(ConfigParser.looksLikeVariableName("prometheus_bearer_token"))
-        #expect(ConfigParser.looksLikeVariableName("AWS_SECRET_ACCESS_KEY"))
-        #expect(!ConfigParser.looksLikeVariableName(token))
-        #expect(!ConfigParser.looksLikeVariableName("ghp_16C7e42F292c6912E7710c838347Ae178B4a"))
-        #expect(!ConfigParser.mightBeSecret("/run/secrets/prom-token"))
-        #expect(!ConfigParser.mightBeSecret("~/.config/vigil/am-password"))
-        #expect(ConfigParser.mightBeSecret("eyJhbGciOiJIUzI1NiJ9.e30.sig"))
+        #expect(ConfigReader.looksLikeVariableName("PROM_TOKEN"))
+        #expect(ConfigReader.looksLikeVariableName("prometheus_bearer_token"))
+        #expect(ConfigReader.looksLikeVariableName("AWS_SECRET_ACCESS_KEY"))
+        #expect(!ConfigReader.looksLikeVariableName(token))
+        #expect(!ConfigReader.looksLikeVariableName("ghp_16C7e42F292c6912E7710c838347Ae178B4a"))
+        #expect(!ConfigReader.mightBeSecret("/run/secrets/prom-token"))
+        #expect(!ConfigReader.mightBeSecret("~/.config/vigil/am-password"))
+        #expect(ConfigReader.mightBeSecret("eyJhbGciOiJIUzI1NiJ9.e30.sig"))
     }
 }

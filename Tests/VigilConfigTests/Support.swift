@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilSources
 @testable import VigilConfig
 
 /// A recognisable secret: no description of a config or an error may ever contain it.
@@ -33,4 +34,14 @@ func loadError(_ yaml: String, env: [String: String] = [:], files: [String: Stri
 func exampleConfig() throws -> String {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     return try String(contentsOf: root.appendingPathComponent("config.example.yaml"), encoding: .utf8)
+}
+
+/// The settings of a parsed source, by kind (nil when it is another kind).
+extension SourceConfig {
+    var prometheus: PrometheusSettings? { settings as? PrometheusSettings }
+    var alertmanager: AlertmanagerSettings? { settings as? AlertmanagerSettings }
+
+    static func prometheus(_ s: PrometheusSettings) -> SourceConfig { SourceConfig(PrometheusKind.self, s) }
+    static func alertmanager(_ s: AlertmanagerSettings) -> SourceConfig { SourceConfig(AlertmanagerKind.self, s) }
+    static func demo(id: String, data: String?) -> SourceConfig { SourceConfig(DemoKind.self, DemoSettings(id: id, data: data)) }
 }

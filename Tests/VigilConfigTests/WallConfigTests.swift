@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilSources
 import VigilConfig
 import VigilCore
 

@@ -7,6 +7,7 @@ import Foundation
 import PropertyBased
 import Synchronization
 import Testing
+import VigilSources
 import VigilYAML
 import VigilConfig
 import VigilCore
@@ -82,16 +83,16 @@ enum YAMLTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
                          "a bad source name was accepted: \(id.prefix(80))")
         }
         for source in config.sources {
-            if let interval = source.pollInterval { report.check(interval >= .seconds(1), "poll interval \(interval) accepted") }
-            switch source {
-            case .prometheus(let settings):
+            report.check(source.pollInterval >= .seconds(1), "poll interval \(source.pollInterval) accepted")
+            switch source.settings {
+            case let settings as PrometheusSettings:
                 report.check(settings.timeout >= .milliseconds(100), "timeout \(settings.timeout) accepted")
                 report.check(Self.usable(settings.url), "unusable URL accepted: \(settings.url.absoluteString.prefix(80))")
-            case .alertmanager(let settings):
+            case let settings as AlertmanagerSettings:
                 report.check(!settings.urls.isEmpty, "an Alertmanager source without URLs was accepted")
                 for url in settings.urls { report.check(Self.usable(url), "unusable URL accepted: \(url.absoluteString.prefix(80))") }
                 report.check(settings.ackSilence >= .seconds(60), "ack_silence \(settings.ackSilence) accepted")
-            case .demo:
+            default:
                 break
             }
         }

@@ -9,6 +9,15 @@ public enum DemoKind: SourceKind {
     public static let keepsHistory = true
     public static let actions: Set<ActionKind> = [.acknowledge]
 
+    public static let keys = ["data"]
+
+    public static func settings(from entry: SourceEntry) -> DemoSettings? {
+        let data = entry.optional("data") { (n, p) throws(ConfigError) in
+            entry.reader.resolve(try entry.reader.text(n, p, expected: "the path of a directory of demo data"))
+        }
+        return entry.value("data") != nil && data == nil ? nil : DemoSettings(id: entry.id, data: data)
+    }
+
     public static func make(_ settings: DemoSettings, _ context: SourceContext) throws -> any Source {
         guard let dir = DemoSource.locateSampleData(explicit: settings.data) else {
             throw SourceError(.notSupported, "demo source: no scenario.json in \(settings.data ?? "sample-data"); "

@@ -4,8 +4,9 @@ import VigilCore
 /// One kind of source (Prometheus, Alertmanager, the demo…): everything Vigil needs to know about
 /// it, declared in one place, in its own folder under `Sources/VigilSources/<Name>/`. The config
 /// parser, `check-config`, the runtime and the help text read these declarations through
-/// `SourceRegistry`; nothing else switches over kinds of source.
-public protocol SourceKind {
+/// `SourceRegistry`; nothing else switches over kinds of source. CONTRIBUTING.md, "Adding a
+/// source", has the recipe.
+public protocol SourceKind: SendableMetatype {
     /// What its config entry holds once parsed and checked.
     associatedtype Settings: SourceSettings
     /// The `type:` name in the config ("prometheus").
@@ -19,6 +20,12 @@ public protocol SourceKind {
     static var keepsHistory: Bool { get }
     /// What can be done with its incidents; the key map offers only these.
     static var actions: Set<ActionKind> { get }
+    /// Its config keys besides `name` and `type` (any other key is reported, with the nearest of
+    /// these as a suggestion).
+    static var keys: [String] { get }
+    /// Reads and checks its config entry. Each key is read through `entry`, which records what is
+    /// wrong and carries on; nil when a required key is missing or wrong.
+    static func settings(from entry: SourceEntry) -> Settings?
     /// Makes the source from its settings.
     static func make(_ settings: Settings, _ context: SourceContext) throws -> any Source
 }

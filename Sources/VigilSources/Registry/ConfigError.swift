@@ -1,94 +1,72 @@
+import Foundation
+import VigilCore
+import VigilYAML
+
 /// Why a config file cannot be used: the file, line and dotted key, what is wrong, and how to fix it.
 ///
 /// Its text never holds a secret: inline secrets are refused without echoing them, secret files
 /// are named but never printed, and a `*_env` / `*_file` value that looks like a pasted token
 /// rather than a variable name or a path is not shown either.
-public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What went wrong.
-    public enum Problem: Sendable, Equatable {
-        /// The YAML does not parse (the message is libyaml's, which never quotes the text).
-        case syntax(String)
-        /// The config file does not exist.
-        case fileNotFound
-        /// The config file exists but cannot be read as UTF-8 text.
-        case unreadable(reason: String)
-        /// The file holds nothing (or only comments).
-        case empty
-        /// A key that is not allowed where it is; `valid` lists the keys that are.
-        case unknownKey(String, valid: [String])
-        /// A required key is missing; `example` shows a line to add.
-        case missingKey(String, example: String)
-        /// A value of the wrong kind: a list where a mapping belongs, a mapping where text belongs…
-        case wrongShape(expected: String)
-        /// A value that is not a duration.
-        case badDuration(String)
-        /// A duration below the minimum for its key; `reason` says why there is one.
-        case durationTooShort(String, minimum: String, reason: String)
-        /// A value outside a fixed set, such as `window: 2d`.
-        case notOneOf(String, valid: [String])
-        /// `type:` names no known kind of source.
-        case unknownSourceType(String)
-        /// A source name with characters other than `a-z 0-9 _ -`.
-        case badSourceName(String)
-        /// A source name used twice; the first use is `sources[firstIndex]` at `firstLine`.
-        case duplicateSourceName(String, firstIndex: Int, firstLine: Int?)
-        /// A URL Vigil cannot use. `url` is nil when it is not shown (it held credentials).
-        case badURL(String?, reason: String)
-        /// Two keys that exclude each other.
-        case conflictingKeys(String, String)
-        /// `sources:` lists nothing.
-        case noSources
-        /// A secret written into the config (`bearer_token:`, `password:`…); `instead` names the
-        /// keys to use. The value is never kept.
-        case inlineSecret(key: String, instead: String)
-        /// A `*_env` key names a variable that is not set. `variable` is nil when the value is not
-        /// shown because it does not look like a variable name (perhaps it is the token itself).
-        case secretVariableNotSet(variable: String?, fileKey: String)
-        /// A `*_env` key names a variable that is set but empty.
-        case secretVariableEmpty(variable: String)
-        /// A `*_file` key names a file that cannot be read. `path` is nil when not shown.
-        case secretFileUnreadable(path: String?, reason: String)
-        /// A `*_file` key names an empty file.
-        case secretFileEmpty(path: String)
-        /// An unknown time zone; `nearest` is the closest known name.
-        case badTimeZone(String, nearest: String?)
-        /// Anything else: a complete "what is wrong; how to fix it" sentence.
-        case invalid(String)
-    }
+public typealias ConfigError = LocatedError<ConfigProblem>
 
-    /// The config file, as given.
-    public var file: String
-    /// 1-based line of the offending key or value, when known.
-    public var line: Int?
-    /// 1-based column, when known (shown for syntax errors).
-    public var column: Int?
-    /// Dotted path of the offending key, such as `sources[1].poll_interval` (list indexes count
-    /// from 0, as in jq and yq).
-    public var key: String?
-    /// What went wrong.
-    public var problem: Problem
-
-    /// Creates an error.
-    public init(file: String, line: Int? = nil, column: Int? = nil, key: String? = nil, problem: Problem) {
-        self.file = file; self.line = line; self.column = column; self.key = key; self.problem = problem
-    }
+/// What can be wrong in a config file.
+public enum ConfigProblem: YAMLProblem {
+    /// The YAML does not parse (the message is libyaml's, which never quotes the text).
+    case syntax(String)
+    /// The config file does not exist.
+    case fileNotFound
+    /// The config file exists but cannot be read as UTF-8 text.
+    case unreadable(reason: String)
+    /// The file holds nothing (or only comments).
+    case empty
+    /// A key that is not allowed where it is; `valid` lists the keys that are.
+    case unknownKey(String, valid: [String])
+    /// A required key is missing; `example` shows a line to add.
+    case missingKey(String, example: String)
+    /// A value of the wrong kind: a list where a mapping belongs, a mapping where text belongs…
+    case wrongShape(expected: String)
+    /// A value that is not a duration.
+    case badDuration(String)
+    /// A duration below the minimum for its key; `reason` says why there is one.
+    case durationTooShort(String, minimum: String, reason: String)
+    /// A value outside a fixed set, such as `window: 2d`.
+    case notOneOf(String, valid: [String])
+    /// `type:` names no known kind of source; `valid` lists the registered kinds.
+    case unknownSourceType(String, valid: [String])
+    /// A source name with characters other than `a-z 0-9 _ -`.
+    case badSourceName(String)
+    /// A source name used twice; the first use is `sources[firstIndex]` at `firstLine`.
+    case duplicateSourceName(String, firstIndex: Int, firstLine: Int?)
+    /// A URL Vigil cannot use. `url` is nil when it is not shown (it held credentials).
+    case badURL(String?, reason: String)
+    /// Two keys that exclude each other.
+    case conflictingKeys(String, String)
+    /// `sources:` lists nothing.
+    case noSources
+    /// A secret written into the config (`bearer_token:`, `password:`…); `instead` names the
+    /// keys to use. The value is never kept.
+    case inlineSecret(key: String, instead: String)
+    /// A `*_env` key names a variable that is not set. `variable` is nil when the value is not
+    /// shown because it does not look like a variable name (perhaps it is the token itself).
+    case secretVariableNotSet(variable: String?, fileKey: String)
+    /// A `*_env` key names a variable that is set but empty.
+    case secretVariableEmpty(variable: String)
+    /// A `*_file` key names a file that cannot be read. `path` is nil when not shown.
+    case secretFileUnreadable(path: String?, reason: String)
+    /// A `*_file` key names an empty file.
+    case secretFileEmpty(path: String)
+    /// An unknown time zone; `nearest` is the closest known name.
+    case badTimeZone(String, nearest: String?)
+    /// Anything else: a complete "what is wrong; how to fix it" sentence.
+    case invalid(String)
 
     static let durationHint = "write it like 30s, 5m or 1h30m (units: ms, s, m, h, d)"
 
-    /// One line: `file:line: key: what is wrong; how to fix it`.
-    public var description: String {
-        var location = file
-        if let line {
-            location += ":\(line)"
-            if let column, case .syntax = problem { location += ":\(column)" }
-        }
-        let prefix = "\(location): " + (key.map { "\($0): " } ?? "")
-        return prefix + message
-    }
+    public var isSyntax: Bool { if case .syntax = self { return true } else { return false } }
 
     /// The problem and its fix, without the location.
     public var message: String {
-        switch problem {
+        switch self {
         case let .syntax(text):
             return "YAML syntax error: \(text); check the indentation and quoting near this line"
         case .fileNotFound:
@@ -115,7 +93,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             }
             if text.contains(" ") {
                 let joined = text.replacingOccurrences(of: " ", with: "")
-                if ConfigDuration.parse(joined) != nil {
+                if DurationText.parse(joined) != nil {
                     return "\"\(text)\" is not a duration; write it without spaces: \(joined)"
                 }
             }
@@ -125,8 +103,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notOneOf(value, valid):
             let mean = Spelling.nearest(to: value, in: valid).map { "did you mean '\($0)'? " } ?? ""
             return "'\(value)' is not valid here; \(mean)use one of: \(valid.joined(separator: ", "))"
-        case let .unknownSourceType(type):
-            let valid = SourceKind.allCases.map(\.rawValue)
+        case let .unknownSourceType(type, valid):
             let mean = Spelling.nearest(to: type, in: valid).map { "did you mean '\($0)'? " } ?? ""
             return "unknown source type '\(type)'; \(mean)valid types: \(valid.joined(separator: ", "))"
         case let .badSourceName(name):
