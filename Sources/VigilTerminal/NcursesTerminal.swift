@@ -40,45 +40,45 @@ public final class NcursesTerminal {
     }
 
     // ncurses handles
-    private var screen: OpaquePointer?
-    private var window: UnsafeMutablePointer<WINDOW>?
-    private let headless: Bool
-    private var ownedFiles: [UnsafeMutablePointer<FILE>] = []
-    private let inputFD: Int32
-    private let outputFD: Int32
-    private let synchronizedOutput: Bool
+    var screen: OpaquePointer?
+    var window: UnsafeMutablePointer<WINDOW>?
+    let headless: Bool
+    var ownedFiles: [UnsafeMutablePointer<FILE>] = []
+    let inputFD: Int32
+    let outputFD: Int32
+    let synchronizedOutput: Bool
     /// Sent before a full repaint: puts attributes, character set and cursor back to what
     /// ncurses believes they are (see `repaintAll`).
-    private let resetSequence: String
-    private var signalsInstalled = false
-    private var attachedWakeup: Wakeup?
-    private var headlessKeys: Wakeup?
+    let resetSequence: String
+    var signalsInstalled = false
+    var attachedWakeup: Wakeup?
+    var headlessKeys: Wakeup?
 
     // drawing state
-    private var lastDrawn: CellGrid?
-    private var needsFullRepaint = true
-    private var pendingWinch = false
+    var lastDrawn: CellGrid?
+    var needsFullRepaint = true
+    var pendingWinch = false
 
     // colours
-    private let colorCount: Int
-    private let defaultColorsWork: Bool
-    private let maxPair: Int32
-    private var nextPair: Int32 = 1
-    private var pairs: [PairKey: Int32] = [:]
-    private var styleCache: [ColorKey: (pair: Int32, bold: Bool)] = [:]
-    private var pairsOverflowed = false
+    let colorCount: Int
+    let defaultColorsWork: Bool
+    let maxPair: Int32
+    var nextPair: Int32 = 1
+    var pairs: [PairKey: Int32] = [:]
+    var styleCache: [ColorKey: (pair: Int32, bold: Bool)] = [:]
+    var pairsOverflowed = false
     /// How often the colour pairs ran out and were reset (tests).
-    private(set) var pairResets = 0
+    var pairResets = 0
 
     // attributes
-    private let attrBold = vigil_wa_bold()
-    private let attrTable: [(Attributes, attr_t)] = [
+    let attrBold = vigil_wa_bold()
+    let attrTable: [(Attributes, attr_t)] = [
         (.bold, vigil_wa_bold()), (.dim, vigil_wa_dim()), (.underline, vigil_wa_underline()),
         (.reverse, vigil_wa_reverse()), (.italic, vigil_wa_italic()), (.blink, vigil_wa_blink()),
     ]
 
-    private struct PairKey: Hashable { var fg: Int32; var bg: Int32 }
-    private struct ColorKey: Hashable { var fg: Color; var bg: Color }
+    struct PairKey: Hashable { var fg: Int32; var bg: Int32 }
+    struct ColorKey: Hashable { var fg: Color; var bg: Color }
 
     static let beginSynchronizedUpdate = "\u{1B}[?2026h"
     static let endSynchronizedUpdate = "\u{1B}[?2026l"
@@ -271,222 +271,6 @@ public final class NcursesTerminal {
         if tcsetattr(fd, TCSANOW, &tio) == 0 { _ = def_prog_mode() }
     }
 
-    // MARK: - Drawing
-
-    /// Draws `grid`: only the cells that differ from what is on screen, in one update wrapped in
-    /// synchronized output. Writes nothing when nothing changed. `previous` is the grid drawn
-    /// last (the terminal also remembers that itself, and trusts its own record when they
-    /// differ); `nil` rewrites every cell, though ncurses still sends only what differs from the
-    /// screen. Cells outside the screen are clipped.
-    public func draw(_ grid: CellGrid, previous: CellGrid?) {
-        guard let win = window else { return }
-        let full = needsFullRepaint
-        let base: CellGrid? = (full || previous == nil) ? nil : (lastDrawn ?? previous)
-        let runs = grid.changes(since: base)
-        if runs.isEmpty && !full { return }
-
-        let screenSize = size
-        // A full rewrite starts from blank, so nothing outside a smaller grid survives.
-        if base == nil || base?.size != grid.size { werase(win) }
-        if full, let cur = vigil_curscr() { clearok(cur, true) }
-
-        paint(runs, in: win, screen: screenSize)
-        if pairsOverflowed {
-            // Out of colour pairs: forget them all and paint everything again with fresh ones.
-            resetPairs()
-            werase(win)
-            paint(grid.changes(since: nil), in: win, screen: screenSize)
-            pairsOverflowed = false
-        }
-
-        wnoutrefresh(win)
-        // Straight to the fd: putp would go through stdio's stdout, not this screen's buffer.
-        // ncurses then sends the whole frame in one write(2) at the end of doupdate.
-        if synchronizedOutput { writeToTerminal(NcursesTerminal.beginSynchronizedUpdate) }
-        // ncurses leaves the terminal in normal mode after every update and assumes it still is.
-        // A stray write (`\e[41m`, `\e(0`) breaks that; its clear would then fill the screen
-        // with the stray background. Say what "normal" is again before starting from scratch.
-        if full { writeToTerminal(resetSequence) }
-        doupdate()
-        if synchronizedOutput { writeToTerminal(NcursesTerminal.endSynchronizedUpdate) }
-        lastDrawn = grid
-        needsFullRepaint = false
-    }
-
-    /// Draws `grid` against what this terminal drew last.
-    public func draw(_ grid: CellGrid) { draw(grid, previous: lastDrawn) }
-
-    /// Makes the next `draw` clear the terminal and send every cell again. `repaintAll()` does
-    /// it at once.
-    public func forceRepaint() {
-        needsFullRepaint = true
-    }
-
-    /// Repaints the whole screen now, from scratch, with what was drawn last: resets the
-    /// terminal's attributes, character set and cursor visibility, clears it and sends every
-    /// cell again (ncurses `clearok(curscr)`), in one synchronized frame. Recovers from `wall`
-    /// broadcasts and any other stray output that a diff-only update would leave on screen.
-    /// Ctrl-L calls it; so can a periodic repaint on a wall monitor. Before the first `draw`
-    /// it makes that draw a full one.
-    public func repaintAll() {
-        needsFullRepaint = true
-        guard let grid = lastDrawn else { return }
-        draw(grid, previous: nil)
-    }
-
-    /// Rings the terminal's bell (or flashes the screen where the terminal has no bell).
-    public func bell() {
-        _ = beep()
-    }
-
-    /// Reads the rows of the screen as ncurses holds them (wide glyphs once, like `CellGrid.lines`).
-    public func screenLines() -> [String] {
-        guard let win = window else { return [] }
-        let s = size
-        let capacity = s.width * 5 + 1
-        var buffer = [wchar_t](repeating: 0, count: capacity)
-        return (0..<s.height).map { y in
-            let n = buffer.withUnsafeMutableBufferPointer { p -> Int32 in
-                guard let base = p.baseAddress else { return 0 }
-                return mvwinnwstr(win, Int32(y), 0, base, Int32(capacity - 1))
-            }
-            var line = String.UnicodeScalarView()
-            for i in 0..<max(0, Int(n)) {
-                if let scalar = Unicode.Scalar(UInt32(bitPattern: buffer[i])) { line.append(scalar) }
-            }
-            return String(line)
-        }
-    }
-
-    private func paint(_ runs: [CellGrid.Run], in win: UnsafeMutablePointer<WINDOW>, screen: Size) {
-        var cc = cchar_t()
-        var text = [wchar_t](repeating: 0, count: 6)
-        for run in runs where run.y >= 0 && run.y < screen.height {
-            var previousWidth = 1
-            for (offset, cell) in run.cells.enumerated() {
-                let x = run.x + offset
-                guard x >= 0, x < screen.width else { break }
-                let nextIsContinuation = offset + 1 < run.cells.count && run.cells[offset + 1].isContinuation
-                if cell.isContinuation {
-                    // Covered by the wide glyph to its left, unless ncurses drew that one narrow.
-                    if previousWidth == 2 { previousWidth = 1; continue }
-                    putGlyph([0x20], style: cell.style, x: x, y: run.y, win: win, cc: &cc, text: &text)
-                    previousWidth = 1
-                    continue
-                }
-                var scalars = glyphScalars(cell.glyph)
-                var width = scalars.first.map { Int(vigil_wcwidth(wchar_t(bitPattern: $0))) } ?? 1
-                if width < 0 || (width == 2 && !nextIsContinuation) {
-                    scalars = [0x3F] // "?": unprintable here, or wider than the grid thinks
-                    width = 1
-                } else if width == 0 {
-                    scalars = [0x20]
-                    width = 1
-                } else if width == 2 && x + 1 >= screen.width {
-                    scalars = [0x20] // a wide glyph in the last column would wrap
-                    width = 1
-                }
-                putGlyph(scalars, style: cell.style, x: x, y: run.y, win: win, cc: &cc, text: &text)
-                previousWidth = width
-            }
-        }
-    }
-
-    /// The scalars to draw for a glyph: at most five (CCHARW_MAX), control characters as a space,
-    /// non-ASCII as "?" in ASCII mode.
-    private func glyphScalars(_ glyph: Character) -> [UInt32] {
-        let all = glyph.unicodeScalars
-        guard let first = all.first?.value else { return [0x20] }
-        if first < 0x20 || (first >= 0x7F && first < 0xA0) { return [0x20] }
-        if asciiOnly { return first < 0x80 ? [first] : [0x3F] }
-        if all.count == 1 { return [first] }
-        // A ZWJ sequence cannot be one cchar_t (its parts are spacing): draw its first emoji.
-        if all.contains(where: { $0.value == 0x200D }) { return [first] }
-        return Array(all.prefix(5).map(\.value))
-    }
-
-    private func putGlyph(_ scalars: [UInt32], style: Style, x: Int, y: Int,
-                          win: UnsafeMutablePointer<WINDOW>, cc: inout cchar_t, text: inout [wchar_t]) {
-        let (pair, extraBold) = colorPair(for: style)
-        var attrs = attributes(style.attrs)
-        if extraBold { attrs |= attrBold }
-        var count = 0
-        for s in scalars.prefix(5) {
-            text[count] = wchar_t(bitPattern: s)
-            count += 1
-        }
-        text[count] = 0
-        var rc = text.withUnsafeBufferPointer { p -> Int32 in
-            guard let base = p.baseAddress else { return vigil_err() }
-            return vigil_setcchar(&cc, base, attrs, pair)
-        }
-        if rc == vigil_err() {
-            // ncurses refused the sequence (e.g. an unprintable first scalar): draw "?".
-            text[0] = 0x3F
-            text[1] = 0
-            rc = text.withUnsafeBufferPointer { p -> Int32 in
-                guard let base = p.baseAddress else { return vigil_err() }
-                return vigil_setcchar(&cc, base, attrs, pair)
-            }
-            if rc == vigil_err() { return }
-        }
-        _ = mvwadd_wch(win, Int32(y), Int32(x), &cc)
-    }
-
-    private func attributes(_ a: Attributes) -> attr_t {
-        var result = vigil_wa_normal()
-        if a.isEmpty { return result }
-        for (flag, value) in attrTable where a.contains(flag) { result |= value }
-        return result
-    }
-
-    // MARK: - Colour pairs
-
-    /// The pair number for a style's colours, and whether bold is needed for a bright foreground.
-    private func colorPair(for style: Style) -> (Int32, Bool) {
-        if colorDepth == .mono { return (0, false) }
-        let key = ColorKey(fg: style.fg, bg: style.bg)
-        if let cached = styleCache[key] { return (cached.pair, cached.bold) }
-
-        let fg = ColorMapping.terminalColor(style.fg, depth: colorDepth, colorCount: colorCount, foreground: true)
-        let bg = ColorMapping.terminalColor(style.bg, depth: colorDepth, colorCount: colorCount, foreground: false)
-        var fgNumber = fg.number, bgNumber = bg.number
-        if !defaultColorsWork {
-            if fgNumber < 0 { fgNumber = 7 }
-            if bgNumber < 0 { bgNumber = 0 }
-        }
-        let pair: Int32
-        if (fgNumber == -1 && bgNumber == -1) || (!defaultColorsWork && fgNumber == 7 && bgNumber == 0) {
-            pair = 0
-        } else if let existing = pairs[PairKey(fg: fgNumber, bg: bgNumber)] {
-            pair = existing
-        } else if nextPair <= maxPair {
-            pair = nextPair
-            var ok = init_extended_pair(pair, fgNumber, bgNumber) == vigil_ok()
-            if !ok, pair <= Int32(Int16.max), let f = Int16(exactly: fgNumber), let b = Int16(exactly: bgNumber) {
-                ok = init_pair(Int16(pair), f, b) == vigil_ok()
-            }
-            if !ok { return (0, fg.needsBold) }
-            nextPair += 1
-            pairs[PairKey(fg: fgNumber, bg: bgNumber)] = pair
-        } else {
-            pairsOverflowed = true
-            return (0, fg.needsBold)
-        }
-        styleCache[key] = (pair, fg.needsBold)
-        return (pair, fg.needsBold)
-    }
-
-    private func resetPairs() {
-        pairResets += 1
-        pairs.removeAll(keepingCapacity: true)
-        styleCache.removeAll(keepingCapacity: true)
-        nextPair = 1
-    }
-
-    /// Colour pairs in use (for tests and diagnostics).
-    public var colorPairsInUse: Int { Int(nextPair) - 1 }
-
     // MARK: - Resize
 
     /// Brings ncurses' screen size in line with the terminal's after a SIGWINCH or `KEY_RESIZE`,
@@ -518,107 +302,6 @@ public final class NcursesTerminal {
         needsFullRepaint = true
     }
 
-    // MARK: - Input
-
-    /// Reads every key waiting (`wget_wch` until ERR), decoded; a resize is reported once, last,
-    /// with the final size. Never blocks (except ncurses' short Esc delay).
-    public func readInput() -> [TerminalInput] {
-        guard let win = window else { return [] }
-        var inputs: [TerminalInput] = []
-        var resized = pendingWinch || vigil_signal_take_winch() != 0
-        pendingWinch = false
-        var wch: wint_t = 0
-        let keyCodeYes = vigil_key_code_yes()
-        let resizeCode = vigil_key_resize()
-        for _ in 0..<4096 {
-            let rc = wget_wch(win, &wch)
-            if rc == keyCodeYes {
-                let code = Int32(bitPattern: wch)
-                if code == resizeCode {
-                    resized = true
-                    untouchwin(win)
-                } else if let key = KeyDecoder.decode(keyCode: code) {
-                    inputs.append(.key(key))
-                }
-            } else if rc == vigil_ok() {
-                if let key = KeyDecoder.decode(character: wch) { inputs.append(.key(key)) }
-            } else {
-                break
-            }
-        }
-        if resized { inputs.append(.resize(handleResize())) }
-        return inputs
-    }
-
-    /// Blocks until a key is waiting, `wakeup` is signalled, a signal arrives, or `timeout`
-    /// passes (`nil`: no timeout). Drains the wake-up pipe. The first call connects the signal
-    /// handlers to this pipe; the terminal keeps `wakeup` alive while it is attached.
-    public func wait(timeout: Duration?, wakeup: Wakeup) -> WaitResult {
-        if attachedWakeup !== wakeup {
-            attachedWakeup = wakeup
-            if signalsInstalled { vigil_signal_set_fd(wakeup.writeFD) }
-        }
-        var result = WaitResult()
-        var timeoutMs = NcursesTerminal.milliseconds(timeout)
-        if vigil_signal_pending() != 0 { timeoutMs = 0 } // arrived before the pipe was attached
-        var fds = [
-            pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wakeup.readFD, events: Int16(POLLIN), revents: 0),
-        ]
-        var rc = poll(&fds, nfds_t(fds.count), timeoutMs)
-        if rc < 0 && errno == EINTR {
-            // A signal interrupted poll; its byte is in the pipe now.
-            fds[0].revents = 0
-            fds[1].revents = 0
-            rc = poll(&fds, nfds_t(fds.count), 0)
-        }
-        if rc > 0 {
-            let stdinEvents = Int32(fds[0].revents)
-            if stdinEvents & Int32(POLLIN) != 0 { result.input = true }
-            // A hung-up terminal also reports POLLIN (reads then fail with EIO): whatever it still
-            // holds is of no use, and treating it as input would spin the loop forever.
-            if stdinEvents & Int32(POLLHUP | POLLERR | POLLNVAL) != 0 {
-                result.inputClosed = true
-            }
-            if Int32(fds[1].revents) & Int32(POLLIN) != 0 {
-                for byte in wakeup.drain() {
-                    switch byte {
-                    case UInt8(ascii: "W"): result.resize = true
-                    case UInt8(ascii: "H"), UInt8(ascii: "T"), UInt8(ascii: "I"), UInt8(ascii: "Q"): result.signal = true
-                    default: result.wakeup = true
-                    }
-                }
-            }
-        }
-        if vigil_signal_pending() != 0 {
-            if vigil_signal_take_winch() != 0 { pendingWinch = true; result.resize = true }
-            if vigil_signal_pending() != 0 { result.signal = true }
-        }
-        return result
-    }
-
-    /// The terminating signal received since the last call, if any.
-    public func takeSignal() -> TerminalSignal? {
-        switch vigil_signal_take() {
-        case SIGHUP: return .hangup
-        case SIGTERM: return .terminate
-        case SIGQUIT: return .quit
-        case SIGINT: return .interrupt
-        default: return nil
-        }
-    }
-
-    static func milliseconds(_ timeout: Duration?) -> Int32 {
-        guard let timeout else { return -1 }
-        let (seconds, attoseconds) = timeout.components
-        if seconds < 0 || (seconds == 0 && attoseconds <= 0) { return 0 }
-        // Round up so a 0.4 ms wait does not spin at 0 ms.
-        let ms = seconds.multipliedReportingOverflow(by: 1000)
-        let fraction = (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        guard !ms.overflow else { return Int32.max }
-        return Int32(clamping: ms.partialValue + fraction)
-    }
-
     // MARK: - Restore
 
     /// Gives the terminal back: leaves synchronized mode, ends curses mode (cursor, echo, the
@@ -648,7 +331,7 @@ public final class NcursesTerminal {
     }
 
     /// Writes bytes straight to the terminal's fd (ncurses has flushed its own buffer by then).
-    private func writeToTerminal(_ text: String) {
+    func writeToTerminal(_ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {

@@ -1,0 +1,76 @@
+import ArgumentParser
+import CVigilSignal
+import Foundation
+import Synchronization
+import VigilConfig
+import VigilCore
+import VigilRender
+import VigilRuntime
+import VigilSources
+import VigilStore
+import VigilTerminal
+
+/// `vigil log`: the audit log of acknowledgements.
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print the audit log: every acknowledgement, who, when, and what the source answered.")
+
+    @Option(name: .customLong("state"), help: ArgumentHelp(
+        "State directory (default: $XDG_STATE_HOME/vigil, else ~/.local/state/vigil).", valueName: "DIR"))
+    var stateDirectory: String?
+
+    @Option(help: "Show only the last N entries.")
+    var last: Int?
+
+    func run() throws {
+        let dir = stateDirectory.map { URL(fileURLWithPath: $0) } ?? VigilStore.defaultDirectory()
+        guard FileManager.default.fileExists(atPath: VigilStore.databaseURL(in: dir).path) else {
+            print("No acknowledgements recorded yet (no \(VigilStore.databaseURL(in: dir).path)).")
+            return
+        }
+        do {
+            let store = try VigilStore(directory: dir)
+            let entries = try store.auditLog(limit: last)
+            print(entries.isEmpty ? "No acknowledgements recorded yet." : VigilStore.format(entries))
+        } catch {
+            FileHandle.standardError.write(Data("vigil: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `vigil check-config [FILE]`: validates a config without starting the UI.
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check a config file and print what it sets up; exits 1 listing every problem.",
+        discussion: "Source types (type: in a sources: entry):\n" + SourceRegistry.standard.help)
+
+    @Argument(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/vigil/config.yaml).", valueName: "FILE"))
+    var file: String?
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        let path = file ?? ConfigLoader.defaultPath(environment: env)
+        let errors = ConfigLoader.validate(path: path)
+        guard errors.isEmpty else {
+            for e in errors { FileHandle.standardError.write(Data("\(e)\n".utf8)) }
+            FileHandle.standardError.write(Data("\(path): \(errors.count) problem\(errors.count == 1 ? "" : "s")\n".utf8))
+            throw ExitCode(1)
+        }
+        do {
+            let config = try ConfigLoader.load(path: path)
+            let dir = ThemeLoader.locateThemesDirectory(explicit: nil)
+            if (try? ThemeLoader.document(nameOrPath: config.theme, themesDirectory: dir)) == nil && config.theme != "default" {
+                FileHandle.standardError.write(Data("\(path): theme: no theme \"\(config.theme)\" (available: \((dir.map { ThemeLoader.available(in: $0) } ?? []).joined(separator: ", ")))\n".utf8))
+                throw ExitCode(1)
+            }
+            print(config.description)
+            print("\(path): OK")
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
