@@ -6,7 +6,7 @@
 set -euo pipefail
 want=(libncurses-dev)
 if [ "${1:-run}" = "test" ]; then
-  want+=(tmux screen ncurses-term prometheus prometheus-alertmanager)
+  want+=(tmux screen ncurses-term prometheus prometheus-alertmanager python3 python3-venv)
   # Installing the servers must not start their system services on the default ports.
   if [ ! -e /usr/sbin/policy-rc.d ] && [ "$(id -u)" -eq 0 ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
@@ -16,9 +16,20 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "Installing: ${missing[*]}" >&2
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-run}" = "test" ]; then
+  # The PagerDuty test server validates every request against PagerDuty's OpenAPI document with
+  # openapi-core (PyPI), in a virtual environment of its own under .build/.
+  venv="$(cd "$(dirname "$0")/.." && pwd)/.build/test-python"
+  if ! "$venv/bin/python3" -c "import openapi_core" 2>/dev/null; then
+    echo "Creating $venv with openapi-core" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'openapi-core==0.23.1'
+  fi
+fi

@@ -30,6 +30,8 @@ public struct SourceState: Sendable, Hashable {
     public var nextRetryAt: Date?
     /// How long the last poll took, seconds (nil before the first one ended).
     public var lastPollDuration: TimeInterval?
+    /// The source's request quota after its last poll, when it reports one.
+    public var quota: RateQuota?
     /// Creates an empty state.
     public init(pollInterval: TimeInterval) { self.pollInterval = pollInterval }
 

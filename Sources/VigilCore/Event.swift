@@ -48,11 +48,14 @@ public struct PollReport: Sendable {
     public var consecutiveFailures: Int
     /// When the runner polls the source again; nil when it does not (a one-off poll).
     public var nextPollAt: Date?
+    /// The source's request quota after the poll, when it reports one.
+    public var quota: RateQuota?
 
     /// Creates a report.
-    public init(outcome: Outcome, at: Date, duration: TimeInterval, consecutiveFailures: Int, nextPollAt: Date?) {
+    public init(outcome: Outcome, at: Date, duration: TimeInterval, consecutiveFailures: Int, nextPollAt: Date?,
+                quota: RateQuota? = nil) {
         self.outcome = outcome; self.at = at; self.duration = duration
-        self.consecutiveFailures = consecutiveFailures; self.nextPollAt = nextPollAt
+        self.consecutiveFailures = consecutiveFailures; self.nextPollAt = nextPollAt; self.quota = quota
     }
 }
 
@@ -79,8 +82,26 @@ public struct PollResult: Sendable {
     public var snapshot: SourceSnapshot
     /// Problems beside the data (empty: nothing wrong).
     public var warnings: [SourceWarning]
+    /// What is left of the source's request quota, when it says (PagerDuty's `ratelimit-*`).
+    public var quota: RateQuota?
     /// Creates a result.
-    public init(_ snapshot: SourceSnapshot, warnings: [SourceWarning] = []) {
-        self.snapshot = snapshot; self.warnings = warnings
+    public init(_ snapshot: SourceSnapshot, warnings: [SourceWarning] = [], quota: RateQuota? = nil) {
+        self.snapshot = snapshot; self.warnings = warnings; self.quota = quota
     }
+}
+
+/// A request quota as the server's answers report it (shared by everyone using the same key).
+public struct RateQuota: Sendable, Hashable {
+    /// Requests allowed per window.
+    public var limit: Int
+    /// Requests left in this window.
+    public var remaining: Int
+    /// When the window starts again.
+    public var resetAt: Date
+    /// Creates a quota.
+    public init(limit: Int, remaining: Int, resetAt: Date) {
+        self.limit = limit; self.remaining = remaining; self.resetAt = resetAt
+    }
+    /// Less than a quarter left: worth showing, and worth polling less.
+    public var isLow: Bool { remaining * 4 < limit }
 }

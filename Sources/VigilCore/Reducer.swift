@@ -31,6 +31,7 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .updated(let snapshot, let warnings):
             effects = sourceUpdated(&state, id, snapshot, at: report.at)
             state.sources[id]?.warnings = warnings
+            state.sources[id]?.quota = report.quota
             if state.sources[id]?.keepsHistory == false, let incidents = snapshot.incidents {
                 effects.append(.recordHistory(id, incidents, at: report.at))
             }

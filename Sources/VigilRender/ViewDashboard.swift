@@ -225,6 +225,8 @@ public enum DashboardView {
                 bad.append(ctx.span(" \(ctx.glyphs.pending) \(id): connecting ", .healthStale))
             } else if s.isStale(at: state.now), let t = s.lastSuccess {
                 bad.append(ctx.span(" \(ctx.glyphs.pending) \(id) stale \(coarseAge(since: t, now: state.now)) ", .healthStale))
+            } else if let q = s.quota, q.isLow {
+                bad.append(ctx.span(" \(ctx.glyphs.pending) \(id): quota \(q.remaining)/\(q.limit) ", .healthStale))
             }
         }
         if bad.count > 1 {
@@ -232,6 +234,7 @@ public enum DashboardView {
             let names = state.sourceOrder.filter { id in
                 guard let s = state.sources[id] else { return false }
                 return s.lastError != nil || !s.warnings.isEmpty || s.lastSuccess == nil || s.isStale(at: state.now)
+                    || s.quota?.isLow == true
             }
             let failing = names.contains { state.sources[$0]?.lastError != nil }
             return [ctx.span(" \(ctx.glyphs.severityCritical) \(names.joined(separator: ", ")) \(failing ? "failing" : "not fresh") ",

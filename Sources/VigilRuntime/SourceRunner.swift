@@ -170,7 +170,7 @@ public final class SourceRunner: Sendable {
             outcome = .updated(result.snapshot, warnings: result.warnings)
         }
         return PollReport(outcome: outcome, at: at ?? now(), duration: attempt.duration.seconds,
-                          consecutiveFailures: failures, nextPollAt: next)
+                          consecutiveFailures: failures, nextPollAt: next, quota: attempt.result?.quota)
     }
 
     // MARK: One attempt

@@ -82,11 +82,16 @@ public final class SourceEntry {
 
     /// `poll_interval:`, `timeout:` and `auth:`, which every HTTP source has.
     public func http(interval: inout Duration, timeout: inout Duration, auth: inout HTTPAuth) {
+        timing(interval: &interval, timeout: &timeout)
+        if let a = optional("auth", { (n, p) throws(ConfigError) in try reader.auth(n, p) }) { auth = a }
+    }
+
+    /// `poll_interval:` and `timeout:`.
+    public func timing(interval: inout Duration, timeout: inout Duration) {
         if let d = duration("poll_interval", minimum: .seconds(1), reason: "polling more often only loads the server") {
             interval = d
         }
         if let d = duration("timeout", minimum: .milliseconds(100), reason: "no server answers that fast") { timeout = d }
-        if let a = optional("auth", { (n, p) throws(ConfigError) in try reader.auth(n, p) }) { auth = a }
     }
 
     /// The keys every HTTP source has, for a kind's `keys`.

@@ -41,6 +41,13 @@ public protocol SourceSettings: Sendable, Hashable {
     var requestTimeout: Duration? { get }
     /// One line for `check-config`, after the name and type; secrets only as their origin.
     var summary: String { get }
+    /// The actions this configured source offers, when its settings narrow what its kind
+    /// declares (a PagerDuty source without `from:` cannot act); nil: the kind's.
+    var actions: Set<ActionKind>? { get }
+}
+
+extension SourceSettings {
+    public var actions: Set<ActionKind>? { nil }
 }
 
 /// What building a source may need besides its settings.
@@ -58,7 +65,7 @@ extension SourceKind {
     /// Builds the source and wraps it with what this kind declares.
     public static func configured(_ settings: Settings, _ context: SourceContext) throws -> ConfiguredSource {
         ConfiguredSource(try make(settings, context), type: type, requestTimeout: settings.requestTimeout,
-                         provides: provides, keepsHistory: keepsHistory, actions: actions)
+                         provides: provides, keepsHistory: keepsHistory, actions: settings.actions ?? actions)
     }
 }
 

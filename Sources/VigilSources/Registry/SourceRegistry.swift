@@ -17,6 +17,7 @@ public struct SourceRegistry: Sendable {
     public static let standard = SourceRegistry([
         RegisteredKind(PrometheusKind.self),
         RegisteredKind(AlertmanagerKind.self),
+        RegisteredKind(PagerDutyKind.self),
         RegisteredKind(DemoKind.self),
     ])
 

@@ -23,11 +23,91 @@ public enum PagerDutyDecoder {
         return raw.map { $0.incident(source: source) }
     }
 
+    /// One page of a `GET /incidents` list: its incidents and whether another page follows.
+    public static func incidentPage(from data: Data, source: SourceID) throws(SourceError) -> (incidents: [Incident], more: Bool) {
+        let list = try SourceJSON.decode(IncidentList.self, from: data, what: "PagerDuty incidents")
+        guard let raw = list.incidents else {
+            throw SourceError(.malformed, "PagerDuty incidents: the response has no 'incidents' list")
+        }
+        if let index = raw.firstIndex(where: { $0.id.isEmpty }) {
+            throw SourceError(.malformed, "PagerDuty incidents: incident \(index + 1) of \(raw.count) has an empty id; "
+                              + "the answer does not follow the PagerDuty REST API v2")
+        }
+        return (raw.map { $0.incident(source: source) }, list.more ?? false)
+    }
+
     /// Decodes a `GET /log_entries` (or `GET /incidents/{id}/log_entries`) response.
     /// Entries that name no incident are left out.
     public static func logEntries(from data: Data) throws(SourceError) -> [PagerDutyLogEntry] {
+        try logEntryPage(from: data).entries
+    }
+
+    /// One page of a log entry list: its entries and whether another page follows.
+    public static func logEntryPage(from data: Data) throws(SourceError) -> (entries: [PagerDutyLogEntry], more: Bool) {
         let list = try SourceJSON.decode(LogEntryList.self, from: data, what: "PagerDuty log entries")
-        return list.logEntries.compactMap { raw in
+        return (logEntryValues(list), list.more ?? false)
+    }
+
+    /// PagerDuty's error answer (`{"error": {"message", "code", "errors": [...]}}`) in one line:
+    /// "Invalid Input Provided: Incident Already Resolved (code 2001)". Nil when the body is not one.
+    public static func errorMessage(from data: Data) -> String? {
+        guard let answer = try? JSONDecoder().decode(ErrorAnswer.self, from: data), let error = answer.error else { return nil }
+        let details = (error.errors ?? []).compactMap(nonEmpty).prefix(3).joined(separator: "; ")
+        let head = nonEmpty(error.message) ?? "error"
+        let code = error.code.map { " (code \($0))" } ?? ""
+        return String((details.isEmpty ? head : "\(head): \(details)").prefix(300)) + code
+    }
+
+    /// The codes and texts of PagerDuty's error answer, for deciding what a refusal means.
+    public static func errorDetails(from data: Data) -> (code: Int?, texts: [String]) {
+        guard let answer = try? JSONDecoder().decode(ErrorAnswer.self, from: data), let error = answer.error else {
+            return (nil, [])
+        }
+        return (error.code, [error.message].compactMap { $0 } + (error.errors ?? []))
+    }
+
+    /// The `id`, `name` (or summary) and `email` of each object in a `/services`, `/teams` or
+    /// `/users` list answer.
+    public static func references(from data: Data, list: String) throws(SourceError)
+        -> [(id: String, name: String, email: String?)] {
+        let answer = try SourceJSON.decode([String: JSONValue].self, from: data, what: "PagerDuty \(list)")
+        guard case .array(let items)? = answer[list] else {
+            throw SourceError(.malformed, "PagerDuty \(list): the response has no '\(list)' list")
+        }
+        return items.compactMap { item in
+            guard case .object(let o) = item, let id = nonEmpty(o["id"]?.stringValue) else { return nil }
+            let name = nonEmpty(o["name"]?.stringValue) ?? nonEmpty(o["summary"]?.stringValue) ?? id
+            return (id, name, nonEmpty(o["email"]?.stringValue))
+        }
+    }
+
+    /// Who wrote a note and when, from a `POST /incidents/{id}/notes` answer.
+    public static func note(from data: Data) throws(SourceError) -> (by: String?, at: Date?) {
+        let answer = try SourceJSON.decode(NoteAnswer.self, from: data, what: "PagerDuty note")
+        guard let note = answer.note else { throw SourceError(.malformed, "PagerDuty note: the response has no 'note'") }
+        return (note.user?.label, note.createdAt)
+    }
+
+    struct NoteAnswer: Decodable {
+        struct Note: Decodable {
+            var user: Reference?
+            var createdAt: Date?
+            enum CodingKeys: String, CodingKey { case user, createdAt = "created_at" }
+        }
+        var note: Note?
+    }
+
+    struct ErrorAnswer: Decodable {
+        struct Body: Decodable {
+            var message: String?
+            var code: Int?
+            var errors: [String]?
+        }
+        var error: Body?
+    }
+
+    private static func logEntryValues(_ list: LogEntryList) -> [PagerDutyLogEntry] {
+        list.logEntries.compactMap { raw in
             guard let incidentID = raw.incident?.id, !incidentID.isEmpty else { return nil }
             return PagerDutyLogEntry(id: raw.id ?? "", type: raw.type ?? "log_entry", at: raw.createdAt,
                                      incidentID: incidentID, summary: raw.summary ?? raw.type ?? "",
@@ -72,6 +152,8 @@ public enum PagerDutyDecoder {
     struct IncidentList: Decodable {
         var incidents: [RawIncident]?
         var incident: RawIncident?
+        /// Classic pagination: whether another page follows.
+        var more: Bool?
     }
 
     struct Reference: Decodable {
@@ -138,6 +220,7 @@ public enum PagerDutyDecoder {
         var body: Body?
         var conferenceBridge: ConferenceBridge?
         var incidentType: IncidentType?
+        var escalationLevel: Int?
 
         enum CodingKeys: String, CodingKey {
             case id, title, summary, status, urgency, service, priority, teams, assignments, acknowledgements, body
@@ -145,7 +228,7 @@ public enum PagerDutyDecoder {
             case incidentKey = "incident_key", escalationPolicy = "escalation_policy"
             case lastStatusChangeAt = "last_status_change_at", resolvedAt = "resolved_at", htmlUrl = "html_url"
             case firstTriggerLogEntry = "first_trigger_log_entry", conferenceBridge = "conference_bridge"
-            case incidentType = "incident_type"
+            case incidentType = "incident_type", escalationLevel = "escalation_level"
         }
 
         func incident(source: SourceID) -> Incident {
@@ -171,6 +254,7 @@ public enum PagerDutyDecoder {
             if let urgency { labels.append(KeyValue("urgency", urgency)) }
             if let p = priority?.label { labels.append(KeyValue("priority", p)) }
             if let policy = escalationPolicy?.label { labels.append(KeyValue("escalation_policy", policy)) }
+            if let level = escalationLevel, status != .resolved { labels.append(KeyValue("escalation_level", String(level))) }
             let teamNames = (teams ?? []).compactMap(\.label)
             if !teamNames.isEmpty { labels.append(KeyValue("team", teamNames.joined(separator: ", "))) }
             let assignees = (assignments ?? []).compactMap { $0.assignee?.label }
@@ -222,8 +306,9 @@ public enum PagerDutyDecoder {
 
     struct LogEntryList: Decodable {
         var logEntries: [RawLogEntry]
+        var more: Bool?
 
-        enum CodingKeys: String, CodingKey { case logEntries = "log_entries" }
+        enum CodingKeys: String, CodingKey { case logEntries = "log_entries", more }
     }
 
     struct Channel: Decodable {

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The PagerDuty test server (`Tests/Servers/pagerduty/server.py`) on a free loopback port: it
+/// keeps state like PagerDuty (an acknowledgement shows on the next read) and refuses, and
+/// records, every request PagerDuty's OpenAPI document does not allow. Tests read
+/// `violations()` and fail on any.
+///
+/// It runs on the Python of `.build/test-python` (made by `scripts/deps.sh test`, with
+/// openapi-core from PyPI), or `$VIGIL_TEST_PYTHON`. Stopped when released.
+public final class PagerDutyServer: Sendable {
+    /// The process.
+    public let process: ProcessServer
+    /// `http://127.0.0.1:<port>/`.
+    public var url: URL { process.url }
+    /// An API key with full access.
+    public static let fullKey = "full-key"
+    /// A read-only API key.
+    public static let readOnlyKey = "read-key"
+
+    private init(process: ProcessServer) { self.process = process }
+
+    /// The repository's root (from this file's path).
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The Python that has openapi-core.
+    public static func python() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["VIGIL_TEST_PYTHON"], !explicit.isEmpty {
+            return try ProcessServer.requireBinary(explicit)
+        }
+        let venv = repository.appendingPathComponent(".build/test-python/bin/python3").path
+        guard FileManager.default.isExecutableFile(atPath: venv) else {
+            throw ServerUnavailable("""
+                SERVER NOT AVAILABLE: the PagerDuty test server needs Python with openapi-core in \
+                .build/test-python, which is missing. Run `scripts/deps.sh test` once (it creates it with \
+                python3 -m venv and pip install openapi-core), or set VIGIL_TEST_PYTHON to a python3 that has it.
+                """)
+        }
+        return venv
+    }
+
+    /// Starts the server.
+    public static func start() async throws -> PagerDutyServer {
+        let python = try python()
+        let script = repository.appendingPathComponent("Tests/Servers/pagerduty/server.py").path
+        let work = try ProcessServer.makeWorkDirectory(prefix: "pagerduty")
+        let process = try await ProcessServer.start(python, workDirectory: work, readyPath: "/-/ready",
+                                                    readyDeadline: .seconds(30)) { port in
+            [script, "--port", String(port)]
+        }
+        return PagerDutyServer(process: process)
+    }
+
+    /// Sends a test control request and returns the JSON answer.
+    @discardableResult
+    public func control(_ method: String, _ path: String, _ body: Any? = nil) throws -> Any {
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let (status, answer) = try LoopbackHTTP.exchange(port: process.port, method: method, path: path, body: data)
+        guard status == 200 else {
+            throw AlertmanagerServer.RequestFailed(description: "\(method) \(path) → HTTP \(status): "
+                + String(decoding: answer, as: UTF8.self))
+        }
+        return try JSONSerialization.jsonObject(with: answer)
+    }
+
+    /// Creates incidents (see `create_incident` in server.py for the fields); returns their ids.
+    @discardableResult
+    public func create(_ incidents: [[String: Any]]) throws -> [String] {
+        let answer = try control("POST", "/-/incidents", ["incidents": incidents]) as? [String: Any]
+        return (answer?["incidents"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+    }
+
+    /// Makes the next `count` API answers fail: `["status": 500]`, `["body": "not json"]`,
+    /// `["truncate": 100]`, `["huge": bytes]`; `[:]` clears it.
+    public func fault(_ fault: [String: Any], count: Int = 1) throws {
+        var f = fault
+        if !fault.isEmpty { f["count"] = count }
+        try control("POST", "/-/fault", f)
+    }
+
+    /// Sets the rate limit per key: `limit` requests per `window` seconds.
+    public func rateLimit(_ limit: Int, window: Int = 60) throws {
+        try control("POST", "/-/rate", ["limit": limit, "window": window])
+    }
+
+    /// Moves the server's clock.
+    public func advanceClock(by seconds: Double) throws { try control("POST", "/-/clock", ["advance": seconds]) }
+
+    /// Requests the document does not allow (each with its problems).
+    public func violations() throws -> [String] {
+        let answer = try control("GET", "/-/violations") as? [String: Any]
+        return (answer?["violations"] as? [[String: Any]] ?? []).map { v in
+            "\(v["method"] ?? "") \(v["path"] ?? "")?\(v["query"] ?? ""): "
+                + ((v["problems"] as? [String]) ?? []).joined(separator: "; ")
+        }
+    }
+
+    /// Every API request received: method, path, query, headers (Authorization redacted), body.
+    public func requests() throws -> [[String: Any]] {
+        let answer = try control("GET", "/-/requests") as? [String: Any]
+        return answer?["requests"] as? [[String: Any]] ?? []
+    }
+
+    /// The incidents as the server holds them (with notes and snooze).
+    public func incidents() throws -> [[String: Any]] {
+        let answer = try control("GET", "/-/state") as? [String: Any]
+        return answer?["incidents"] as? [[String: Any]] ?? []
+    }
+
+    /// Stops the server; returns its log.
+    @discardableResult
+    public func stop() -> String { process.stop() }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilSources
+import VigilTestSupport
+
+// PagerDutySource against the PagerDuty test server (Tests/Servers/pagerduty/server.py), which
+// keeps state like PagerDuty and refuses, and records, every request PagerDuty's OpenAPI document
+// does not allow. Every test ends by asserting that Vigil sent no such request.
+
+private func source(_ server: PagerDutyServer, key: String = PagerDutyServer.fullKey, from: String? = "ben@example.com",
+                    services: [String] = [], teams: [String] = []) -> PagerDutySource {
+    PagerDutySource(settings: PagerDutySettings(id: "pd", url: server.url, apiKey: Secret(value: key, origin: "test"),
+                                                from: from, services: services, teams: teams, timeout: .seconds(10)),
+                    transport: AsyncHTTPTransport.shared)
+}
+
+private func expectNoViolations(_ server: PagerDutyServer, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let violations = try server.violations()
+    #expect(violations.isEmpty, "requests PagerDuty's document does not allow:\n\(violations.joined(separator: "\n"))",
+            sourceLocation: sourceLocation)
+}
+
+private func failure(_ body: () async throws -> Void) async -> SourceError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as SourceError {
+        return error
+    } catch {
+        Issue.record("expected a SourceError, got \(error)")
+        return nil
+    }
+}
+
+private func incident(_ title: String, in result: PollResult) throws -> Incident {
+    try #require(result.snapshot.incidents?.first { $0.title == title }, "no incident '\(title)'")
+}
+
+@Suite(.serialized) struct PagerDutySourceTests {
+    @Test func readsOpenAndResolvedIncidentsWithExactTimesAndFollowsTheDocument() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create([
+            ["title": "Checkout 500s", "service": "PSVC001", "priority": "P1"],
+            ["title": "Search slow", "service": "PSVC003", "urgency": "low", "status": "acknowledged",
+             "acked_by": "chen@example.com", "created": -600, "acked": -300],
+            ["title": "Payments down", "service": "PSVC002", "status": "resolved", "acked_by": "ben@example.com",
+             "created": -86_400, "acked": -86_000, "resolved": -80_000],
+        ])
+        let pd = source(server)
+        let result = try await pd.poll(now: Date())
+        #expect(result.snapshot.incidents?.count == 3)
+        let open = try incident("Checkout 500s", in: result)
+        #expect(open.status == .triggered && open.severity == .critical && open.service == "checkout-api")
+        #expect(open.labels.contains(KeyValue("assignee", "Aisha Okafor")))
+        #expect(open.links.first?.url.hasPrefix("https://example.pagerduty.com/incidents/") == true)
+        let acked = try incident("Search slow", in: result)
+        #expect(acked.status == .acknowledged && acked.acknowledgedBy == "Chen Wei" && !acked.paged)
+        // Resolved: PagerDuty empties `acknowledgements`; who and when come from the log entry.
+        let resolved = try incident("Payments down", in: result)
+        #expect(resolved.status == .resolved && resolved.acknowledgedBy == "Ben Lindqvist")
+        let ackDelay = try #require(resolved.acknowledgedAt).timeIntervalSince(resolved.triggeredAt)
+        #expect(abs(ackDelay - 400) < 2)
+        #expect(resolved.resolvedAt.map { abs($0.timeIntervalSince(resolved.triggeredAt) - 6_400) < 2 } == true)
+        #expect(result.quota?.limit == 960)
+
+        // Every request carried the version header and Content-Type; the server checked the rest.
+        for request in try server.requests() {
+            let headers = request["headers"] as? [String: String] ?? [:]
+            #expect(headers["Accept"] == "application/vnd.pagerduty+json;version=2")
+            #expect(headers["Content-Type"] == "application/json")
+        }
+        try expectNoViolations(server)
+    }
+
+    @Test func laterPollsReadOnlyWhatChanged() async throws {
+        let server = try await PagerDutyServer.start()
+        let ids = try server.create([["title": "Disk full"], ["title": "Cert expiring"]])
+        let pd = source(server)
+        _ = try await pd.poll(now: Date())
+        let first = try server.requests().count
+        #expect(first == 3)                           // open, the month's resolved, the month's log entries
+
+        // Resolved elsewhere (another engineer): the next poll sees it leave the open list and
+        // reads that one incident.
+        try await pd.perform(.resolve, on: Incident(id: "PD-\(ids[0])", source: "pd", sourceKey: ids[0], title: "Disk full",
+                                                    service: "checkout-api", severity: .high, status: .triggered,
+                                                    triggeredAt: Date()), by: "ben", now: Date())
+        let result = try await pd.poll(now: Date())
+        let later = try server.requests().dropFirst(first + 1)
+        #expect(later.map { $0["path"] as? String ?? "" } == ["/incidents", "/log_entries", "/incidents/\(ids[0])"])
+        #expect(try incident("Disk full", in: result).status == .resolved)
+        #expect(try incident("Cert expiring", in: result).status == .triggered)
+        try expectNoViolations(server)
+    }
+
+    @Test func pagesThroughLongListsAndSaysSoAtTenThousand() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create((1...250).map { ["title": "Alert \($0)"] })
+        let result = try await source(server).poll(now: Date())
+        #expect(result.snapshot.incidents?.count == 250)
+        let offsets = try server.requests().filter { ($0["query"] as? String ?? "").contains("statuses%5B%5D=triggered") }
+            .compactMap { ($0["query"] as? String)?.split(separator: "&").first { $0.hasPrefix("offset=") } }
+        #expect(offsets == ["offset=0", "offset=100", "offset=200"])
+        try expectNoViolations(server)
+
+        let big = try await PagerDutyServer.start()
+        try big.create((1...10_050).map { ["title": "Storm \($0)"] })
+        let error = await failure { _ = try await source(big).poll(now: Date()) }
+        #expect(error?.kind == .tooLarge)
+        #expect(error?.message.contains("at most 10000 results") == true)
+        #expect(try big.requests().count == 100)      // offsets 0…9,900, and no request past the limit
+        try expectNoViolations(big)
+    }
+
+    @Test func rateLimitsAreReadWaitedForAndNeverOverrun() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.rateLimit(4, window: 60)
+        try server.create([["title": "One"]])
+        let pd = source(server)
+        let first = try await pd.poll(now: Date())
+        #expect(first.quota?.remaining == 1 && first.quota?.limit == 4)
+        // The next poll needs more than the one request left: PagerDuty answers 429.
+        let limited = await failure { _ = try await pd.poll(now: Date()) }
+        guard case .rateLimited(let until)? = limited?.kind else { Issue.record("not rate limited: \(String(describing: limited))"); return }
+        #expect(until.map { $0 > Date() } == true)
+        #expect(limited?.retryAfter.map { $0 > .zero && $0 <= .seconds(60) } == true)
+        #expect(limited?.isTransient == true)
+        // Until the window resets, nothing more is sent.
+        let sent = try server.requests().count
+        let again = await failure { _ = try await pd.poll(now: Date()) }
+        #expect(again?.message.contains("quota of 4 requests a minute is spent") == true)
+        #expect(try server.requests().count == sent)
+        try expectNoViolations(server)
+    }
+
+    @Test func badKeysAndReadOnlyKeysAreSaidInWordsAndNotRetried() async throws {
+        let server = try await PagerDutyServer.start()
+        let ids = try server.create([["title": "Checkout 500s"]])
+        let wrong = await failure { _ = try await source(server, key: "nope").poll(now: Date()) }
+        #expect(wrong?.kind == .unauthorised && wrong?.isTransient == false)
+        #expect(wrong?.message.contains("refused the API key") == true)
+
+        let readOnly = source(server, key: PagerDutyServer.readOnlyKey)
+        let polled = try await readOnly.poll(now: Date())
+        let target = try incident("Checkout 500s", in: polled)
+        let refused = await failure { _ = try await readOnly.perform(.acknowledge, on: target, by: "ben", now: Date()) }
+        #expect(refused?.kind == .forbidden && refused?.isTransient == false)
+        #expect(refused?.message.contains("read-only key can only read") == true)
+        #expect(try server.incidents().first { $0["id"] as? String == ids[0] }?["status"] as? String == "triggered")
+        try expectNoViolations(server)
+    }
+
+    @Test func brokenAnswersAreMalformedOrTooLargeNeverACrash() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create([["title": "One"]])
+        let pd = source(server)
+        try server.fault(["body": "{\"incidents\": [{\"id\": 7"])
+        #expect(await failure { _ = try await pd.poll(now: Date()) }?.kind == .malformed)
+        try server.fault(["body": "<html>502 Bad Gateway</html>"])
+        #expect(await failure { _ = try await pd.poll(now: Date()) }?.kind == .malformed)
+        try server.fault(["truncate": 40])
+        let cut = await failure { _ = try await pd.poll(now: Date()) }
+        #expect(cut != nil && cut?.kind != .unauthorised)
+        try server.fault(["status": 503])
+        #expect(await failure { _ = try await pd.poll(now: Date()) }?.kind == .httpStatus(503))
+        try server.fault(["huge": 100 << 20])
+        #expect(await failure { _ = try await pd.poll(now: Date()) }?.kind == .tooLarge)
+        try server.fault([:])
+        #expect(try await pd.poll(now: Date()).snapshot.incidents?.count == 1)
+        try expectNoViolations(server)
+    }
+
+    @Test func everyActionRoundTripsAndShowsOnTheNextPoll() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create([["title": "Checkout 500s"], ["title": "Search slow", "service": "PSVC003"],
+                           ["title": "Payments down", "service": "PSVC002"], ["title": "Queue stuck"]])
+        let pd = source(server)
+        var polled = try await pd.poll(now: Date())
+
+        let ack = try await pd.perform(.acknowledge, on: try incident("Checkout 500s", in: polled), by: "ben", now: Date())
+        #expect(ack.by == "Ben Lindqvist")
+        _ = try await pd.perform(.note("rolled back to v41"), on: try incident("Checkout 500s", in: polled), by: "ben",
+                                 now: Date())
+        _ = try await pd.perform(.snooze(seconds: 3_600), on: try incident("Search slow", in: polled), by: "ben", now: Date())
+        _ = try await pd.perform(.reassign(to: "chen@example.com"), on: try incident("Payments down", in: polled), by: "ben",
+                                 now: Date())
+        _ = try await pd.perform(.escalate, on: try incident("Queue stuck", in: polled), by: "ben", now: Date())
+
+        polled = try await pd.poll(now: Date())
+        let checkout = try incident("Checkout 500s", in: polled)
+        #expect(checkout.status == .acknowledged && checkout.acknowledgedBy == "Ben Lindqvist")
+        #expect(checkout.timeline.contains { $0.text.contains("rolled back to v41") })
+        #expect(try incident("Search slow", in: polled).status == .acknowledged)
+        #expect(try server.incidents().first { $0["title"] as? String == "Search slow" }?["snoozed_until"] is Double)
+        #expect(try incident("Payments down", in: polled).labels.contains(KeyValue("assignee", "Chen Wei")))
+        let escalated = try incident("Queue stuck", in: polled)
+        #expect(escalated.labels.contains(KeyValue("escalation_level", "2")))
+        #expect(escalated.labels.contains(KeyValue("assignee", "Ben Lindqvist")))
+
+        _ = try await pd.perform(.resolve, on: checkout, by: "ben", now: Date())
+        polled = try await pd.poll(now: Date())
+        #expect(try incident("Checkout 500s", in: polled).status == .resolved)
+        try expectNoViolations(server)
+    }
+
+    @Test func refusalsSayWhatToDoAndAreNotRetried() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create([["title": "Done already", "status": "resolved", "created": -3_600, "resolved": -60],
+                           ["title": "Open"]])
+        let pd = source(server)
+        let polled = try await pd.poll(now: Date())
+        let again = await failure {
+            _ = try await pd.perform(.resolve, on: try incident("Done already", in: polled), by: "ben", now: Date())
+        }
+        #expect(again?.kind == .rejected && again?.message.contains("already resolved") == true)
+
+        let stranger = source(server, from: "nobody@example.com")
+        let notAUser = await failure {
+            _ = try await stranger.perform(.acknowledge, on: try incident("Open", in: polled), by: "x", now: Date())
+        }
+        #expect(notAUser?.kind == .rejected && notAUser?.isTransient == false)
+        #expect(notAUser?.message.contains("from: nobody@example.com is not a user of this account") == true)
+
+        let nobody = await failure {
+            _ = try await pd.perform(.reassign(to: "ghost@example.com"), on: try incident("Open", in: polled), by: "ben",
+                                     now: Date())
+        }
+        #expect(nobody?.kind == .rejected && nobody?.message.contains("no user 'ghost@example.com'") == true)
+
+        let tooLong = await failure {
+            _ = try await pd.perform(.snooze(seconds: 30 * 86_400), on: try incident("Open", in: polled), by: "ben", now: Date())
+        }
+        #expect(tooLong?.kind == .rejected)
+        try expectNoViolations(server)
+    }
+
+    @Test func servicesAndTeamsByNameAreLookedUpOnce() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create([["title": "Checkout 500s", "service": "PSVC001"], ["title": "Search slow", "service": "PSVC003"]])
+        let pd = source(server, services: ["checkout-api"])
+        let result = try await pd.poll(now: Date())
+        #expect(result.snapshot.incidents?.map(\.title) == ["Checkout 500s"])
+        _ = try await pd.poll(now: Date())
+        #expect(try server.requests().filter { $0["path"] as? String == "/services" }.count == 1)
+
+        let wrong = await failure { _ = try await source(server, services: ["checkout"]).poll(now: Date()) }
+        #expect(wrong?.message.contains("no service named 'checkout'") == true)
+        let team = try await source(server, teams: ["Discovery"]).poll(now: Date())
+        #expect(team.snapshot.incidents?.map(\.title) == ["Search slow"])
+        try expectNoViolations(server)
+    }
+}
