@@ -6,7 +6,8 @@ import VigilSources
 
 @Suite struct ConfigLoaderTests {
     @Test func theExampleConfigParses() throws {
-        let config = try load(try exampleConfig(), env: ["PROM_TOKEN": token, "AM_PASSWORD": token, "USER": "bob"])
+        let config = try load(try exampleConfig(), env: ["PROM_TOKEN": token, "AM_PASSWORD": token, "PAGERDUTY_TOKEN": token,
+                                                         "USER": "bob"])
         #expect(config.path == configFile)
         #expect(config.user == "alice")
         #expect(config.window == .week)
@@ -16,7 +17,7 @@ import VigilSources
         #expect(config.metrics.timeZone.identifier == "Europe/Berlin")
         #expect(config.metrics.outageSeverities == [.critical])
         #expect(config.metrics.failureLinkWindow == 3_600)
-        #expect(config.sources.map(\.id) == ["prom", "am", "demo"])
+        #expect(config.sources.map(\.id) == ["prom", "am", "pd", "demo"])
 
         guard let prom = config.sources[0].prometheus else { Issue.record("not prometheus"); return }
         #expect(prom.url.absoluteString == "http://127.0.0.1:9090")
@@ -36,7 +37,9 @@ import VigilSources
         #expect(am.excludedMatcherLabels == ["instance"])
         #expect(am.auth == .basic(username: "vigil", password: Secret(value: token, origin: "env AM_PASSWORD")))
 
-        #expect(config.sources[2] == .demo(id: "demo", data: nil))
+        let pd = try #require(config.sources[2].settings as? PagerDutySettings)
+        #expect(pd.from == "alice@example.com" && pd.services == ["PXYZ123", "checkout-api"])
+        #expect(config.sources[3] == .demo(id: "demo", data: nil))
     }
 
     @Test func defaultsWhenKeysAreOmitted() throws {
@@ -137,9 +140,9 @@ import VigilSources
     }
 
     @Test func aLoadedConfigNeverShowsItsSecrets() throws {
-        let config = try load(try exampleConfig(), env: ["PROM_TOKEN": token, "AM_PASSWORD": token])
+        let config = try load(try exampleConfig(), env: ["PROM_TOKEN": token, "AM_PASSWORD": token, "PAGERDUTY_TOKEN": token])
         let texts = [config.description, String(describing: config), String(reflecting: config), "\(config.sources)",
-                     "\(config.sources[0])", String(reflecting: config.sources[1])]
+                     "\(config.sources[0])", String(reflecting: config.sources[1]), String(reflecting: config.sources[2])]
         for text in texts {
             #expect(!text.contains(token))
             #expect(!text.contains(String(token.prefix(12))))

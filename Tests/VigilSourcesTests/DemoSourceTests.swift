@@ -156,6 +156,38 @@ import VigilCore
         }
     }
 
+    /// The demo does every action PagerDuty offers, so a newcomer can try them without an account.
+    @Test func everyPagerDutyActionShowsOnTheNextPoll() async throws {
+        let source = try makeSource()
+        let open = try #require(try await source.poll(now: start).snapshot.incidents?.filter { $0.status == .triggered })
+        #expect(open.count >= 2)
+        let (first, second) = (open[0], open[1])
+        let t = start.addingTimeInterval(10)
+        _ = try await source.perform(.note("rolled back to v41"), on: first, by: "dana", now: t)
+        _ = try await source.perform(.reassign(to: "chen@example.com"), on: first, by: "dana", now: t)
+        _ = try await source.perform(.snooze(seconds: 3_600), on: second, by: "dana", now: t)
+        _ = try await source.perform(.escalate, on: second, by: "dana", now: t)
+        var after = try #require(try await source.poll(now: t.addingTimeInterval(1)).snapshot.incidents)
+        let noted = try #require(after.first { $0.id == first.id })
+        #expect(noted.timeline.contains { $0.text == "Note by dana: rolled back to v41" })
+        #expect(noted.labels.contains(KeyValue("assignee", "chen@example.com")))
+        let snoozed = try #require(after.first { $0.id == second.id })
+        #expect(snoozed.status == .acknowledged && snoozed.acknowledgedBy == "dana")
+        #expect(snoozed.timeline.contains { $0.text == "Snoozed for 1h by dana." })
+        #expect(snoozed.timeline.contains { $0.text == "Escalated to the next level by dana." })
+
+        _ = try await source.perform(.resolve, on: first, by: "dana", now: t.addingTimeInterval(2))
+        after = try #require(try await source.poll(now: t.addingTimeInterval(3)).snapshot.incidents)
+        let resolved = try #require(after.first { $0.id == first.id })
+        #expect(resolved.status == .resolved && resolved.resolvedAt == t.addingTimeInterval(2))
+        await #expect(throws: SourceError.self) {
+            _ = try await source.perform(.resolve, on: first, by: "dana", now: t.addingTimeInterval(4))
+        }
+        await #expect(throws: SourceError.self) {
+            _ = try await source.perform(.unacknowledge, on: second, by: "dana", now: t.addingTimeInterval(4))
+        }
+    }
+
     @Test func alertsCanBeAcknowledgedToo() async throws {
         let source = try makeSource()
         let snapshot = try await source.poll(now: start).snapshot

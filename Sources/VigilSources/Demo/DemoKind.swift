@@ -4,10 +4,11 @@ import VigilCore
 /// The built-in demo: a replay of recorded data (sample-data/) that keeps generating.
 public enum DemoKind: SourceKind {
     public static let type = "demo"
-    public static let summary = "the built-in demo replay of sample-data/: every panel, acknowledgements included"
+    public static let summary = "the built-in demo replay of sample-data/: every panel, and every action PagerDuty offers"
     public static let provides = Set(DataKind.allCases)
     public static let keepsHistory = true
-    public static let actions: Set<ActionKind> = [.acknowledge]
+    /// What PagerDuty offers, so a newcomer can try every action without an account.
+    public static let actions: Set<ActionKind> = [.acknowledge, .resolve, .snooze, .note, .reassign, .escalate]
 
     public static let keys = ["data"]
 

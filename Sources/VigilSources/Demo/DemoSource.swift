@@ -106,17 +106,25 @@ public actor DemoSource: Source {
     /// sources that bring them.
     public func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
         -> ActionConfirmation {
-        guard action == .acknowledge else { throw unsupported(action) }
-        return try await acknowledge(incident, by: user, now: now)
+        guard DemoKind.actions.contains(action.kind) else { throw unsupported(action) }
+        if action == .acknowledge { return try await acknowledge(incident, by: user, now: now) }
+        try await pause(incident, user)
+        world.advance(to: now)
+        return try world.perform(action, id: incident.id, by: user, at: now)
+    }
+
+    /// A short, realistic delay before the demo answers.
+    private func pause(_ incident: Incident, _ user: String) async throws {
+        let span = UInt64(ackLatency.count)
+        let latency = ackLatency.lowerBound + Int(stableHash(incident.id + user) % max(span, 1))
+        if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
     }
 
     /// Acknowledges after a short, realistic delay. Refuses unknown, resolved and already
     /// acknowledged incidents with a `SourceError` saying so; otherwise the next poll shows the
     /// incident acknowledged by `user` at `now`.
     public func acknowledge(_ incident: Incident, by user: String, now: Date) async throws -> ActionConfirmation {
-        let span = UInt64(ackLatency.count)
-        let latency = ackLatency.lowerBound + Int(stableHash(incident.id + user) % max(span, 1))
-        if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
+        try await pause(incident, user)
         world.advance(to: now)
         return try world.acknowledge(id: incident.id, by: user, at: now)
     }

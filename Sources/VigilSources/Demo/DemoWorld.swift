@@ -17,7 +17,7 @@ struct DemoWorld: Sendable {
     private(set) var incidents: [DemoIncident]
     private(set) var builds: [DemoBuild]
     private(set) var deploys: [DemoDeploy]
-    private(set) var userAcks: [String: ActionConfirmation] = [:]
+    private(set) var userActions: [String: DemoUserActions] = [:]
     private(set) var generatedSlots = 0
     private var versions: [String: [Int]] = [:]
     private var nextNumber: Int
@@ -125,7 +125,7 @@ struct DemoWorld: Sendable {
         builds.removeAll { ($0.base.finishedAt ?? $0.plannedFinish ?? .distantFuture) < cutoff }
         deploys.removeAll { max($0.base.at, $0.plannedFinish ?? $0.base.at) < cutoff }
         let known = Set(incidents.map(\.base.id))
-        userAcks = userAcks.filter { known.contains($0.key) }
+        userActions = userActions.filter { known.contains($0.key) }
     }
 
     private mutating func generate(slot: Int) {
@@ -243,21 +243,47 @@ struct DemoWorld: Sendable {
 
     /// Records `user`'s acknowledgement of incident `id` at `now`, or says why not.
     mutating func acknowledge(id: String, by user: String, at now: Date) throws(SourceError) -> ActionConfirmation {
+        try perform(.acknowledge, id: id, by: user, at: now)
+    }
+
+    /// Does what the engineer asked, as PagerDuty would: refuses unknown and resolved incidents
+    /// (and acknowledging an acknowledged one) with a `SourceError` saying so; otherwise the next
+    /// poll shows the result.
+    mutating func perform(_ action: IncidentAction, id: String, by user: String, at now: Date) throws(SourceError)
+        -> ActionConfirmation {
         guard let item = incidents.first(where: { $0.base.id == id }),
-              let current = item.view(at: now, userAck: userAcks[id])
+              let current = item.view(at: now, user: userActions[id])
         else { throw SourceError(.rejected, "unknown incident \(id)") }
-        switch current.status {
-        case .resolved:
+        if current.status == .resolved {
             throw SourceError(.rejected, "\(id) is already resolved")
-        case .acknowledged:
-            let by = current.acknowledgedBy ?? "someone"
-            let at = current.acknowledgedAt.map { " at \(DemoWorld.clock($0))" } ?? ""
-            throw SourceError(.rejected, "\(id) is already acknowledged by \(by)\(at)")
-        case .triggered:
-            let confirmation = ActionConfirmation(by: user, at: now)
-            userAcks[id] = confirmation
-            return confirmation
         }
+        let confirmation = ActionConfirmation(by: user, at: now)
+        var mine = userActions[id] ?? DemoUserActions()
+        switch action {
+        case .acknowledge:
+            if current.status == .acknowledged {
+                let by = current.acknowledgedBy ?? "someone"
+                let at = current.acknowledgedAt.map { " at \(DemoWorld.clock($0))" } ?? ""
+                throw SourceError(.rejected, "\(id) is already acknowledged by \(by)\(at)")
+            }
+            mine.ack = confirmation
+        case .resolve:
+            mine.resolve = confirmation
+        case .snooze(let seconds):
+            if current.status == .triggered { mine.ack = confirmation }
+            mine.timeline.append(TimelineEntry(at: now, text: "Snoozed for \(DurationText.format(.seconds(seconds))) by \(user)."))
+        case .note(let text):
+            mine.timeline.append(TimelineEntry(at: now, text: "Note by \(user): \(text)"))
+        case .reassign(let to):
+            mine.assignee = to
+            mine.timeline.append(TimelineEntry(at: now, text: "Reassigned to \(to) by \(user)."))
+        case .escalate:
+            mine.timeline.append(TimelineEntry(at: now, text: "Escalated to the next level by \(user)."))
+        case .unacknowledge:
+            throw SourceError(.notSupported, "the demo cannot take back an acknowledgement")
+        }
+        userActions[id] = mine
+        return confirmation
     }
 
     /// "14:02" in the local time zone.

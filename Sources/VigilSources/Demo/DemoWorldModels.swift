@@ -15,12 +15,12 @@ struct DemoIncident: Sendable {
     var isAlert = false
 
     /// The incident as the source reports it at `now`; nil before it was triggered.
-    func view(at now: Date, userAck: ActionConfirmation?) -> Incident? {
+    func view(at now: Date, user: DemoUserActions?) -> Incident? {
         guard base.triggeredAt <= now else { return nil }
         var incident = base
         var timeline = base.timeline.filter { $0.at <= now }
         if incident.status == .triggered {
-            let acks = [userAck, plannedAck].compactMap { $0 }.filter { $0.at <= now && $0.at >= base.triggeredAt }
+            let acks = [user?.ack, plannedAck].compactMap { $0 }.filter { $0.at <= now && $0.at >= base.triggeredAt }
             if let first = acks.min(by: { $0.at < $1.at }) {
                 incident.status = .acknowledged
                 incident.acknowledgedAt = first.at
@@ -30,6 +30,18 @@ struct DemoIncident: Sendable {
             }
         }
         timeline += notes.filter { $0.at <= now }
+        if let user {
+            timeline += user.timeline.filter { $0.at <= now }
+            if let to = user.assignee {
+                incident.labels.removeAll { $0.key == "assignee" }
+                incident.labels.append(KeyValue("assignee", to))
+            }
+            if incident.status != .resolved, let resolve = user.resolve, resolve.at <= now {
+                incident.status = .resolved
+                incident.resolvedAt = resolve.at
+                timeline.append(TimelineEntry(at: resolve.at, text: "Resolved by \(resolve.by)."))
+            }
+        }
         if incident.status != .resolved, let resolve = plannedResolve, resolve <= now {
             incident.status = .resolved
             incident.resolvedAt = resolve
@@ -46,6 +58,18 @@ struct DemoIncident: Sendable {
     var lastEvent: Date {
         [base.resolvedAt, plannedResolve].compactMap { $0 }.min() ?? .distantFuture
     }
+}
+
+/// What the engineer at this Vigil did to one demo incident.
+struct DemoUserActions: Sendable, Hashable {
+    /// Their acknowledgement.
+    var ack: ActionConfirmation?
+    /// Their resolution.
+    var resolve: ActionConfirmation?
+    /// Lines they added: notes, snoozes, reassignments, escalations.
+    var timeline: [TimelineEntry] = []
+    /// Whom they reassigned it to.
+    var assignee: String?
 }
 
 /// A CI run of the demo, finishing as planned.

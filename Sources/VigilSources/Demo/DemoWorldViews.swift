@@ -7,7 +7,7 @@ extension DemoWorld {
     /// Everything as of `now`.
     func snapshot(at now: Date) -> SourceSnapshot {
         let cutoff = now.addingTimeInterval(-DemoWorld.horizon)
-        let incidentViews = incidents.compactMap { $0.view(at: now, userAck: userAcks[$0.base.id]) }
+        let incidentViews = incidents.compactMap { $0.view(at: now, user: userActions[$0.base.id]) }
             .filter { $0.triggeredAt >= cutoff || $0.isOpen }
             .sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) }
         let buildViews = builds.compactMap { $0.view(at: now) }

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import VigilTestSupport
+
+extension EndToEnd {
+/// The built binary with a config pointing at the PagerDuty test server, in tmux: the incidents
+/// show, `a` `y` acknowledges (PagerDuty names who), `r` `y` resolves and the row leaves the open
+/// list; every request Vigil sent is one PagerDuty's document allows.
+@Suite(.serialized) struct PagerDutyEndToEndTests {
+    @Test func incidentsShowAcknowledgeAndResolve() async throws {
+        guard TmuxSession.tmuxAvailable else { throw E2EError.missing("tmux is not installed: run scripts/test") }
+        guard let bin = TmuxSession.binary else { throw E2EError.missing("no built vigil binary: run scripts/test") }
+        let pd = try await PagerDutyServer.start()
+        defer { pd.stop() }
+        try pd.create([
+            ["title": "Checkout returns 500s", "service": "PSVC001", "priority": "P1", "created": -120],
+            ["title": "Search p99 above 2s", "service": "PSVC003", "urgency": "low", "created": -60],
+            ["title": "Payments timeouts", "service": "PSVC002", "status": "resolved", "acked_by": "chen@example.com",
+             "created": -7_200, "acked": -7_000, "resolved": -3_600],
+        ])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-pd-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = dir.appendingPathComponent("pd-key")
+        try PagerDutyServer.fullKey.write(to: key, atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("config.yaml")
+        try """
+            user: e2e-oncall
+            sources:
+              - name: pd
+                type: pagerduty
+                url: \(pd.url.absoluteString)
+                api_key_file: \(key.path)
+                from: ben@example.com
+                poll_interval: 1s
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let repo = TmuxSession.repo.path
+        let t = try TmuxSession(width: 120, height: 40, command:
+            "\(bin) --config \(config.path) --state \(dir.path)/state --themes-dir \(repo)/themes; echo EXIT=$?")
+        try t.waitFor(timeout: 30, "both open incidents") { $0.contains("Checkout returns 500s") && $0.contains("Search p99") }
+
+        // The P1 incident is the first row; acknowledge it.
+        try t.send(keys: ["a"])
+        try t.waitFor(timeout: 10, "confirmation") { $0.contains("Acknowledge PD-") }
+        try t.send(keys: ["y"])
+        try t.waitFor(timeout: 15, "acknowledged") { $0.contains("acknowledged by Ben Lindqvist at") }
+        #expect(try pd.incidents().first { $0["title"] as? String == "Checkout returns 500s" }?["status"] as? String
+                == "acknowledged")
+
+        // Resolve it: PagerDuty confirms, and the next poll shows it resolved.
+        try t.send(keys: ["r"])
+        try t.waitFor(timeout: 10, "confirmation") { $0.contains("Resolve PD-") }
+        try t.send(keys: ["y"])
+        try t.waitFor(timeout: 15, "resolved") { $0.contains("resolved by e2e-oncall at") }
+        #expect(try pd.incidents().first { $0["title"] as? String == "Checkout returns 500s" }?["status"] as? String
+                == "resolved")
+
+        try t.send(keys: ["q"])
+        try t.waitFor("EXIT=0")
+        let violations = try pd.violations()
+        #expect(violations.isEmpty, "requests PagerDuty's document does not allow:\n\(violations.joined(separator: "\n"))")
+    }
+}
+}
