@@ -14,13 +14,7 @@ public enum PagerDutyDecoder {
         guard let raw = list.incidents ?? list.incident.map({ [$0] }) else {
             throw SourceError(.malformed, "PagerDuty incidents: the response has no 'incidents' list")
         }
-        // The id is what acknowledgements and log entries refer to: an incident without one
-        // cannot be tracked or acknowledged (fuzz finding F3).
-        if let index = raw.firstIndex(where: { $0.id.isEmpty }) {
-            throw SourceError(.malformed, "PagerDuty incidents: incident \(index + 1) of \(raw.count) has an empty id; "
-                              + "the answer does not follow the PagerDuty REST API v2")
-        }
-        return raw.map { $0.incident(source: source) }
+        return try converted(raw, source: source)
     }
 
     /// One page of a `GET /incidents` list: its incidents and whether another page follows.
@@ -29,11 +23,17 @@ public enum PagerDutyDecoder {
         guard let raw = list.incidents else {
             throw SourceError(.malformed, "PagerDuty incidents: the response has no 'incidents' list")
         }
+        return (try converted(raw, source: source), list.more ?? false)
+    }
+
+    private static func converted(_ raw: [RawIncident], source: SourceID) throws(SourceError) -> [Incident] {
+        // The id is what acknowledgements and log entries refer to: an incident without one
+        // cannot be tracked or acknowledged (fuzz finding F3).
         if let index = raw.firstIndex(where: { $0.id.isEmpty }) {
             throw SourceError(.malformed, "PagerDuty incidents: incident \(index + 1) of \(raw.count) has an empty id; "
                               + "the answer does not follow the PagerDuty REST API v2")
         }
-        return (raw.map { $0.incident(source: source) }, list.more ?? false)
+        return raw.map { $0.incident(source: source) }
     }
 
     /// Decodes a `GET /log_entries` (or `GET /incidents/{id}/log_entries`) response.
