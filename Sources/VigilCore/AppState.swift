@@ -288,6 +288,13 @@ public struct AppState: Sendable {
         var rowOf: [String: Int]
     }
 
+    /// Who is on call, for the header ("on call: Aisha Okafor until 09:00"), from the sources
+    /// that say; nil when none does.
+    public var onCallLine: String? {
+        let shifts = sourceOrder.flatMap { sources[$0]?.snapshot?.onCall ?? [] }
+        return shifts.isEmpty ? nil : OnCallSummary.line(shifts, now: now, timeZone: metricsConfig.timeZone)
+    }
+
     /// The incident with an id (from an index built once per revision).
     public func incident(_ id: String) -> Incident? {
         let all = incidents

@@ -229,10 +229,13 @@ public struct SourceSnapshot: Sendable, Hashable {
     public var builds: [BuildRun]?
     /// Metric series.
     public var series: [MetricSeries]?
+    /// Who is on call (current shifts, and the engineer's own next one).
+    public var onCall: [OnCallShift]?
 
     /// Creates a snapshot.
     public init(incidents: [Incident]? = nil, deployments: [Deployment]? = nil, builds: [BuildRun]? = nil,
-                series: [MetricSeries]? = nil) {
+                series: [MetricSeries]? = nil, onCall: [OnCallShift]? = nil) {
         self.incidents = incidents; self.deployments = deployments; self.builds = builds; self.series = series
+        self.onCall = onCall
     }
 }

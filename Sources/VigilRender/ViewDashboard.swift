@@ -196,6 +196,7 @@ public enum DashboardView {
             left.append(ctx.span(" \(ctx.glyphs.severityCritical) state not saved ", .healthError))
         }
         left.append(contentsOf: health(state, ctx))
+        if let onCall = state.onCallLine { left.append(ctx.span(" \(onCall) ", .header)) }
         // The health summary matters more than the theme name and the clock: on a narrow screen
         // the right-hand part goes first (clock alone, then nothing), the summary is cut last.
         let leftWidth = left.reduce(0) { $0 + $1.width }

@@ -93,3 +93,33 @@ import VigilTestSupport
         #expect(IncidentAction.unacknowledge.describe("AM-2") == "take back the acknowledgement of AM-2")
     }
 }
+
+@Suite struct OnCallSummaryTests {
+    let now = Date(timeIntervalSince1970: 1_795_694_400)      // 2026-11-26 12:00 UTC, a Thursday
+    let utc = TimeZone(identifier: "UTC")!
+
+    func shift(_ person: String, level: Int = 1, from: TimeInterval, to: TimeInterval, me: Bool = false) -> OnCallShift {
+        OnCallShift(person: person, policy: "Checkout on-call", level: level, start: now.addingTimeInterval(from),
+                    end: now.addingTimeInterval(to), isMe: me)
+    }
+
+    @Test func namesWhoIsOnCallAndUntilWhen() {
+        #expect(OnCallSummary.line([shift("Aisha Okafor", from: -3_600, to: 3_600)], now: now, timeZone: utc)
+                == "on call: Aisha Okafor until 13:00")
+        // Only the first level is "on call"; several first-level people are counted.
+        let two = [shift("Aisha Okafor", from: -3_600, to: 3_600), shift("Chen Wei", from: -3_600, to: 7_200),
+                   shift("Ben Lindqvist", level: 2, from: -3_600, to: 3_600)]
+        #expect(OnCallSummary.line(two, now: now, timeZone: utc) == "on call: Aisha Okafor +1 until 13:00")
+        #expect(OnCallSummary.line([], now: now, timeZone: utc) == nil)
+    }
+
+    @Test func speaksToTheEngineerAboutTheirOwnShifts() {
+        #expect(OnCallSummary.line([shift("Aisha Okafor", from: -3_600, to: 3 * 86_400, me: true)], now: now, timeZone: utc)
+                == "you are on call until Sun 12:00")
+        let next = [shift("Aisha Okafor", from: -3_600, to: 3_600),
+                    shift("Ben Lindqvist", from: 3_600, to: 90_000, me: true)]
+        #expect(OnCallSummary.line(next, now: now, timeZone: utc) == "on call: Aisha Okafor until 13:00 · your next shift: 13:00")
+        let far = [shift("Ben Lindqvist", from: 10 * 86_400, to: 11 * 86_400, me: true)]
+        #expect(OnCallSummary.line(far, now: now, timeZone: utc) == "your next shift: 6 Dec 12:00")
+    }
+}

@@ -199,3 +199,36 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
         #expect(text.contains("saved, sent when the source answers: acknowledgement of AM-9"), "\(text)")
     }
 }
+
+@Suite struct HeaderOnCallAndQuotaTests {
+    /// A PagerDuty source that answered with who is on call and what is left of its quota.
+    func pagerDuty(quota: RateQuota?, width: Int = 120) -> AppState {
+        var s = AppState(now: noon, size: Size(width: width, height: 40), user: "alice", sources: [("pd", 30)])
+        s.metricsConfig.timeZone = TimeZone(identifier: "UTC")!
+        let shifts = [OnCallShift(person: "Aisha Okafor", policy: "Checkout on-call", level: 1,
+                                  start: noon.addingTimeInterval(-3_600), end: noon.addingTimeInterval(75_600))]
+        _ = reduce(&s, .sourcePolled("pd", PollReport(outcome: .updated(SourceSnapshot(incidents: [], onCall: shifts), warnings: []),
+                                                       at: noon, duration: 0.1, consecutiveFailures: 0,
+                                                       nextPollAt: noon.addingTimeInterval(30), quota: quota)))
+        return s
+    }
+
+    @Test func theHeaderSaysWhoIsOnCall() {
+        let top = DashboardView.render(pagerDuty(quota: nil), ctx).lines[0]
+        #expect(top.contains("on call: Aisha Okafor until 09:00"), "\(top)")
+        #expect(top.contains("source fresh"), "\(top)")
+    }
+
+    @Test func aLowQuotaShowsOnTheHealthLineAPlentifulOneDoesNot() {
+        let plenty = DashboardView.render(pagerDuty(quota: RateQuota(limit: 960, remaining: 700, resetAt: noon)), ctx).lines[0]
+        #expect(!plenty.contains("quota"), "\(plenty)")
+        let low = DashboardView.render(pagerDuty(quota: RateQuota(limit: 960, remaining: 120, resetAt: noon)), ctx).lines[0]
+        #expect(low.contains("pd: quota 120/960"), "\(low)")
+    }
+
+    @Test func atEightyColumnsTheHealthSummaryOutranksTheOnCallLine() {
+        let top = DashboardView.render(pagerDuty(quota: RateQuota(limit: 960, remaining: 12, resetAt: noon), width: 80), ctx).lines[0]
+        #expect(top.contains("pd: quota 12/960"), "\(top)")
+        #expect(top.count == 80)
+    }
+}

@@ -8,14 +8,14 @@ import VigilTestSupport
 // keeps state like PagerDuty and refuses, and records, every request PagerDuty's OpenAPI document
 // does not allow. Every test ends by asserting that Vigil sent no such request.
 
-private func source(_ server: PagerDutyServer, key: String = PagerDutyServer.fullKey, from: String? = "ben@example.com",
+func source(_ server: PagerDutyServer, key: String = PagerDutyServer.fullKey, from: String? = "ben@example.com",
                     services: [String] = [], teams: [String] = []) -> PagerDutySource {
     PagerDutySource(settings: PagerDutySettings(id: "pd", url: server.url, apiKey: Secret(value: key, origin: "test"),
                                                 from: from, services: services, teams: teams, timeout: .seconds(10)),
                     transport: AsyncHTTPTransport.shared)
 }
 
-private func expectNoViolations(_ server: PagerDutyServer, sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectNoViolations(_ server: PagerDutyServer, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let violations = try server.violations()
     #expect(violations.isEmpty, "requests PagerDuty's document does not allow:\n\(violations.joined(separator: "\n"))",
             sourceLocation: sourceLocation)
@@ -79,7 +79,9 @@ private func incident(_ title: String, in result: PollResult) throws -> Incident
         let pd = source(server)
         _ = try await pd.poll(now: Date())
         let first = try server.requests().count
-        #expect(first == 3)                           // open, the month's resolved, the month's log entries
+        // Open, the month's resolved, the month's log entries; your user, who is on call, your shifts.
+        #expect(try server.requests().map { $0["path"] as? String ?? "" }
+                == ["/incidents", "/incidents", "/log_entries", "/users", "/oncalls", "/oncalls"])
 
         // Resolved elsewhere (another engineer): the next poll sees it leave the open list and
         // reads that one incident.
@@ -115,21 +117,24 @@ private func incident(_ title: String, in result: PollResult) throws -> Incident
 
     @Test func rateLimitsAreReadWaitedForAndNeverOverrun() async throws {
         let server = try await PagerDutyServer.start()
-        try server.rateLimit(4, window: 60)
+        try server.rateLimit(8, window: 60)
         try server.create([["title": "One"]])
+        // Another engineer's Vigil on the same key uses six of the eight requests.
+        let first = try await source(server).poll(now: Date())
+        #expect(first.quota?.remaining == 2 && first.quota?.limit == 8)
+        // This one knows nothing of that: its third request meets PagerDuty's 429.
         let pd = source(server)
-        let first = try await pd.poll(now: Date())
-        #expect(first.quota?.remaining == 1 && first.quota?.limit == 4)
-        // The next poll needs more than the one request left: PagerDuty answers 429.
         let limited = await failure { _ = try await pd.poll(now: Date()) }
-        guard case .rateLimited(let until)? = limited?.kind else { Issue.record("not rate limited: \(String(describing: limited))"); return }
+        guard case .rateLimited(let until)? = limited?.kind else {
+            Issue.record("not rate limited: \(String(describing: limited))"); return
+        }
         #expect(until.map { $0 > Date() } == true)
         #expect(limited?.retryAfter.map { $0 > .zero && $0 <= .seconds(60) } == true)
         #expect(limited?.isTransient == true)
         // Until the window resets, nothing more is sent.
         let sent = try server.requests().count
         let again = await failure { _ = try await pd.poll(now: Date()) }
-        #expect(again?.message.contains("quota of 4 requests a minute is spent") == true)
+        #expect(again?.message.contains("quota of 8 requests a minute is spent") == true)
         #expect(try server.requests().count == sent)
         try expectNoViolations(server)
     }
@@ -248,6 +253,42 @@ private func incident(_ title: String, in result: PollResult) throws -> Incident
         #expect(wrong?.message.contains("no service named 'checkout'") == true)
         let team = try await source(server, teams: ["Discovery"]).poll(now: Date())
         #expect(team.snapshot.incidents?.map(\.title) == ["Search slow"])
+        try expectNoViolations(server)
+    }
+}
+
+@Suite(.serialized) struct PagerDutyOnCallTests {
+    @Test func whoIsOnCallAndTheEngineersOwnShifts() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create([["title": "Checkout 500s", "service": "PSVC001"]])
+        // Aisha is the first level of the checkout policy: "you are on call".
+        let aisha = try await source(server, from: "aisha@example.com").poll(now: Date())
+        let shifts = try #require(aisha.snapshot.onCall)
+        #expect(shifts.contains { $0.person == "Aisha Okafor" && $0.level == 1 && $0.isMe && $0.covers(Date()) })
+        #expect(OnCallSummary.line(shifts, now: Date(), timeZone: .current)?.hasPrefix("you are on call until ") == true)
+        // Ben is the second level: Aisha is on call, and he is told his level.
+        let ben = try await source(server, from: "ben@example.com").poll(now: Date())
+        let line = OnCallSummary.line(try #require(ben.snapshot.onCall), now: Date(), timeZone: .current)
+        #expect(line?.hasPrefix("on call: Aisha Okafor until ") == true)
+        #expect(line?.contains("you are level 2 until ") == true)
+        // Dana joins the rota with tomorrow's shift: her next shift.
+        let dana = try await source(server, from: "dana@example.com").poll(now: Date())
+        let hers = OnCallSummary.line(try #require(dana.snapshot.onCall), now: Date(), timeZone: .current)
+        #expect(hers?.hasPrefix("on call: Aisha Okafor until ") == true)
+        #expect(hers?.contains("your next shift: ") == true, "\(hers ?? "nil")")
+        try expectNoViolations(server)
+    }
+
+    @Test func onCallIsReadEveryFiveMinutesNotEveryPoll() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create([["title": "Checkout 500s", "service": "PSVC001"]])
+        let pd = source(server)
+        let t = Date()
+        _ = try await pd.poll(now: t)
+        _ = try await pd.poll(now: t.addingTimeInterval(30))
+        #expect(try server.requests().filter { $0["path"] as? String == "/oncalls" }.count == 2)   // policies, and Ben's own
+        _ = try await pd.poll(now: t.addingTimeInterval(301))
+        #expect(try server.requests().filter { $0["path"] as? String == "/oncalls" }.count == 4)
         try expectNoViolations(server)
     }
 }

@@ -18,12 +18,14 @@ public enum PagerDutyDecoder {
     }
 
     /// One page of a `GET /incidents` list: its incidents and whether another page follows.
-    public static func incidentPage(from data: Data, source: SourceID) throws(SourceError) -> (incidents: [Incident], more: Bool) {
+    public static func incidentPage(from data: Data, source: SourceID) throws(SourceError)
+        -> (incidents: [Incident], more: Bool, policies: Set<String>) {
         let list = try SourceJSON.decode(IncidentList.self, from: data, what: "PagerDuty incidents")
         guard let raw = list.incidents else {
             throw SourceError(.malformed, "PagerDuty incidents: the response has no 'incidents' list")
         }
-        return (try converted(raw, source: source), list.more ?? false)
+        let policies = Set(raw.compactMap { nonEmpty($0.escalationPolicy?.id) })
+        return (try converted(raw, source: source), list.more ?? false, policies)
     }
 
     private static func converted(_ raw: [RawIncident], source: SourceID) throws(SourceError) -> [Incident] {
@@ -79,6 +81,35 @@ public enum PagerDutyDecoder {
             let name = nonEmpty(o["name"]?.stringValue) ?? nonEmpty(o["summary"]?.stringValue) ?? id
             return (id, name, nonEmpty(o["email"]?.stringValue))
         }
+    }
+
+    /// One page of a `GET /oncalls` answer: each on-call's user (id and name), policy name,
+    /// level, start and end, and whether another page follows.
+    public static func onCallPage(from data: Data) throws(SourceError)
+        -> (shifts: [(userID: String, shift: OnCallShift)], more: Bool) {
+        let answer = try SourceJSON.decode(OnCallList.self, from: data, what: "PagerDuty on-calls")
+        let shifts = answer.oncalls.compactMap { raw -> (String, OnCallShift)? in
+            guard let user = raw.user, let id = nonEmpty(user.id) else { return nil }
+            let shift = OnCallShift(person: user.label ?? id, policy: raw.escalationPolicy?.label ?? "",
+                                    level: raw.escalationLevel ?? 1, start: raw.start, end: raw.end)
+            return (id, shift)
+        }
+        return (shifts, answer.more ?? false)
+    }
+
+    struct OnCallList: Decodable {
+        struct Raw: Decodable {
+            var user: Reference?
+            var escalationPolicy: Reference?
+            var escalationLevel: Int?
+            var start: Date?
+            var end: Date?
+            enum CodingKeys: String, CodingKey {
+                case user, start, end, escalationPolicy = "escalation_policy", escalationLevel = "escalation_level"
+            }
+        }
+        var oncalls: [Raw]
+        var more: Bool?
     }
 
     /// Who wrote a note and when, from a `POST /incidents/{id}/notes` answer.

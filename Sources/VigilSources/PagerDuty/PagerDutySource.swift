@@ -35,7 +35,17 @@ public final class PagerDutySource: Source {
         var cursor: Date?
         /// The open incidents of the last poll.
         var open: Set<String> = []
+        /// Escalation policies seen on the watched incidents: whose on-call the header shows.
+        var policies: Set<String> = []
+        /// Who is on call, and when that was read.
+        var onCall: [OnCallShift] = []
+        var onCallRead: Date?
+        /// The PagerDuty user id of `from:` (empty: looked up, not a user).
+        var me: String?
     }
+
+    /// How often who is on call is read again (shifts change rarely; one ending is noticed at once).
+    static let onCallRefresh: TimeInterval = 300
 
     /// Most incidents read one by one in one poll (those that left the open list); the rest wait
     /// for the next poll.
@@ -120,14 +130,75 @@ public final class PagerDutySource: Source {
             let entries = s.entries.values.joined()
             return PagerDutyDecoder.merging(Array(entries), into: all)
         }
-        return PollResult(SourceSnapshot(incidents: merged), warnings: warnings, quota: api.quota)
+        do {
+            try await refreshOnCall(now: now)
+        } catch let error as SourceError {
+            warnings.append(SourceWarning(panel: .incidents, message: "\(id): who is on call is unknown: \(error.message)"))
+        }
+        let onCall = state.withLock { $0.onCall }
+        return PollResult(SourceSnapshot(incidents: merged, onCall: onCall.isEmpty ? nil : onCall), warnings: warnings,
+                          quota: api.quota)
+    }
+
+    /// Reads who is on call on the policies of the watched incidents, and the engineer's own
+    /// next shift, every five minutes or when a shift has ended.
+    private func refreshOnCall(now: Date) async throws {
+        let (due, policies) = state.withLock { s -> (Bool, [String]) in
+            guard let read = s.onCallRead else { return (true, s.policies.sorted()) }
+            // A shift ended, or one that was ahead has begun: the line would be wrong.
+            let changed = s.onCall.contains {
+                ($0.end ?? .distantFuture) <= now || (($0.start ?? .distantPast) > read && ($0.start ?? .distantPast) <= now)
+            }
+            return (changed || now.timeIntervalSince(read) >= Self.onCallRefresh, s.policies.sorted())
+        }
+        guard due else { return }
+        let me = try await myUserID(now: now)
+        var shifts: [OnCallShift] = []
+        if !policies.isEmpty {
+            let found = try await api.list("/oncalls", query: policies.map { ("escalation_policy_ids[]", $0) } + [("earliest", "true")],
+                                           now: now, doing: "read who is on call") { data throws(SourceError) in
+                let page = try PagerDutyDecoder.onCallPage(from: data)
+                return (page.shifts, page.more)
+            }
+            shifts = found.map { var shift = $0.shift; shift.isMe = $0.userID == me; return shift }
+        }
+        if let me, !me.isEmpty {
+            let week = now.addingTimeInterval(7 * 86_400)
+            // Not `earliest`: that would keep only the shift under way, and the next one is wanted too.
+            let mine = try await api.list("/oncalls", query: [("user_ids[]", me), ("since", Self.iso(now)), ("until", Self.iso(week))],
+                                          now: now, doing: "read your next on-call shift") { data throws(SourceError) in
+                let page = try PagerDutyDecoder.onCallPage(from: data)
+                return (page.shifts, page.more)
+            }
+            // Also a shift on a policy no watched incident uses: "you are on call" all the same.
+            shifts += mine.map { var shift = $0.shift; shift.isMe = true; return shift }
+        }
+        var unique: [OnCallShift] = []
+        for shift in shifts where !unique.contains(shift) { unique.append(shift) }
+        state.withLock { $0.onCall = unique; $0.onCallRead = now }
+    }
+
+    /// The PagerDuty user id of `from:`, looked up once ("" when it is not a user of the account).
+    private func myUserID(now: Date) async throws -> String? {
+        guard let from = settings.from else { return nil }
+        if let known = state.withLock({ $0.me }) { return known }
+        let data = try await api.send("GET", "/users", query: [("query", from), ("limit", "100")], limit: PagerDutyAPI.pageBytes,
+                                      now: now, doing: "look up your PagerDuty user")
+        let id = try PagerDutyDecoder.references(from: data, list: "users")
+            .first { $0.email?.caseInsensitiveCompare(from) == .orderedSame }?.id ?? ""
+        state.withLock { $0.me = id }
+        return id
     }
 
     private func incidents(_ query: [(String, String)], now: Date, doing what: String) async throws -> [Incident] {
-        try await api.list("/incidents", query: query, now: now, doing: what) { data throws(SourceError) in
+        var policies: Set<String> = []
+        let found = try await api.list("/incidents", query: query, now: now, doing: what) { data throws(SourceError) in
             let page = try PagerDutyDecoder.incidentPage(from: data, source: id)
+            policies.formUnion(page.policies)
             return (page.incidents, page.more)
         }
+        state.withLock { $0.policies.formUnion(policies) }
+        return found
     }
 
     private func single(_ key: String, now: Date) async throws -> Incident? {

@@ -102,6 +102,7 @@ class State:
             {"id": "PUSER01", "name": "Aisha Okafor", "email": "aisha@example.com"},
             {"id": "PUSER02", "name": "Ben Lindqvist", "email": "ben@example.com"},
             {"id": "PUSER03", "name": "Chen Wei", "email": "chen@example.com"},
+            {"id": "PUSER04", "name": "Dana Ruiz", "email": "dana@example.com"},
         ]
         self.services = [
             {"id": "PSVC001", "name": "checkout-api", "escalation_policy": "PPOL001", "team": "PTEAM01"},
@@ -110,7 +111,9 @@ class State:
         ]
         self.teams = [{"id": "PTEAM01", "name": "Checkout"}, {"id": "PTEAM02", "name": "Discovery"}]
         self.policies = [
-            {"id": "PPOL001", "name": "Checkout on-call", "levels": [["PUSER01"], ["PUSER02"], ["PUSER03"]]},
+            # "later": on the first level from tomorrow's shift only (a rota someone joins).
+            {"id": "PPOL001", "name": "Checkout on-call", "levels": [["PUSER01"], ["PUSER02"], ["PUSER03"]],
+             "later": ["PUSER04"]},
             {"id": "PPOL002", "name": "Search on-call", "levels": [["PUSER03"], ["PUSER02"]]},
         ]
         self.incidents = []                   # newest last
@@ -347,17 +350,30 @@ class State:
             shaped = [{k: v for k, v in e.items() if not k.startswith("_")} for e in chosen]
             return self.page(shaped, q, "log_entries")
         if parts == ["oncalls"]:
+            # Daily shifts from 06:00 UTC: every level's users today and tomorrow.
             wanted = q.get("escalation_policy_ids[]")
+            users = q.get("user_ids[]")
+            since = parse_time(q["since"][0]) if "since" in q else now
+            until = parse_time(q["until"][0]) if "until" in q else since
+            day = now - (now % 86400) + 6 * 3600
+            if day > now:
+                day -= 86400
             out = []
             for p in self.policies:
                 if wanted and p["id"] not in wanted:
                     continue
-                for level, users in enumerate(p["levels"]):
-                    for u in users:
-                        start = now - (now % 86400) - 3 * 3600
-                        out.append({"escalation_policy": self.ref("escalation_policy", p),
-                                    "escalation_level": level + 1, "user": self.ref("user", self.user(id=u)),
-                                    "schedule": None, "start": iso(start), "end": iso(start + 86400)})
+                rota = [(level, u, (day, day + 86400)) for level, level_users in enumerate(p["levels"])
+                        for u in level_users] + [(0, u, (day + 86400,)) for u in p.get("later", [])]
+                for level, u, starts in rota:
+                    if users and u not in users:
+                        continue
+                    for start in starts:
+                        if start <= until and start + 86400 > since:
+                            out.append({"escalation_policy": self.ref("escalation_policy", p),
+                                        "escalation_level": level + 1, "user": self.ref("user", self.user(id=u)),
+                                        "schedule": None, "start": iso(start), "end": iso(start + 86400)})
+                            if q.get("earliest") == ["true"]:
+                                break
             return self.page(out, q, "oncalls")
         if parts == ["users", "me"]:
             raise Refused(400, "Invalid Input Provided", 2001, ["/users/me needs a user-level token"])
