@@ -292,3 +292,41 @@ private func incident(_ title: String, in result: PollResult) throws -> Incident
         try expectNoViolations(server)
     }
 }
+
+@Suite(.serialized) struct PagerDutySharedKeyTests {
+    /// PagerDuty allows 960 requests a minute per key, shared by everyone using it. Fifty
+    /// engineers' Vigils on one key, each polling every 30 s from its own start, for a simulated
+    /// ten minutes: none is refused, and each refreshes at least every 60 s.
+    @Test func fiftyPollersOnOneKeyForTenMinutes() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create((1...30).map { ["title": "Alert \($0)", "service": $0 % 2 == 0 ? "PSVC001" : "PSVC003"] })
+        let engineers = ["aisha", "ben", "chen", "dana"]
+        let pollers = (0..<50).map { source(server, from: "\(engineers[$0 % 4])@example.com") }
+        let start = Date()
+        var next = (0..<50).map { start.addingTimeInterval(Double($0) * 0.6) }
+        var last = [Date?](repeating: nil, count: 50)
+        var longestGap: TimeInterval = 0
+        var refused: [String] = []
+        var clock = start
+        let step: TimeInterval = 5
+        while clock < start.addingTimeInterval(600) {
+            for i in 0..<50 where next[i] <= clock {
+                do {
+                    _ = try await pollers[i].poll(now: clock)
+                    if let previous = last[i] { longestGap = max(longestGap, clock.timeIntervalSince(previous)) }
+                    last[i] = clock
+                } catch let error as SourceError {
+                    refused.append("poller \(i) at +\(Int(clock.timeIntervalSince(start)))s: \(error.message)")
+                }
+                next[i] = clock.addingTimeInterval(30)
+            }
+            clock = clock.addingTimeInterval(step)
+            try server.advanceClock(by: step)
+        }
+        #expect(refused.isEmpty, "\(refused.prefix(5).joined(separator: "\n"))")
+        #expect(longestGap <= 60 && last.allSatisfy { $0 != nil })
+        let requests = try server.requests().count
+        #expect(requests < 960 * 10, "\(requests) requests in ten minutes")
+        try expectNoViolations(server)
+    }
+}
