@@ -149,6 +149,13 @@ public final class SourceRunner: Sendable {
             if attempt.error == nil {
                 failures = 0
                 delay = interval
+                // A shared quota running low (PagerDuty's limit per key, which everyone on the key
+                // spends): wait for its window to reset rather than spend the rest, so a team on
+                // one key stays under the limit instead of meeting 429s together.
+                if let quota = attempt.result?.quota, quota.isLow {
+                    let untilReset = max(0, quota.resetAt.timeIntervalSince(now()))
+                    delay = max(delay, min(.seconds(untilReset), policy.maximumRetryAfter))
+                }
             } else {
                 failures += 1
                 delay = policy.backoff(pollInterval: interval, failures: failures, fraction: random())

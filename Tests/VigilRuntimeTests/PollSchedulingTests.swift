@@ -96,6 +96,8 @@ final class ControlledSource: Source {
         case hangIgnoringCancellation
         /// Record a Retry-After as a transport would, then fail.
         case recordRetryAfter(Duration, SourceError)
+        /// Data, with what is left of a request quota.
+        case quota(RateQuota)
     }
 
     private struct State {
@@ -140,6 +142,8 @@ final class ControlledSource: Source {
         switch answer {
         case .data(let snapshot):
             return PollResult(snapshot)
+        case .quota(let quota):
+            return PollResult(SourceSnapshot(incidents: []), quota: quota)
         case .fail(let error):
             throw error
         case .recordRetryAfter(let wait, let error):
@@ -321,6 +325,21 @@ private func seconds(_ d: Date?) -> Double? { d.map { $0.timeIntervalSince(t0) }
             SourceContext(transport: AsyncHTTPTransport.shared, now: Date()))
         let runner = SourceRunner(sources: [prometheus], inbox: Inbox(wakeup: nil))
         #expect(runner.timeLimit(of: prometheus.source) == .seconds(30))
+    }
+
+    @Test func aLowSharedQuotaWaitsForItsResetAPlentifulOneDoesNot() async {
+        let low = ControlledSource(id: "low", interval: .seconds(10))
+        low.answer(.quota(RateQuota(limit: 960, remaining: 100, resetAt: t0.addingTimeInterval(50))))
+        let plenty = ControlledSource(id: "plenty", interval: .seconds(10))
+        plenty.answer(.quota(RateQuota(limit: 960, remaining: 900, resetAt: t0.addingTimeInterval(50))))
+        let s = Scheduled([low, plenty])
+        s.start()
+        await s.until("both polled") { s.reports(of: "low").count == 1 && s.reports(of: "plenty").count == 1 }
+        await s.sleeping(2)
+        #expect(s.clock.deadlines.sorted() == [.seconds(10), .seconds(50)])
+        #expect(seconds(s.reports(of: "low").first?.nextPollAt) == 50)
+        #expect(s.state.sources["low"]?.quota?.remaining == 100)
+        await s.stop()
     }
 
     @Test func aRetryAfterFromTheErrorOrTheTransportIsHonoured() async {
