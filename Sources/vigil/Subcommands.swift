@@ -40,6 +40,24 @@ struct Log: ParsableCommand {
     }
 }
 
+extension CheckConfig {
+    /// Every source's online check, one after another (each bounded by its own request timeout).
+    static func checkOnline(_ config: VigilConfig) -> [OnlineCheck] {
+        let results = Mutex<[OnlineCheck]?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let sources = config.sources
+        Task {
+            let context = SourceContext(transport: AsyncHTTPTransport.shared, now: Date())
+            var found: [OnlineCheck] = []
+            for source in sources { found.append(await source.check(context)) }
+            results.withLock { $0 = found }
+            done.signal()
+        }
+        done.wait()
+        return results.withLock { $0 } ?? []
+    }
+}
+
 /// `vigil check-config [FILE]`: validates a config without starting the UI.
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,6 +67,9 @@ struct CheckConfig: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/vigil/config.yaml).", valueName: "FILE"))
     var file: String?
+
+    @Flag(help: "Also make one cheap real call to each source: reachable, credentials accepted, what they allow.")
+    var online = false
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
@@ -67,6 +88,18 @@ struct CheckConfig: ParsableCommand {
                 throw ExitCode(1)
             }
             print(config.description)
+            if online {
+                let results = Self.checkOnline(config)
+                for (source, result) in zip(config.sources, results) {
+                    print("\(result.passed ? "ok  " : "FAIL") \(source.id) (\(source.type))")
+                    for finding in result.findings { print("       \(finding)") }
+                }
+                let failed = results.filter { !$0.passed }.count
+                guard failed == 0 else {
+                    FileHandle.standardError.write(Data("\(path): \(failed) source\(failed == 1 ? "" : "s") failed the online check\n".utf8))
+                    throw ExitCode(1)
+                }
+            }
             print("\(path): OK")
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))

@@ -63,3 +63,61 @@ extension EndToEnd {
     }
 }
 }
+
+extension EndToEnd {
+@Suite(.serialized) struct PagerDutyCheckConfigTests {
+    /// `check-config --online` says what the key allows, with one cheap call, and never prints it.
+    @Test func checkConfigOnlineSaysWhatTheKeyAllows() async throws {
+        guard let bin = TmuxSession.binary else { throw E2EError.missing("no built vigil binary: run scripts/test") }
+        let pd = try await PagerDutyServer.start()
+        defer { pd.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-pdcheck-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var made = 0
+        func config(key: String, from: String) throws -> String {
+            made += 1
+            let keyFile = dir.appendingPathComponent("key\(made)")
+            try key.write(to: keyFile, atomically: true, encoding: .utf8)
+            let file = dir.appendingPathComponent("config\(made).yaml")
+            try """
+                sources:
+                  - name: pd
+                    type: pagerduty
+                    url: \(pd.url.absoluteString)
+                    api_key_file: \(keyFile.path)
+                    from: \(from)
+                    services: [checkout-api]
+                """.write(to: file, atomically: true, encoding: .utf8)
+            return file.path
+        }
+        let full = try TmuxSession.run(bin, ["check-config", "--online", try config(key: PagerDutyServer.fullKey, from: "ben@example.com")])
+        #expect(full.status == 0, "\(full.output)")
+        #expect(full.output.contains("ok   pd (pagerduty)"))
+        #expect(full.output.contains("reachable, API key from file"))
+        #expect(full.output.contains("the key can act (read and write), as ben@example.com"))
+        #expect(full.output.contains("watching services PSVC001"))
+
+        let readOnly = try TmuxSession.run(bin, ["check-config", "--online",
+                                                 try config(key: PagerDutyServer.readOnlyKey, from: "ben@example.com")])
+        #expect(readOnly.status == 1)
+        #expect(readOnly.output.contains("FAIL pd (pagerduty)"))
+        #expect(readOnly.output.contains("the key is read-only"))
+
+        let stranger = try TmuxSession.run(bin, ["check-config", "--online",
+                                                 try config(key: PagerDutyServer.fullKey, from: "nobody@example.com")])
+        #expect(stranger.status == 1)
+        #expect(stranger.output.contains("from: nobody@example.com is not a user of this account"))
+
+        let wrong = try TmuxSession.run(bin, ["check-config", "--online", try config(key: "not-a-key", from: "ben@example.com")])
+        #expect(wrong.status == 1)
+        #expect(wrong.output.contains("unauthorised"))
+        for output in [full.output, readOnly.output, stranger.output, wrong.output] {
+            #expect(!output.contains(PagerDutyServer.fullKey) && !output.contains(PagerDutyServer.readOnlyKey)
+                    && !output.contains("not-a-key"))
+        }
+        let violations = try pd.violations()
+        #expect(violations.isEmpty, "\(violations.joined(separator: "\n"))")
+    }
+}
+}

@@ -73,4 +73,13 @@ public enum PagerDutyKind: SourceKind {
     public static func make(_ settings: PagerDutySettings, _ context: SourceContext) throws -> any Source {
         PagerDutySource(settings: settings, transport: context.transport)
     }
+
+    /// Reads the account's abilities (any key may), then sends a write that can change nothing
+    /// (an acknowledgement of an incident that does not exist): a read-only key is refused with
+    /// 403 before the incident is looked for, a full-access key gets 404, and a `from:` that is
+    /// not a user of the account is named. Then looks the watched services and teams up.
+    public static func check(_ settings: PagerDutySettings, _ context: SourceContext) async -> OnlineCheck {
+        let source = PagerDutySource(settings: settings, transport: context.transport)
+        return await source.check(now: context.now)
+    }
 }

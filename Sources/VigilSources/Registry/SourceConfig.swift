@@ -12,6 +12,7 @@ public struct SourceConfig: Sendable, Hashable, CustomStringConvertible {
     /// The kind's settings (for `check-config` and tests; the runtime uses `make`).
     public let settings: any SourceSettings
     private let build: @Sendable (SourceContext) throws -> ConfiguredSource
+    private let checker: @Sendable (SourceContext) async -> OnlineCheck
 
     /// A source of kind `K`.
     public init<K: SourceKind>(_ kind: K.Type, _ settings: K.Settings) {
@@ -19,7 +20,11 @@ public struct SourceConfig: Sendable, Hashable, CustomStringConvertible {
         type = K.type
         self.settings = settings
         build = { context in try K.configured(settings, context) }
+        checker = { context in await K.check(settings, context) }
     }
+
+    /// `check-config --online`: what one cheap real call or two says about it.
+    public func check(_ context: SourceContext) async -> OnlineCheck { await checker(context) }
 
     /// How often it is polled.
     public var pollInterval: Duration { settings.pollInterval }

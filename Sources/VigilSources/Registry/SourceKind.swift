@@ -28,6 +28,8 @@ public protocol SourceKind: SendableMetatype {
     static func settings(from entry: SourceEntry) -> Settings?
     /// Makes the source from its settings.
     static func make(_ settings: Settings, _ context: SourceContext) throws -> any Source
+    /// `check-config --online`: one cheap real call or two. The default polls the source once.
+    static func check(_ settings: Settings, _ context: SourceContext) async -> OnlineCheck
 }
 
 /// The settings of one configured source.
@@ -62,6 +64,14 @@ public struct SourceContext: Sendable {
 }
 
 extension SourceKind {
+    public static func check(_ settings: Settings, _ context: SourceContext) async -> OnlineCheck {
+        do {
+            return await OnlineCheck.byPolling(try make(settings, context), now: context.now)
+        } catch {
+            return OnlineCheck(passed: false, findings: ["cannot be built: \(error)"])
+        }
+    }
+
     /// Builds the source and wraps it with what this kind declares.
     public static func configured(_ settings: Settings, _ context: SourceContext) throws -> ConfiguredSource {
         ConfiguredSource(try make(settings, context), type: type, requestTimeout: settings.requestTimeout,
