@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 import VigilTestSupport
@@ -116,6 +119,97 @@ extension EndToEnd {
             #expect(!output.contains(PagerDutyServer.fullKey) && !output.contains(PagerDutyServer.readOnlyKey)
                     && !output.contains("not-a-key"))
         }
+        let violations = try pd.violations()
+        #expect(violations.isEmpty, "\(violations.joined(separator: "\n"))")
+    }
+}
+}
+
+extension EndToEnd {
+/// kill -9 with a PagerDuty acknowledgement pending, then in flight: never lost, sent once.
+@Suite(.serialized) struct PagerDutyDurabilityTests {
+    @Test func aPendingAcknowledgementSurvivesKill9AndReachesPagerDutyOnce() async throws {
+        guard TmuxSession.tmuxAvailable else { throw E2EError.missing("tmux is not installed: run scripts/test") }
+        guard let bin = TmuxSession.binary else { throw E2EError.missing("no built vigil binary: run scripts/test") }
+        let pd = try await PagerDutyServer.start()
+        defer { pd.stop() }
+        let ids = try pd.create([["title": "Checkout returns 500s", "service": "PSVC001", "priority": "P1"]])
+        let proxy = try FaultProxy(upstream: pd.url)
+        defer { proxy.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-pd-durable-\(getpid())")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("state"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try PagerDutyServer.fullKey.write(to: dir.appendingPathComponent("key"), atomically: true, encoding: .utf8)
+        try """
+            user: e2e-oncall
+            sources:
+              - name: pd
+                type: pagerduty
+                url: \(proxy.url.absoluteString)
+                api_key_file: \(dir.path)/key
+                from: ben@example.com
+                poll_interval: 1s
+                timeout: 20s
+            """.write(to: dir.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        let pidFile = dir.appendingPathComponent("vigil.pid").path
+        func start() throws -> TmuxSession {
+            unlink(pidFile)
+            let d = dir.path
+            return try TmuxSession(width: 120, height: 40, command: "sh -c 'echo $$ > \(pidFile); exec \(bin) --config "
+                + "\(d)/config.yaml --state \(d)/state --themes-dir \(TmuxSession.repo.path)/themes'; echo EXIT=$?")
+        }
+        func pid() throws -> pid_t {
+            for _ in 0..<200 {
+                if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+                   let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return pid }
+                usleep(50_000)
+            }
+            throw E2EError.timeout("no pid in \(pidFile)")
+        }
+        func status() throws -> String? { try pd.incidents().first { $0["id"] as? String == ids[0] }?["status"] as? String }
+        func audit() throws -> String { try TmuxSession.run(bin, ["log", "--state", dir.appendingPathComponent("state").path]).output }
+        func putsReachingPagerDuty() throws -> Int { try pd.requests().filter { $0["method"] as? String == "PUT" }.count }
+
+        // 1. PagerDuty answers 503: the acknowledgement is saved and waits for a retry; kill -9.
+        var t = try start()
+        try t.waitFor(timeout: 30, "the incident, fresh") { $0.contains("Checkout returns 500s") && $0.contains("source fresh") }
+        proxy.set(.status(503))
+        try t.send(keys: ["a"])
+        try t.waitFor(timeout: 10, "confirmation") { $0.contains("Acknowledge PD-") }
+        try t.send(keys: ["y"])
+        try t.waitFor(timeout: 15, "saved for a retry") { $0.contains("saved, retrying at") }
+        kill(try pid(), SIGKILL)
+        try t.waitFor(timeout: 10, "killed") { $0.contains("EXIT=137") }
+        #expect(try status() == "triggered")
+        #expect(try putsReachingPagerDuty() == 0)
+
+        // 2. Restarted: the outbox sends it; PagerDuty acknowledges, but its answer is held, and
+        //    vigil is killed with the request in flight.
+        proxy.set(.lateAnswer(.seconds(60), method: "PUT"))
+        t = try start()
+        let deadline = Date().addingTimeInterval(30)
+        while try status() != "acknowledged", Date() < deadline { usleep(50_000) }
+        #expect(try status() == "acknowledged", "the retry did not reach PagerDuty")
+        kill(try pid(), SIGKILL)
+        try t.waitFor(timeout: 10, "killed in flight") { $0.contains("EXIT=137") }
+        #expect(!(try audit()).contains("confirmed"))
+
+        // 3. Restarted with PagerDuty reachable: the outbox sees it acknowledged and records it,
+        //    without sending it again.
+        proxy.set(.passThrough)
+        t = try start()
+        try t.waitFor(timeout: 30, "acknowledged") { $0.contains("Checkout returns 500s") && $0.contains("Ben Lindqvist") }
+        var log = ""
+        for _ in 0..<100 {
+            log = try audit()
+            if log.contains("confirmed") { break }
+            usleep(200_000)
+        }
+        #expect(log.contains("confirmed"), "\(log)")
+        try await Task.sleep(for: .seconds(2))
+        #expect(try putsReachingPagerDuty() == 1)
+        try t.send(keys: ["q"])
+        try t.waitFor("EXIT=0")
         let violations = try pd.violations()
         #expect(violations.isEmpty, "\(violations.joined(separator: "\n"))")
     }
