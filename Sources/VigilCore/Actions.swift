@@ -137,9 +137,19 @@ public enum IncidentAction: Sendable, Hashable {
         switch self {
         case .snooze(let seconds): return "snooze \(incidentID) for \(DurationText.format(.seconds(seconds)))"
         case .reassign(let to): return "reassign \(incidentID) to \(to)"
+        case .note(let text):
+            let shown = text.count > 60 ? String(text.prefix(59)) + "…" : text
+            return "add a note to \(incidentID): \"\(shown)\""
         default: return "\(kind.verb) \(incidentID)"
         }
     }
+}
+
+extension IncidentAction {
+    /// How long a snooze can be picked for, in seconds, in the order the picker offers them.
+    public static let snoozeChoices = [1_800, 3_600, 4 * 3_600, 8 * 3_600, 24 * 3_600]
+    /// The longest note the input line takes.
+    public static let longestNote = 500
 }
 
 /// The source's answer to an action: who it says did it, and when.

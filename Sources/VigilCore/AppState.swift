@@ -80,6 +80,10 @@ public enum Mode: Sendable, Hashable {
     case details(String)
     /// Asks "do this?" before an action is sent.
     case confirm(IncidentAction, String, returnTo: ReturnMode)
+    /// Typing the text an action needs (a note), one line.
+    case input(ActionKind, String, text: String, returnTo: ReturnMode)
+    /// Choosing a value from a short list (how long to snooze).
+    case pick(ActionKind, String, returnTo: ReturnMode)
     case help(returnTo: ReturnMode)
 
     /// Where a dialog returns to.
@@ -91,6 +95,8 @@ public enum Mode: Sendable, Hashable {
         case .dashboard: return .dashboard
         case .details: return .details
         case .confirm: return .confirm
+        case .input: return .input
+        case .pick: return .picker
         case .help: return .help
         }
     }
@@ -317,7 +323,7 @@ public struct AppState: Sendable {
     /// else the selected one.
     public var actionTarget: String? {
         switch mode {
-        case .details(let id), .confirm(_, let id, _): return id
+        case .details(let id), .confirm(_, let id, _), .input(_, let id, _, _), .pick(_, let id, _): return id
         default: return selectedIncident
         }
     }

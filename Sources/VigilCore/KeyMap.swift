@@ -5,11 +5,16 @@ public enum Action: Sendable, Hashable {
     case nextPage, previousPage
     /// Ask the selected incident's source to do something; offered only when that source supports it.
     case act(ActionKind)
+    /// The n-th choice of a picker (1-based).
+    case choose(Int)
+    /// Empty the input line.
+    case clearInput
 }
 
 /// Where a binding applies.
 public enum KeyContext: String, Sendable, Hashable, CaseIterable {
-    case dashboard = "Dashboard", details = "Incident details", confirm = "Confirmation", help = "Help"
+    case dashboard = "Dashboard", details = "Incident details", confirm = "Confirmation", input = "Text input"
+    case picker = "Choice", help = "Help"
 }
 
 /// One key binding: dispatch entry, footer hint and help line at once, so they cannot drift.
@@ -70,6 +75,10 @@ public struct KeyMap: Sendable, Hashable {
                 mutates: true),
         Binding([.char("e")], .act(.escalate), .dashboard,
                 help: "Escalate the selected incident to the next level of its policy", mutates: true),
+        Binding([.char("s")], .act(.snooze), .dashboard, help: "Snooze the selected incident (pick for how long)",
+                mutates: true),
+        Binding([.char("n")], .act(.note), .dashboard, help: "Add a note to the selected incident (type one line)",
+                mutates: true),
         Binding([.char("w")], .cycleWindow, .dashboard, help: "Cycle the window 24h / 7d / 30d", hint: "window"),
         Binding([.char("t")], .cycleTheme, .dashboard, help: "Cycle themes", hint: "theme"),
         Binding([.ctrl("l")], .repaint, .dashboard, help: "Repaint the whole screen"),
@@ -82,6 +91,10 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.char("r")], .act(.resolve), .details, help: "Resolve this incident", hint: "resolve", mutates: true),
         Binding([.char("e")], .act(.escalate), .details, help: "Escalate this incident to the next level of its policy",
                 mutates: true),
+        Binding([.char("s")], .act(.snooze), .details, help: "Snooze this incident (pick for how long)", hint: "snooze",
+                mutates: true),
+        Binding([.char("n")], .act(.note), .details, help: "Add a note to this incident (type one line)", hint: "note",
+                mutates: true),
         Binding([.char("j"), .down], .down, .details, help: "Next incident"),
         Binding([.char("k"), .up], .up, .details, help: "Previous incident"),
         Binding([.pageDown, .char(" ")], .pageDown, .details, help: "Scroll the details down", hint: "scroll"),
@@ -93,6 +106,19 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.char("y")], .confirm, .confirm, help: "Yes, do it", hint: "yes", mutates: true),
         Binding([.char("n"), .escape, .char("q")], .cancel, .confirm, help: "No, cancel", hint: "no"),
         Binding([.ctrl("c")], .quit, .confirm, help: "Quit"),
+
+        Binding([.enter], .confirm, .input, help: "Review the note before it is sent", hint: "review", mutates: true),
+        Binding([.escape], .cancel, .input, help: "Cancel: nothing is sent", hint: "cancel"),
+        Binding([.ctrl("u")], .clearInput, .input, help: "Clear the line"),
+        Binding([.ctrl("c")], .quit, .input, help: "Quit"),
+
+        Binding([.char("1")], .choose(1), .picker, help: "Snooze for 30 minutes", hint: "30m", mutates: true),
+        Binding([.char("2")], .choose(2), .picker, help: "Snooze for 1 hour", hint: "1h", mutates: true),
+        Binding([.char("3")], .choose(3), .picker, help: "Snooze for 4 hours", hint: "4h", mutates: true),
+        Binding([.char("4")], .choose(4), .picker, help: "Snooze for 8 hours", hint: "8h", mutates: true),
+        Binding([.char("5")], .choose(5), .picker, help: "Snooze for 24 hours", hint: "24h", mutates: true),
+        Binding([.escape, .char("q")], .cancel, .picker, help: "Cancel: nothing is sent", hint: "cancel"),
+        Binding([.ctrl("c")], .quit, .picker, help: "Quit"),
 
         Binding([.char("j"), .down, .pageDown, .char(" ")], .pageDown, .help, help: "Scroll down", hint: "scroll"),
         Binding([.char("k"), .up, .pageUp], .pageUp, .help, help: "Scroll up"),

@@ -19,6 +19,7 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
 
     case .key(let key):
+        if typeInto(key, &state) { return [] }
         guard let action = state.keyMap.action(for: key, in: state.mode.keyContext, offered: state.offeredActions) else {
             explainUnboundKey(key, &state)
             return []
@@ -199,7 +200,7 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         return []
     case .close, .cancel:
         switch state.mode {
-        case .help(let back), .confirm(_, _, let back):
+        case .help(let back), .confirm(_, _, let back), .input(_, _, _, let back), .pick(_, _, let back):
             state.mode = mode(for: back)
         default:
             state.mode = .dashboard
@@ -230,7 +231,25 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         return []
     case .act(let kind):
         return ask(kind, &state)
+    case .choose(let n):
+        guard case .pick(.snooze, let id, let back) = state.mode, IncidentAction.snoozeChoices.indices.contains(n - 1) else {
+            return []
+        }
+        state.mode = .confirm(.snooze(seconds: IncidentAction.snoozeChoices[n - 1]), id, returnTo: back)
+        return []
+    case .clearInput:
+        if case .input(let kind, let id, _, let back) = state.mode { state.mode = .input(kind, id, text: "", returnTo: back) }
+        return []
     case .confirm:
+        if case .input(.note, let id, let text, let back) = state.mode {
+            let note = text.trimmingCharacters(in: .whitespaces)
+            guard !note.isEmpty else {
+                flash(&state, "The note is empty: type it, or Esc to cancel", error: false)
+                return []
+            }
+            state.mode = .confirm(.note(note), id, returnTo: back)
+            return []
+        }
         guard case .confirm(let action, let id, let back) = state.mode else { return [] }
         state.mode = mode(for: back)
         guard let incident = state.incident(id) else {
@@ -239,6 +258,29 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         }
         return send(action, incident, &state)
     }
+}
+
+/// In the input line, printable keys (any script, pasted text arriving key by key) are typed and
+/// Backspace removes the last character (a whole wide or combined one); the rest goes to the key
+/// map (Enter, Esc, Ctrl-U). True when the key was typed.
+private func typeInto(_ key: Key, _ state: inout AppState) -> Bool {
+    guard case .input(let kind, let id, var text, let back) = state.mode else { return false }
+    switch key {
+    case .char(let c):
+        guard text.count < IncidentAction.longestNote else {
+            flash(&state, "A note holds at most \(IncidentAction.longestNote) characters", error: false)
+            return true
+        }
+        // Control characters (a pasted newline or tab) become a space: the note is one line.
+        text.append(c.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } ? " " : c)
+    case .backspace:
+        guard !text.isEmpty else { return true }
+        text.removeLast()
+    default:
+        return false
+    }
+    state.mode = .input(kind, id, text: text, returnTo: back)
+    return true
 }
 
 /// An action key: checks that the target incident can take it, then asks for confirmation (or,
@@ -264,9 +306,14 @@ private func ask(_ kind: ActionKind, _ state: inout AppState) -> [Effect] {
     case .unacknowledge:
         flash(&state, "\(id): taking the acknowledgement back" + "…", error: false)
         return send(.unacknowledge, incident, &state)
-    case .snooze, .note, .reassign:
-        // These need a value (a duration, a text, a person): their input comes with the
-        // on-call workflow's pickers; until then no key asks for them.
+    case .snooze:
+        state.mode = .pick(.snooze, id, returnTo: returnMode(state.mode))
+        return []
+    case .note:
+        state.mode = .input(.note, id, text: "", returnTo: returnMode(state.mode))
+        return []
+    case .reassign:
+        // Whom to: the picker of people comes with the on-call workflow (issue 14).
         return []
     }
     state.mode = .confirm(action, id, returnTo: returnMode(state.mode))

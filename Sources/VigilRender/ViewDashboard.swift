@@ -22,6 +22,8 @@ public enum DashboardView {
         case .dashboard: break
         case .details(let id): DetailsView.render(state, id, body, ctx, &grid)
         case .confirm(let action, let id, _): ConfirmView.render(state, action, id, body, ctx, &grid)
+        case .input(let kind, let id, let text, _): InputView.render(state, kind, id, text, body, ctx, &grid)
+        case .pick(let kind, let id, _): PickerView.render(state, kind, id, body, ctx, &grid)
         case .help(let back):
             // Help opened from the details stays on top of them.
             if case .details(let id) = back { DetailsView.render(state, id, body, ctx, &grid) }

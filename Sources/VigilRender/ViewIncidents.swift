@@ -167,6 +167,59 @@ enum ConfirmView {
     }
 }
 
+/// The one-line input of a note: the incident, the line with its cursor (the end of a long line
+/// stays in view), and the keys.
+enum InputView {
+    static func render(_ state: AppState, _ kind: ActionKind, _ id: String, _ text: String, _ area: Rect,
+                       _ ctx: ViewContext, _ grid: inout CellGrid) {
+        guard let i = state.incident(id) else { return }
+        let width = max(10, min(area.width - 4, 72))
+        let cursor = ctx.glyphs == .ascii ? "_" : "█"
+        // Keep the end in view: drop characters from the front until the line fits.
+        var shown = Substring(text)
+        var cut = false
+        while GlyphWidth.of(shown) + 3 + (cut ? 1 : 0) > width, !shown.isEmpty {
+            shown = shown.dropFirst()
+            cut = true
+        }
+        let line: [Span] = [ctx.span("> ", .footerKey), ctx.span((cut ? ctx.glyphs.ellipsis : "") + shown, .dialogText),
+                            ctx.span(cursor, .footerKey)]
+        let lines: [[Span]] = [
+            [ctx.span("\(i.severity.label) ", .severity(i.severity)), ctx.span("\(i.service): \(i.title)", .dialogText)],
+            [],
+            [ctx.span("A note for \(i.id) at \(i.source), one line (\(text.count)/\(IncidentAction.longestNote)):", .dialogText)],
+            line,
+            [],
+            [ctx.span(" Enter ", .footerKey), ctx.span(" review   ", .dialogText), ctx.span(" Esc ", .footerKey),
+             ctx.span(" cancel   ", .dialogText), ctx.span(" Ctrl-U ", .footerKey), ctx.span(" clear", .dialogText)],
+        ]
+        _ = Dialog(title: "Add a note to \(i.id)", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs, minWidth: width)
+            .render(in: area, on: &grid)
+    }
+}
+
+/// The short list of values an action offers (how long to snooze), each with its digit.
+enum PickerView {
+    static func render(_ state: AppState, _ kind: ActionKind, _ id: String, _ area: Rect, _ ctx: ViewContext,
+                       _ grid: inout CellGrid) {
+        guard let i = state.incident(id) else { return }
+        var choices: [Span] = []
+        for (n, seconds) in IncidentAction.snoozeChoices.enumerated() {
+            choices += [ctx.span(" \(n + 1) ", .footerKey), ctx.span(" \(DurationText.format(.seconds(seconds)))  ", .dialogText)]
+        }
+        let lines: [[Span]] = [
+            [ctx.span("\(i.severity.label) ", .severity(i.severity)), ctx.span("\(i.service): \(i.title)", .dialogText)],
+            [],
+            [ctx.span("Snooze \(i.id) at \(i.source) for how long? It pages again afterwards.", .dialogText)],
+            [],
+            choices,
+            [],
+            [ctx.span(" Esc ", .footerKey), ctx.span(" cancel", .dialogText)],
+        ]
+        _ = Dialog(title: "Snooze \(i.id)", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
+    }
+}
+
 /// Every binding of the key map in force, grouped by where it applies.
 enum HelpView {
     static func render(_ state: AppState, _ area: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {

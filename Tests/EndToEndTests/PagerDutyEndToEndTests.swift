@@ -51,6 +51,23 @@ extension EndToEnd {
         #expect(try pd.incidents().first { $0["title"] as? String == "Checkout returns 500s" }?["status"] as? String
                 == "acknowledged")
 
+        // A note, typed on one line (UTF-8, a mistake taken back), reviewed, sent, and shown in
+        // the details once PagerDuty has it.
+        try t.send(keys: ["n"])
+        try t.waitFor(timeout: 10, "the note line") { $0.contains("Add a note to PD-") }
+        try t.send(literal: "rolled back to v41 ✓ 日本x")
+        try t.send(keys: ["BSpace"])
+        try t.waitFor(timeout: 10, "typed") { $0.contains("> rolled back to v41 ✓ 日本█") }
+        try t.send(keys: ["Enter"])
+        try t.waitFor(timeout: 10, "review") { $0.contains("rolled back to v41 ✓ 日本\" at pd as e2e-oncall?") }
+        try t.send(keys: ["y"])
+        try t.waitFor(timeout: 15, "note confirmed") { $0.contains("note confirmed by") }
+        try t.send(keys: ["Enter"])
+        try t.waitFor(timeout: 15, "the note in the details") { $0.contains("rolled back to v41 ✓ 日本") && $0.contains("Annotate") }
+        #expect(try pd.incidents().first { $0["title"] as? String == "Checkout returns 500s" }
+            .flatMap { ($0["notes"] as? [[String: Any]])?.first?["content"] as? String } == "rolled back to v41 ✓ 日本")
+        try t.send(keys: ["Escape"])
+
         // Resolve it: PagerDuty confirms, and the next poll shows it resolved.
         try t.send(keys: ["r"])
         try t.waitFor(timeout: 10, "confirmation") { $0.contains("Resolve PD-") }

@@ -43,6 +43,63 @@ import VigilTestSupport
         #expect(!amHelp.contains("Resolve") && amHelp.contains("Take back"))
     }
 
+    @Test func aNoteIsTypedOnOneLineInAnyScriptReviewedThenSent() {
+        var s = state(actions: ["pd": [.acknowledge, .note, .snooze]])
+        select("PD-1", &s)
+        _ = reduce(&s, .key(.char("n")))
+        #expect(s.mode == .input(.note, "PD-1", text: "", returnTo: .dashboard))
+        #expect(s.keyMap.hints(in: s.mode.keyContext).map(\.action) == [.confirm, .cancel])
+        // Letters that are keys elsewhere (q, y, a, ?) are typed, as are wide and combined ones.
+        for c in "rolled back: q y a ? 日本 é👍🏽" { _ = reduce(&s, .key(.char(c))) }
+        // A pasted newline becomes a space; Backspace removes whole characters, wide ones too.
+        _ = reduce(&s, .key(.char("\n")))
+        _ = reduce(&s, .key(.backspace))
+        _ = reduce(&s, .key(.backspace))
+        #expect(s.mode == .input(.note, "PD-1", text: "rolled back: q y a ? 日本 é", returnTo: .dashboard))
+        #expect(reduce(&s, .key(.enter)).isEmpty)
+        #expect(s.mode == .confirm(.note("rolled back: q y a ? 日本 é"), "PD-1", returnTo: .dashboard))
+        #expect(reduce(&s, .key(.char("y")))
+                == [.act(.note("rolled back: q y a ? 日本 é"), incidentID: "PD-1", source: "pd", by: "alice")])
+    }
+
+    @Test func escCancelsANoteAndAnEmptyOneIsNotSent() {
+        var s = state(actions: ["pd": [.note]])
+        select("PD-1", &s)
+        _ = reduce(&s, .key(.char("n")))
+        _ = reduce(&s, .key(.char(" ")))
+        #expect(reduce(&s, .key(.enter)).isEmpty)
+        #expect(s.flash?.text.hasPrefix("The note is empty") == true)
+        _ = reduce(&s, .key(.char("x")))
+        _ = reduce(&s, .key(.ctrl("u")))
+        #expect(s.mode == .input(.note, "PD-1", text: "", returnTo: .dashboard))
+        _ = reduce(&s, .key(.escape))
+        #expect(s.mode == .dashboard)
+        #expect(s.actions["PD-1"] == nil)
+        // A note stops at its longest.
+        _ = reduce(&s, .key(.char("n")))
+        for _ in 0..<(IncidentAction.longestNote + 5) { _ = reduce(&s, .key(.char("x"))) }
+        guard case .input(_, _, let text, _) = s.mode else { Issue.record("not typing"); return }
+        #expect(text.count == IncidentAction.longestNote)
+    }
+
+    @Test func snoozeIsPickedFromAShortListThenConfirmed() {
+        var s = state(actions: ["pd": [.acknowledge, .snooze]])
+        select("PD-1", &s)
+        _ = reduce(&s, .key(.char("s")))
+        #expect(s.mode == .pick(.snooze, "PD-1", returnTo: .dashboard))
+        _ = reduce(&s, .key(.char("9")))
+        #expect(s.mode == .pick(.snooze, "PD-1", returnTo: .dashboard))
+        _ = reduce(&s, .key(.char("3")))
+        #expect(s.mode == .confirm(.snooze(seconds: 4 * 3_600), "PD-1", returnTo: .dashboard))
+        #expect(reduce(&s, .key(.char("y"))) == [.act(.snooze(seconds: 14_400), incidentID: "PD-1", source: "pd", by: "alice")])
+        // In read-only mode neither key does anything but say why.
+        var r = state(actions: ["pd": [.snooze, .note]], readOnly: true)
+        select("PD-1", &r)
+        _ = reduce(&r, .key(.char("s")))
+        _ = reduce(&r, .key(.char("n")))
+        #expect(r.mode == .dashboard)
+    }
+
     @Test func aKeyForAnActionTheSourceLacksSendsNothingAndSaysWhy() {
         var s = state(actions: ["am": [.acknowledge, .unacknowledge]])
         select("AM-1", &s)

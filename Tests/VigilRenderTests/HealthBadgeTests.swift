@@ -232,3 +232,37 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
         #expect(top.count == 80)
     }
 }
+
+@Suite struct InputAndPickerDialogTests {
+    func state() -> AppState {
+        var s = AppState(now: noon, size: Size(width: 100, height: 30), user: "alice", sources: [("pd", 30)])
+        s.sources["pd"]?.actions = [.note, .snooze]
+        let incident = Incident(id: "PD-7", source: "pd", sourceKey: "7", title: "Checkout 500s", service: "checkout",
+                                severity: .critical, status: .acknowledged, triggeredAt: noon.addingTimeInterval(-600))
+        _ = reduce(&s, .sourcePolled("pd", PollReport(outcome: .updated(SourceSnapshot(incidents: [incident]), warnings: []),
+                                                       at: noon, duration: 0.1, consecutiveFailures: 0, nextPollAt: nil)))
+        return s
+    }
+
+    @Test func theNoteLineShowsWhatIsTypedWithItsCursorAndTheEndOfALongLine() {
+        var s = state()
+        _ = reduce(&s, .key(.char("n")))
+        for c in "rolled back to v41, 日本" { _ = reduce(&s, .key(.char(c))) }
+        var text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("Add a note to PD-7"), "\(text)")
+        #expect(text.contains("> rolled back to v41, 日本█"), "\(text)")
+        #expect(text.contains("Enter") && text.contains("review") && text.contains("Esc"))
+        for _ in 0..<120 { _ = reduce(&s, .key(.char("z"))) }
+        text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("…zzzz") && text.contains("zzz█"), "\(text)")
+        #expect(!text.contains("> rolled"), "\(text)")
+    }
+
+    @Test func theSnoozePickerListsItsChoices() {
+        var s = state()
+        _ = reduce(&s, .key(.char("s")))
+        let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("Snooze PD-7 at pd for how long?"), "\(text)")
+        for choice in ["1  30m", "2  1h", "3  4h", "4  8h", "5  1d"] { #expect(text.contains(choice), "\(choice): \(text)") }
+    }
+}
