@@ -114,6 +114,35 @@ write("pagerduty-log-entries", "seed-no-incident.json",
       dump({"log_entries": [{"id": "R1", "type": "annotate_log_entry", "created_at": "2026-11-26T14:00:00Z",
                              "channel": {"type": "note", "summary": "a note"}}]}))
 
+# The live source's other answers (no sample data: shapes from PagerDuty's API document).
+def ref(kind, id, summary):
+    return {"id": id, "type": kind + "_reference", "summary": summary,
+            "self": "https://api.pagerduty.com/" + kind + "s/" + id}
+
+
+oncalls = [{"escalation_policy": ref("escalation_policy", "PPOL001", "Checkout on-call"), "escalation_level": level,
+            "user": ref("user", uid, name), "schedule": None if level > 1 else ref("schedule", "PSCH001", "Primary"),
+            "start": start, "end": end}
+           for level, uid, name, start, end in [
+               (1, "PUSER01", "Aisha Okafor", "2026-11-26T06:00:00Z", "2026-11-27T06:00:00Z"),
+               (2, "PUSER02", "Ben Lindqvist", "2026-11-26T06:00:00Z", "2026-11-27T06:00:00Z"),
+               (1, "PUSER04", "Dana Ruiz", "2026-11-27T06:00:00Z", "2026-11-28T06:00:00Z"),
+               (3, "PUSER03", "Chen Wei", None, None)]]
+oc_minimal = {"oncalls": [{"user": {"id": "P1", "summary": "X"}, "escalation_level": 1}]}
+write("pagerduty-oncalls", "seed-oncalls.json", dump({"oncalls": oncalls, "limit": 100, "offset": 0, "more": False}))
+write("pagerduty-oncalls", "seed-minimal.json", dump(oc_minimal))
+write("pagerduty-oncalls", "seed-users.json", dump({"users": [
+    dict(ref("user", "PUSER02", "Ben Lindqvist"), name="Ben Lindqvist", email="ben@example.com", type="user"),
+    dict(ref("user", "PUSER05", "Émile Zoë 山田"), name="Émile Zoë 山田", email="emile@example.com", type="user")],
+    "limit": 100, "offset": 0, "more": False}))
+write("pagerduty-oncalls", "seed-services.json", dump({"services": [
+    dict(ref("service", "PSVC001", "checkout-api"), name="checkout-api", type="service")], "more": False}))
+write("pagerduty-oncalls", "seed-note.json", dump({"note": {"id": "PNOTE1", "content": "rolled back to v41",
+                                                        "created_at": "2026-11-26T14:00:00Z",
+                                                        "user": ref("user", "PUSER02", "Ben Lindqvist")}}))
+write("pagerduty-oncalls", "seed-error.json", dump({"error": {"message": "Invalid Input Provided", "code": 2001,
+                                                               "errors": ["Incident Already Resolved"]}}))
+
 write("alertmanager-alerts", "seed-sample.json", json.dumps(am_alerts, indent=2))
 am_minimal = [{"fingerprint": "f1", "startsAt": "2026-11-26T14:00:00Z"}]
 write("alertmanager-alerts", "seed-minimal.json", dump(am_minimal))
@@ -204,6 +233,7 @@ write("prometheus", "seed-counter-vector.json", dump({"status": "success", "data
 json_targets = {
     "pagerduty-incidents": (pd_minimal, {"incidents": incidents[2:3]}),
     "pagerduty-log-entries": (pdl_minimal, {"log_entries": entries[:4]}),
+    "pagerduty-oncalls": (oc_minimal, {"oncalls": oncalls}),
     "alertmanager-alerts": (am_minimal, am_alerts[:2]),
     "alertmanager-silences": (am_silence_minimal, am_silences),
     "github-actions-runs": (gha_minimal, {"total_count": 3, "workflow_runs": unique[:3]}),
@@ -213,7 +243,7 @@ json_targets = {
 }
 
 DATE_FIELDS = {"created_at", "updated_at", "resolved_at", "last_status_change_at", "run_started_at", "timestamp",
-               "at", "startsAt", "endsAt", "updatedAt"}
+               "at", "startsAt", "endsAt", "updatedAt", "start", "end"}
 
 ODD_DATES = [
     "", "2026-11-26", "2026-11-26T14:36:35", "2026-11-26 14:36:35Z", "2026-11-26t14:36:35z",

@@ -44,6 +44,9 @@ struct FuzzReport: Sendable {
 enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case pagerDutyIncidents = "pagerduty-incidents"
     case pagerDutyLogEntries = "pagerduty-log-entries"
+    /// The live source's other answers: `/oncalls` pages, `/users` (and `/services`, `/teams`)
+    /// lists, a created note, and PagerDuty's error body.
+    case pagerDutyOnCalls = "pagerduty-oncalls"
     case alertmanagerAlerts = "alertmanager-alerts"
     case alertmanagerSilences = "alertmanager-silences"
     case gitHubActionsRuns = "github-actions-runs"
@@ -88,6 +91,33 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 Sanity.incidents(PagerDutyDecoder.merging(entries, into: Fixtures.shared.incidents), &report)
             } catch {
                 report.rejected(error)
+            }
+        case .pagerDutyOnCalls:
+            do {
+                let page = try PagerDutyDecoder.onCallPage(from: data)
+                report.accepted = true
+                for (id, shift) in page.shifts {
+                    report.check(!id.isEmpty, "an on-call without a user id")
+                    if let start = shift.start, let end = shift.end {
+                        report.check(start <= end, "F4 regressed: an on-call shift ends before it starts")
+                    }
+                }
+                _ = OnCallSummary.line(page.shifts.map(\.shift), now: Fixtures.now, timeZone: TimeZone(identifier: "UTC")!)
+            } catch {
+                report.rejected(error)
+            }
+            for list in ["users", "services", "teams"] {
+                do {
+                    for ref in try PagerDutyDecoder.references(from: data, list: list) {
+                        report.check(!ref.id.isEmpty && !ref.name.isEmpty, "a \(list) reference without an id or name")
+                    }
+                } catch {
+                    report.rejected(error)
+                }
+            }
+            do { _ = try PagerDutyDecoder.note(from: data) } catch { report.rejected(error) }
+            if let message = PagerDutyDecoder.errorMessage(from: data) {
+                report.check(message.count <= 400, "a \(message.count)-character PagerDuty error message")
             }
         case .alertmanagerAlerts:
             do {

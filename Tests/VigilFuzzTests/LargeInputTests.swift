@@ -102,6 +102,11 @@ enum LargeJSON {
                 "{\"id\":\"R\($0)\",\"type\":\"acknowledge_log_entry\",\"created_at\":\"2026-11-26T14:\(String(format: "%02d", $0 % 60)):00Z\","
                     + "\"incident\":{\"id\":\"Q\($0 % 500)\"},\"agent\":{\"summary\":\"a\"}}"
             }.joined(separator: ",") + "]}"
+        case .pagerDutyOnCalls:
+            text = "{\"oncalls\":[" + (0..<items).map {
+                "{\"user\":{\"id\":\"P\($0)\",\"summary\":\"u\($0)\"},\"escalation_policy\":{\"id\":\"E\",\"summary\":\"p\"},"
+                    + "\"escalation_level\":\($0 % 3 + 1),\"start\":\"2026-11-26T06:00:00Z\",\"end\":\"2026-11-27T06:00:00Z\"}"
+            }.joined(separator: ",") + "],\"more\":false}"
         case .alertmanagerAlerts:
             text = "[" + (0..<items).map {
                 "{\"fingerprint\":\"f\($0)\",\"startsAt\":\"2026-11-26T14:00:00.123Z\",\"labels\":{\"alertname\":\"A\",\"severity\":\"critical\","
@@ -137,6 +142,7 @@ enum LargeJSON {
         switch target {
         case .pagerDutyIncidents: hole = { "{\"incidents\":[{\"id\":\"Q1\",\"created_at\":\"2026-11-26T14:00:00Z\",\"title\":\($0)}]}" }
         case .pagerDutyLogEntries: hole = { "{\"log_entries\":[{\"created_at\":\"2026-11-26T14:00:00Z\",\"incident\":{\"id\":\"Q1\"},\"note\":\($0)}]}" }
+        case .pagerDutyOnCalls: hole = { "{\"oncalls\":[{\"user\":{\"id\":\"P1\",\"summary\":\($0)}}]}" }
         case .alertmanagerAlerts: hole = { "[{\"fingerprint\":\"f\",\"startsAt\":\"2026-11-26T14:00:00Z\",\"annotations\":{\"summary\":\($0)}}]" }
         case .alertmanagerSilences: hole = { "[{\"id\":\"s\",\"startsAt\":\"2026-11-26T14:00:00Z\",\"endsAt\":\"2026-11-26T15:00:00Z\",\"comment\":\($0)}]" }
         case .gitHubActionsRuns: hole = { "{\"workflow_runs\":[{\"id\":1,\"name\":\"Deploy\",\"created_at\":\"2026-11-26T14:00:00Z\",\"status\":\"completed\",\"conclusion\":\"success\",\"display_title\":\($0)}]}" }

@@ -10,6 +10,7 @@ import Foundation
 private enum HarnessTarget: String {
     case pagerDutyIncidents = "pagerduty-incidents"
     case pagerDutyLogEntries = "pagerduty-log-entries"
+    case pagerDutyOnCalls = "pagerduty-oncalls"
     case alertmanagerAlerts = "alertmanager-alerts"
     case alertmanagerSilences = "alertmanager-silences"
     case gitHubActionsRuns = "github-actions-runs"
@@ -46,6 +47,15 @@ public func vigilFuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt 
         if let entries = try? PagerDutyDecoder.logEntries(from: data) {
             _ = PagerDutyDecoder.timelines(entries)
         }
+    case .pagerDutyOnCalls:
+        if let page = try? PagerDutyDecoder.onCallPage(from: data) {
+            for (_, shift) in page.shifts {
+                check(shift.start.flatMap { start in shift.end.map { start <= $0 } } ?? true, "shift ends before it starts")
+            }
+        }
+        _ = try? PagerDutyDecoder.references(from: data, list: "users")
+        _ = try? PagerDutyDecoder.note(from: data)
+        _ = PagerDutyDecoder.errorMessage(from: data)
     case .alertmanagerAlerts:
         _ = try? AlertmanagerDecoder().incidents(from: data, source: "am")
     case .alertmanagerSilences:

@@ -72,14 +72,47 @@ public enum PagerDutyDecoder {
     /// `/users` list answer.
     public static func references(from data: Data, list: String) throws(SourceError)
         -> [(id: String, name: String, email: String?)] {
-        let answer = try SourceJSON.decode([String: JSONValue].self, from: data, what: "PagerDuty \(list)")
-        guard case .array(let items)? = answer[list] else {
+        // Typed, with only the named list read (fuzzing found a generic JSON value tree of a
+        // deeply nested answer taking seconds to build).
+        let items: [Named]?
+        switch list {
+        case "users": items = try SourceJSON.decode(NamedList<UsersList>.self, from: data, what: "PagerDuty users").items
+        case "services": items = try SourceJSON.decode(NamedList<ServicesList>.self, from: data, what: "PagerDuty services").items
+        default: items = try SourceJSON.decode(NamedList<TeamsList>.self, from: data, what: "PagerDuty teams").items
+        }
+        guard let items else {
             throw SourceError(.malformed, "PagerDuty \(list): the response has no '\(list)' list")
         }
         return items.compactMap { item in
-            guard case .object(let o) = item, let id = nonEmpty(o["id"]?.stringValue) else { return nil }
-            let name = nonEmpty(o["name"]?.stringValue) ?? nonEmpty(o["summary"]?.stringValue) ?? id
-            return (id, name, nonEmpty(o["email"]?.stringValue))
+            guard let id = nonEmpty(item.id) else { return nil }
+            return (id, nonEmpty(item.name) ?? nonEmpty(item.summary) ?? id, nonEmpty(item.email))
+        }
+    }
+
+    /// A user, service or team in a list answer: only what lookups use.
+    struct Named: Decodable {
+        var id: String?
+        var name: String?
+        var summary: String?
+        var email: String?
+    }
+
+    protocol ListName { static var key: String { get } }
+    enum UsersList: ListName { static let key = "users" }
+    enum ServicesList: ListName { static let key = "services" }
+    enum TeamsList: ListName { static let key = "teams" }
+
+    /// `{"<list>": [...], ...}`, reading the one list and nothing else.
+    struct NamedList<List: ListName>: Decodable {
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        var items: [Named]?
+        init(from decoder: any Decoder) throws {
+            items = try decoder.container(keyedBy: Key.self).decodeIfPresent([Named].self, forKey: Key(stringValue: List.key))
         }
     }
 
@@ -90,6 +123,8 @@ public enum PagerDutyDecoder {
         let answer = try SourceJSON.decode(OnCallList.self, from: data, what: "PagerDuty on-calls")
         let shifts = answer.oncalls.compactMap { raw -> (String, OnCallShift)? in
             guard let user = raw.user, let id = nonEmpty(user.id) else { return nil }
+            // A shift that ends before it starts is not one (clock skew, a broken proxy).
+            if let start = raw.start, let end = raw.end, end < start { return nil }
             let shift = OnCallShift(person: user.label ?? id, policy: raw.escalationPolicy?.label ?? "",
                                     level: raw.escalationLevel ?? 1, start: raw.start, end: raw.end)
             return (id, shift)
