@@ -105,7 +105,7 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
 
 /// In read-only mode, say why a familiar key does nothing instead of ignoring it; say so too
 /// when the selected incident's source cannot do what the key asks.
-private func explainUnboundKey(_ key: Key, _ state: inout AppState) {
+func explainUnboundKey(_ key: Key, _ state: inout AppState) {
     let context = state.mode.keyContext
     guard let binding = KeyMap.all.first(where: { $0.mutates && $0.context == context && $0.keys.contains(key) }) else {
         return
@@ -118,7 +118,7 @@ private func explainUnboundKey(_ key: Key, _ state: inout AppState) {
 }
 
 /// Shows a confirmed action on its row at once; the next poll brings the source's own record.
-private func showConfirmed(_ action: IncidentAction, _ id: String, _ confirmation: ActionConfirmation,
+func showConfirmed(_ action: IncidentAction, _ id: String, _ confirmation: ActionConfirmation,
                            _ state: inout AppState) {
     guard let incident = state.incident(id), var src = state.sources[incident.source],
           var list = src.snapshot?.incidents, let i = list.firstIndex(where: { $0.id == id }) else { return }
@@ -147,7 +147,7 @@ private func showConfirmed(_ action: IncidentAction, _ id: String, _ confirmatio
 /// New data: the error, the failure count and the retry time are cleared; the selection stays
 /// on its incident (or the row now in its place). A wall monitor that asked for it rings the
 /// bell for a new page or outage.
-private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) -> [Effect] {
+func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) -> [Effect] {
     let oldIndex = state.selectedIncident.flatMap { state.openIncidentsSummary.rowOf[$0] }
     // A page that was not there before (and is not from the first answer) is announced.
     let known = state.sources[id]?.snapshot.map { Set(($0.incidents ?? []).map(\.id)) }
@@ -173,7 +173,7 @@ private func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: 
 }
 
 /// A failed poll: the data that was there stays; the error is recorded.
-private func sourceFailed(_ state: inout AppState, _ id: SourceID, _ error: SourceError, at: Date) {
+func sourceFailed(_ state: inout AppState, _ id: SourceID, _ error: SourceError, at: Date) {
     var s = state.sources[id] ?? SourceState(pollInterval: 60)
     if state.sources[id] == nil { state.sourceOrder.append(id) }
     s.lastFailure = error
@@ -182,7 +182,7 @@ private func sourceFailed(_ state: inout AppState, _ id: SourceID, _ error: Sour
     state.sources[id] = s
 }
 
-private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
+func perform(_ action: Action, on state: inout AppState) -> [Effect] {
     switch action {
     case .quit:
         state.quitting = true
@@ -260,86 +260,7 @@ private func perform(_ action: Action, on state: inout AppState) -> [Effect] {
     }
 }
 
-/// In the input line, printable keys (any script, pasted text arriving key by key) are typed and
-/// Backspace removes the last character (a whole wide or combined one); the rest goes to the key
-/// map (Enter, Esc, Ctrl-U). True when the key was typed.
-private func typeInto(_ key: Key, _ state: inout AppState) -> Bool {
-    guard case .input(let kind, let id, var text, let back) = state.mode else { return false }
-    switch key {
-    case .char(let c):
-        guard text.count < IncidentAction.longestNote else {
-            flash(&state, "A note holds at most \(IncidentAction.longestNote) characters", error: false)
-            return true
-        }
-        // Control characters (a pasted newline or tab) become a space: the note is one line.
-        text.append(c.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } ? " " : c)
-    case .backspace:
-        guard !text.isEmpty else { return true }
-        text.removeLast()
-    default:
-        return false
-    }
-    state.mode = .input(kind, id, text: text, returnTo: back)
-    return true
-}
-
-/// An action key: checks that the target incident can take it, then asks for confirmation (or,
-/// for taking an acknowledgement back, sends it at once, as before).
-private func ask(_ kind: ActionKind, _ state: inout AppState) -> [Effect] {
-    guard let id = state.actionTarget, let incident = state.incident(id) else {
-        flash(&state, "No incident selected", error: true)
-        return []
-    }
-    if let refusal = refusal(kind, incident) {
-        flash(&state, refusal.text, error: refusal.isError)
-        return []
-    }
-    if state.actions[id]?.isPending == true {
-        flash(&state, "\(id): \(kind == .acknowledge ? "acknowledgement" : "a change") already on its way", error: false)
-        return []
-    }
-    let action: IncidentAction
-    switch kind {
-    case .acknowledge: action = .acknowledge
-    case .resolve: action = .resolve
-    case .escalate: action = .escalate
-    case .unacknowledge:
-        flash(&state, "\(id): taking the acknowledgement back" + "…", error: false)
-        return send(.unacknowledge, incident, &state)
-    case .snooze:
-        state.mode = .pick(.snooze, id, returnTo: returnMode(state.mode))
-        return []
-    case .note:
-        state.mode = .input(.note, id, text: "", returnTo: returnMode(state.mode))
-        return []
-    case .reassign:
-        // Whom to: the picker of people comes with the on-call workflow (issue 14).
-        return []
-    }
-    state.mode = .confirm(action, id, returnTo: returnMode(state.mode))
-    return []
-}
-
-/// Why an incident cannot take an action in its current status, if it cannot.
-private func refusal(_ kind: ActionKind, _ incident: Incident) -> (text: String, isError: Bool)? {
-    let id = incident.id
-    switch (kind, incident.status) {
-    case (.unacknowledge, .acknowledged): return nil
-    case (.unacknowledge, _): return ("\(id) is not acknowledged", true)
-    case (_, .resolved): return ("\(id) is already resolved", true)
-    case (.acknowledge, .acknowledged):
-        return ("\(id) is already acknowledged\(incident.acknowledgedBy.map { " by \($0)" } ?? "")", false)
-    default: return nil
-    }
-}
-
-/// Marks the action as on its way and asks the runtime to send it through the outbox.
-private func send(_ action: IncidentAction, _ incident: Incident, _ state: inout AppState) -> [Effect] {
-    state.actions[incident.id] = .pending(action, since: state.now)
-    return [.act(action, incidentID: incident.id, source: incident.source, by: state.user)]
-}
-
-private func moveSelection(_ action: Action, _ state: inout AppState) {
+func moveSelection(_ action: Action, _ state: inout AppState) {
     let inDetails: Bool
     if case .details = state.mode { inDetails = true } else { inDetails = false }
     let page = max(1, state.size.height - 6)
@@ -386,7 +307,7 @@ private func moveSelection(_ action: Action, _ state: inout AppState) {
 }
 
 /// Keeps a selection when its incident resolves: the row now in its place is selected.
-private func reconcileSelection(_ state: inout AppState, previousIndex: Int?) {
+func reconcileSelection(_ state: inout AppState, previousIndex: Int?) {
     guard state.wall == nil else { return }  // no cursor on a wall
     let rows = state.openIncidents
     if let id = state.selectedIncident, state.openIncidentsSummary.rowOf[id] != nil { return }
@@ -394,19 +315,19 @@ private func reconcileSelection(_ state: inout AppState, previousIndex: Int?) {
     state.selectedIncident = rows[min(previousIndex ?? 0, rows.count - 1)].id
 }
 
-private func returnMode(_ m: Mode) -> Mode.ReturnMode {
+func returnMode(_ m: Mode) -> Mode.ReturnMode {
     if case .details(let id) = m { return .details(id) }
     return .dashboard
 }
 
-private func mode(for r: Mode.ReturnMode) -> Mode {
+func mode(for r: Mode.ReturnMode) -> Mode {
     switch r {
     case .dashboard: return .dashboard
     case .details(let id): return .details(id)
     }
 }
 
-private func flash(_ state: inout AppState, _ text: String, error: Bool) {
+func flash(_ state: inout AppState, _ text: String, error: Bool) {
     state.flash = Flash(text: text, isError: error, until: state.now.addingTimeInterval(error ? 10 : 5))
 }
 

@@ -22,7 +22,7 @@ mkdir -p "$out/corpus/$target" "$out/crashes/$target"
 # harness reaches internal API; rebuilt when any source is newer than the binary.
 sources="$(ls Sources/VigilCore/*.swift) Sources/VigilSources/Source.swift Sources/VigilSources/SourceDecoding.swift Sources/VigilSources/JSONArraySplitter.swift
 Sources/VigilSources/HTTP.swift Sources/VigilSources/Prometheus/PrometheusSettings.swift Sources/VigilSources/Prometheus/PrometheusCounters.swift
-Sources/VigilSources/PagerDuty/PagerDutyDecoder.swift Sources/VigilSources/Alertmanager/AlertmanagerDecoder.swift
+Sources/VigilSources/PagerDuty/PagerDutyDecoder.swift Sources/VigilSources/PagerDuty/PagerDutyAnswers.swift Sources/VigilSources/Alertmanager/AlertmanagerDecoder.swift
 Sources/VigilSources/GitHubActionsDecoder.swift Sources/VigilSources/Prometheus/PrometheusDecoder.swift
 Sources/VigilSources/Prometheus/PrometheusResults.swift Sources/VigilSources/Prometheus/PrometheusSource.swift fuzz/libfuzzer/Harness.swift"
 stale=0
