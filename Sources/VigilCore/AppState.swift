@@ -20,6 +20,9 @@ public struct SourceState: Sendable, Hashable {
     public var provides: Set<DataKind> = Set(DataKind.allCases)
     /// What can be done with its incidents (the key map offers only these).
     public var actions: Set<ActionKind> = []
+    /// Whether acknowledging a page its alerts merged into (`PageMerge`) acknowledges the
+    /// alerts here too (Alertmanager's `acknowledge_with_page`).
+    public var acknowledgesWithPage = false
     /// Whether the source keeps its own history; Vigil records what a forgetful one reported
     /// (`Effect.recordHistory`) so outages, pages and MTTR survive restarts.
     public var keepsHistory = true
@@ -209,10 +212,22 @@ public struct AppState: Sendable {
                 live.reserveCapacity(lists.reduce(0) { $0 + $1.count })
                 for list in lists { live += list }
             }
-            guard !history.isEmpty else { return live }
-            // Only what is over comes from memory: whether something is open is the sources' word.
-            let liveIDs = Set(live.map(\.id))
-            return live + history.filter { !$0.isOpen && !liveIDs.contains($0.id) }
+            if !history.isEmpty {
+                // Only what is over comes from memory: whether something is open is the sources' word.
+                let liveIDs = Set(live.map(\.id))
+                live += history.filter { !$0.isOpen && !liveIDs.contains($0.id) }
+            }
+            // One problem, one row: alerts inside the pages they opened.
+            return lists.count + (history.isEmpty ? 0 : 1) > 1 ? PageMerge.merged(live) : live
+        }
+    }
+
+    /// True when `incidents` merges alerts into pages, so figures must be taken from it rather
+    /// than from each source's list.
+    public var mergesPages: Bool {
+        Memo.shared.value(Memo.Key(revision: revision, name: "mergesPages")) {
+            let lists = sourceOrder.compactMap { sources[$0]?.snapshot?.incidents }.filter { !$0.isEmpty }
+            return lists.count > 1 && PageMerge.applies(to: lists)
         }
     }
     /// All deployments (merged once per revision).
@@ -311,7 +326,14 @@ public struct AppState: Sendable {
             }
             return index
         }
-        return index[id].map { all[$0] }
+        if let p = index[id] { return all[p] }
+        // An alert shown inside the page it opened is still an incident of its own source.
+        let members = Memo.shared.value(Memo.Key(revision: revision, name: "mergedIncidentIndex")) {
+            var members: [String: Incident] = [:]
+            for row in all where !row.merged.isEmpty { for m in row.merged { members[m.id] = m } }
+            return members
+        }
+        return members[id]
     }
 
     /// The sources that feed a panel, in configured order: those that provide its kind of data.

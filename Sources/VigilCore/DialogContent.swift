@@ -42,8 +42,10 @@ public enum DialogContent {
         let w = width(for: state.size)
         var lines: [[DialogSegment]] = []
         lines += wrap([DialogSegment("\(i.severity.label) ", .severity(i.severity))], i.title, .text, width: w)
-        lines.append([DialogSegment("service ", .label), DialogSegment(i.service), DialogSegment("  source ", .label),
-                      DialogSegment(i.source), DialogSegment("  status ", .label), DialogSegment(i.status.rawValue)])
+        lines.append([DialogSegment("service ", .label), DialogSegment(i.service),
+                      DialogSegment(i.merged.isEmpty ? "  source " : "  sources ", .label),
+                      DialogSegment(i.allSources.joined(separator: " + ")),
+                      DialogSegment("  status ", .label), DialogSegment(i.status.rawValue)])
         lines.append([DialogSegment("triggered ", .label),
                       DialogSegment("\(clock(i.triggeredAt)) (\(minutesAgo(i.triggeredAt, state.now)) ago)")])
         switch state.actions[i.id] {
@@ -63,6 +65,24 @@ public enum DialogContent {
             lines.append([DialogSegment("acknowledged by \(by)\(at)", .acknowledged)])
         }
         if let r = i.resolvedAt { lines.append([DialogSegment("resolved at \(clock(r))", .resolved)]) }
+        if !i.merged.isEmpty {
+            // One problem, one row: the alerts this page is, each with where it stands.
+            lines.append([])
+            let n = i.merged.count
+            lines.append([DialogSegment("The same problem in \(Set(i.merged.map(\.source)).sorted().joined(separator: ", ")): "
+                                        + "\(n) alert\(n == 1 ? "" : "s")", .heading)])
+            for m in i.merged.prefix(20) {
+                let state: String
+                switch m.status {
+                case .triggered: state = "firing"
+                case .acknowledged: state = "acked" + (m.acknowledgedBy.map { " by \($0)" } ?? "")
+                case .resolved: state = "resolved"
+                }
+                lines += wrap([DialogSegment("  \(clock(m.triggeredAt)) ", .label)], "\(m.title) (\(m.service), \(state))",
+                              .text, width: w)
+            }
+            if n > 20 { lines.append([DialogSegment("  and \(n - 20) more", .label)]) }
+        }
         if !i.links.isEmpty {
             lines.append([])
             lines.append([DialogSegment("Links", .heading)])

@@ -30,7 +30,7 @@ public final class MetricsIndex: Sendable {
 
     /// The index of a state's data, built once per revision: each source's lists are digested
     /// once per snapshot (remembered incidents, when there are some, with the live ones as one
-    /// list, the way `AppState.incidents` merges them).
+    /// list, the way `AppState.incidents` merges them; the same when alerts merge into pages).
     public static func of(_ state: AppState) -> MetricsIndex {
         Memo.shared.value(Memo.Key(revision: state.revision, name: "metricsIndex")) { build(state, cache: .shared) }
     }
@@ -44,7 +44,7 @@ public final class MetricsIndex: Sendable {
         let cfg = state.metricsConfig
         let snapshots = state.sourceOrder.map { (id: $0, snapshot: state.sources[$0]?.snapshot) }
         var incidents: [IncidentDigest] = []
-        if state.history.isEmpty {
+        if state.history.isEmpty && !state.mergesPages {
             for s in snapshots {
                 guard let list = s.snapshot?.incidents else { continue }
                 incidents.append(cache.digest("incidents/\(s.id)", list, valid: { $0.matches(cfg) }) {

@@ -84,16 +84,32 @@ public struct Incident: Sendable, Hashable, Identifiable {
     public var timeline: [TimelineEntry]
     /// Related links.
     public var links: [Link]
+    /// The key its source de-duplicates pages by, when it is a page (PagerDuty's `incident_key`,
+    /// which is the Events API's `dedup_key` of the event that opened it).
+    public var dedupKey: String?
+    /// The dedup keys this alert was paged under (Alertmanager: one per group it is in whose route
+    /// sends to PagerDuty). An alert merges into the page whose `dedupKey` is one of them.
+    public var pagedAs: [String]
+    /// Incidents of other sources that are this same problem, shown as this one row
+    /// (`PageMerge`); empty unless merged.
+    public var merged: [Incident]
 
     /// Creates an incident.
     public init(id: String, source: SourceID, sourceKey: String, number: Int? = nil, title: String, service: String,
                 severity: Severity, status: IncidentStatus, triggeredAt: Date, acknowledgedAt: Date? = nil,
                 acknowledgedBy: String? = nil, resolvedAt: Date? = nil, paged: Bool = true,
-                labels: [KeyValue] = [], timeline: [TimelineEntry] = [], links: [Link] = []) {
+                labels: [KeyValue] = [], timeline: [TimelineEntry] = [], links: [Link] = [],
+                dedupKey: String? = nil, pagedAs: [String] = [], merged: [Incident] = []) {
         self.id = id; self.source = source; self.sourceKey = sourceKey; self.number = number
         self.title = title; self.service = service; self.severity = severity; self.status = status
         self.triggeredAt = triggeredAt; self.acknowledgedAt = acknowledgedAt; self.acknowledgedBy = acknowledgedBy
         self.resolvedAt = resolvedAt; self.paged = paged; self.labels = labels; self.timeline = timeline; self.links = links
+        self.dedupKey = dedupKey; self.pagedAs = pagedAs; self.merged = merged
+    }
+
+    /// The sources that show this row: its own, then those of the incidents merged into it.
+    public var allSources: [SourceID] {
+        merged.reduce(into: [source]) { list, m in if !list.contains(m.source) { list.append(m.source) } }
     }
 
     /// True while not resolved.

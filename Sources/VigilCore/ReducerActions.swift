@@ -76,7 +76,18 @@ func refusal(_ kind: ActionKind, _ incident: Incident) -> (text: String, isError
 }
 
 /// Marks the action as on its way and asks the runtime to send it through the outbox.
+/// Acknowledging a page also acknowledges the alerts merged into it whose source asks for that
+/// (each through the outbox on its own, confirmed by its own source).
 func send(_ action: IncidentAction, _ incident: Incident, _ state: inout AppState) -> [Effect] {
     state.actions[incident.id] = .pending(action, since: state.now)
-    return [.act(action, incidentID: incident.id, source: incident.source, by: state.user)]
+    var effects: [Effect] = [.act(action, incidentID: incident.id, source: incident.source, by: state.user)]
+    if action == .acknowledge {
+        for alert in incident.merged where alert.status == .triggered && state.actions[alert.id]?.isPending != true
+            && state.sources[alert.source]?.acknowledgesWithPage == true
+            && state.sources[alert.source]?.actions.contains(.acknowledge) == true {
+            state.actions[alert.id] = .pending(.acknowledge, since: state.now)
+            effects.append(.act(.acknowledge, incidentID: alert.id, source: alert.source, by: state.user))
+        }
+    }
+    return effects
 }

@@ -87,7 +87,14 @@ enum IncidentsView {
         }
         return [sev, status, ctx.span(i.service, .text),
                 ctx.span(coarseAge(since: i.triggeredAt, now: state.now), .text),
-                who, ctx.span(i.title, .text)]
+                who, ctx.span(mergedTag(i) + i.title, .text)]
+    }
+
+    /// "[+alertmanager 2] " before the title of a page that alerts of other sources merged into
+    /// (one problem, one row); empty otherwise.
+    static func mergedTag(_ i: Incident) -> String {
+        guard !i.merged.isEmpty else { return "" }
+        return "[+\(i.allSources.dropFirst().joined(separator: "+")) \(i.merged.count)] "
     }
 }
 

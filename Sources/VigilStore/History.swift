@@ -128,6 +128,10 @@ struct HistoryFields: Equatable {
     var acknowledgedBy: String?
     var resolvedAt: Double?
     var paged: Bool
+    /// The page's dedup key, and the keys an alert paged under (one problem, one row must still
+    /// merge what is only remembered), space-separated.
+    var dedupKey: String?
+    var pagedAs: String?
 
     /// The fields of `incident` as reported, normalised: an acknowledged incident has an
     /// acknowledgement time, a resolved one a resolution time, an open one none.
@@ -139,13 +143,15 @@ struct HistoryFields: Equatable {
         if incident.status == .acknowledged, acknowledgedAt == nil { acknowledgedAt = now.timeIntervalSince1970 }
         resolvedAt = incident.status == .resolved ? (incident.resolvedAt ?? now).timeIntervalSince1970 : nil
         paged = incident.paged
+        dedupKey = incident.dedupKey
+        pagedAs = incident.pagedAs.isEmpty ? nil : incident.pagedAs.joined(separator: " ")
     }
 
     init(row: Row) {
         id = row["id"]; source = row["source"]; sourceKey = row["sourceKey"]; number = row["number"]
         title = row["title"]; service = row["service"]; severity = row["severity"]; status = row["status"]
         triggeredAt = row["triggeredAt"]; acknowledgedAt = row["acknowledgedAt"]; acknowledgedBy = row["acknowledgedBy"]
-        resolvedAt = row["resolvedAt"]; paged = row["paged"]
+        resolvedAt = row["resolvedAt"]; paged = row["paged"]; dedupKey = row["dedupKey"]; pagedAs = row["pagedAs"]
     }
 
     /// Keeps what the stored occurrence knew and the source no longer says: the first
@@ -168,14 +174,14 @@ struct HistoryFields: Equatable {
 
     private var arguments: StatementArguments {
         [id, source, sourceKey, number, title, service, severity, status, triggeredAt, acknowledgedAt,
-         acknowledgedBy, resolvedAt, paged]
+         acknowledgedBy, resolvedAt, paged, dedupKey, pagedAs]
     }
 
     func insert(_ db: Database, lastSeenAt: Date) throws {
         try db.execute(sql: """
             INSERT INTO incidents (id, source, sourceKey, number, title, service, severity, status, triggeredAt,
-                                   acknowledgedAt, acknowledgedBy, resolvedAt, paged, lastSeenAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   acknowledgedAt, acknowledgedBy, resolvedAt, paged, dedupKey, pagedAs, lastSeenAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: arguments + [lastSeenAt.timeIntervalSince1970])
     }
 
@@ -183,7 +189,7 @@ struct HistoryFields: Equatable {
         try db.execute(sql: """
             UPDATE incidents SET id = ?, source = ?, sourceKey = ?, number = ?, title = ?, service = ?, severity = ?,
                                  status = ?, triggeredAt = ?, acknowledgedAt = ?, acknowledgedBy = ?, resolvedAt = ?,
-                                 paged = ?, lastSeenAt = ?
+                                 paged = ?, dedupKey = ?, pagedAs = ?, lastSeenAt = ?
             WHERE occurrence = ?
             """, arguments: arguments + [lastSeenAt.timeIntervalSince1970, occurrence])
     }
@@ -211,6 +217,7 @@ struct StoredIncident {
                  acknowledgedAt: fields.acknowledgedAt.map(Date.init(timeIntervalSince1970:)),
                  acknowledgedBy: fields.acknowledgedBy,
                  resolvedAt: fields.resolvedAt.map(Date.init(timeIntervalSince1970:)),
-                 paged: fields.paged)
+                 paged: fields.paged, dedupKey: fields.dedupKey,
+                 pagedAs: fields.pagedAs.map { $0.split(separator: " ").map(String.init) } ?? [])
     }
 }

@@ -302,6 +302,11 @@ enum Schema {
         migrator.registerMigration("v2-action-argument") { db in
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN argument TEXT")
         }
+        // One problem, one row: the keys that merge an alert into the page it opened.
+        migrator.registerMigration("v3-page-keys") { db in
+            try db.execute(sql: "ALTER TABLE incidents ADD COLUMN dedupKey TEXT")
+            try db.execute(sql: "ALTER TABLE incidents ADD COLUMN pagedAs TEXT")
+        }
         return migrator
     }
 }

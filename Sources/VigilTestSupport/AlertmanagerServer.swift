@@ -35,8 +35,10 @@ public final class AlertmanagerServer: Sendable {
     /// Starts one Alertmanager with clustering off.
     /// - Throws: `ServerUnavailable` when `prometheus-alertmanager` is not installed (the
     ///   message names the package and the apt command) or does not become ready.
-    public static func start() async throws -> AlertmanagerServer {
-        try await launch(clusterPort: nil, peers: [])
+    /// - Parameter configuration: the `alertmanager.yml` to run (default: everything to a
+    ///   receiver that sends nothing).
+    public static func start(configuration: String = minimalConfig) async throws -> AlertmanagerServer {
+        try await launch(clusterPort: nil, peers: [], configuration: configuration)
     }
 
     /// Starts `size` Alertmanagers that gossip with each other on loopback, and returns once
@@ -82,7 +84,7 @@ public final class AlertmanagerServer: Sendable {
     public static let binary = "prometheus-alertmanager"
 
     /// Routes everything to a receiver that sends nothing.
-    static let minimalConfig = """
+    public static let minimalConfig = """
         route:
           receiver: 'null'
           group_by: [alertname]
@@ -94,14 +96,15 @@ public final class AlertmanagerServer: Sendable {
 
         """
 
-    private static func launch(clusterPort: Int?, peers: [Int]) async throws -> AlertmanagerServer {
+    private static func launch(clusterPort: Int?, peers: [Int], configuration: String = minimalConfig) async throws
+        -> AlertmanagerServer {
         let path = try ProcessServer.requireBinary(binary)
         let work = try ProcessServer.makeWorkDirectory(prefix: "alertmanager")
         let config = work.appendingPathComponent("alertmanager.yml")
         let storage = work.appendingPathComponent("data", isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
-            try Data(minimalConfig.utf8).write(to: config)
+            try Data(configuration.utf8).write(to: config)
         } catch {
             try? FileManager.default.removeItem(at: work)
             throw error

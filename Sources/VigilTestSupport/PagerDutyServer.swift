@@ -108,6 +108,21 @@ public final class PagerDutyServer: Sendable {
         return answer?["incidents"] as? [[String: Any]] ?? []
     }
 
+    /// Every Events API v2 event received (`POST /v2/enqueue`), as sent.
+    public func events() throws -> [[String: Any]] {
+        let answer = try control("GET", "/-/events") as? [String: Any]
+        return answer?["events"] as? [[String: Any]] ?? []
+    }
+
+    /// The Events API v2 integration (routing) key of a service of the test account.
+    public static func integrationKey(service: String) -> String {
+        let id = service.lowercased()
+        return id + String(repeating: "0", count: max(0, 32 - id.count))
+    }
+
+    /// The Events API v2 endpoint, for an Alertmanager `pagerduty_configs` `url:`.
+    public var eventsURL: URL { url.appendingPathComponent("v2/enqueue") }
+
     /// Stops the server; returns its log.
     @discardableResult
     public func stop() -> String { process.stop() }

@@ -138,6 +138,31 @@ private func state(size: Size, readOnly: Bool = false) -> AppState {
         #expect(text.contains("Triggered by checks"))
         #expect(text.contains("https://runbooks.example/checkout"))
     }
+
+    @Test func aMergedPageIsOneRowNamingBothSourcesAndItsDetailsListTheAlerts() throws {
+        var s = AppState(now: noon, size: Size(width: 100, height: 30), user: "alice", sources: [("pd", 30), ("am", 30)])
+        var page = incident("PD-9", .critical, service: "storage", ago: 600, title: "[FIRING:2] DiskFull c1")
+        page.source = "pd"
+        page.dedupKey = "k1"
+        let alerts = ["a", "b"].map { name -> Incident in
+            var a = incident("AM-\(name)", .critical, service: "storage", ago: 630, title: "disk \(name) full")
+            a.source = "am"
+            a.pagedAs = ["k1"]
+            return a
+        }
+        _ = reduce(&s, .sourceUpdated("pd", SourceSnapshot(incidents: [page]), at: noon))
+        _ = reduce(&s, .sourceUpdated("am", SourceSnapshot(incidents: alerts), at: noon))
+        let lines = DashboardView.render(s, ctx).lines
+        let rows = lines.filter { $0.contains("SEV1") }
+        try #require(rows.count == 1, "\(lines.joined(separator: "\n"))")
+        #expect(rows[0].contains("[+am 2] [FIRING:2] DiskFull c1"))
+        s.selectedIncident = "PD-9"
+        _ = reduce(&s, .key(.enter))
+        let details = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(details.contains("sources pd + am"))
+        #expect(details.contains("The same problem in am: 2 alerts"))
+        #expect(details.contains("disk a full (storage, firing)") && details.contains("disk b full (storage, firing)"))
+    }
 }
 
 @Suite struct RobustnessTests {

@@ -25,6 +25,21 @@ import VigilCore
         #expect(history[0].sourceKey == "a" && history[0].source == "am")
     }
 
+    @Test func pageKeysAreRememberedSoMergedAlertsStayMergedAfterARestart() throws {
+        let store = try VigilStore.inMemory()
+        var a = incident("AM-a")
+        a.pagedAs = ["3cbe2a93", "29d5f8ab"]
+        var b = incident("AM-b")
+        b.dedupKey = "3cbe2a93"
+        try store.record(incidents: [a, b], source: "am", at: t0)
+        let byID = Dictionary(uniqueKeysWithValues: try store.history(since: t0).map { ($0.id, $0) })
+        #expect(byID["AM-a"]?.pagedAs == ["3cbe2a93", "29d5f8ab"] && byID["AM-a"]?.dedupKey == nil)
+        #expect(byID["AM-b"]?.dedupKey == "3cbe2a93" && byID["AM-b"]?.pagedAs == [])
+        // A key that appears later is written (it is part of what is compared).
+        a.pagedAs = ["3cbe2a93"]
+        #expect(try store.record(incidents: [a], source: "am", at: t0.addingTimeInterval(30)) == 1)
+    }
+
     @Test func theFirstAcknowledgementIsKeptWhenTheSourceForgetsIt() throws {
         let store = try VigilStore.inMemory()
         try store.record(incidents: [incident("AM-a", status: .acknowledged, acknowledgedBy: "bob")], source: "am",

@@ -100,6 +100,17 @@ struct AlertmanagerAPI: Sendable {
         }
     }
 
+    /// The configuration the member runs (`config.original` of `GET /api/v2/status`).
+    func configuration(from member: URL) async throws -> String {
+        let response = try await send("GET", "/api/v2/status", to: member, limit: Self.listLimit)
+        let body = try Self.check(response, from: member, doing: "read its status")
+        struct Status: Decodable {
+            struct Config: Decodable { var original: String }
+            var config: Config
+        }
+        return try SourceJSON.decode(Status.self, from: body, what: "Alertmanager status").config.original
+    }
+
     func silences(from member: URL) async throws -> [AlertmanagerSilence] {
         let response = try await send("GET", "/api/v2/silences", to: member, limit: Self.listLimit)
         return try AlertmanagerDecoder.silences(from: Self.check(response, from: member, doing: "list silences"))

@@ -12,7 +12,8 @@ public enum AlertmanagerKind: SourceKind {
     public static let actions: Set<ActionKind> = [.acknowledge, .unacknowledge]
 
     public static let keys = ["url", "urls"] + SourceEntry.httpKeys
-        + ["severity_label", "service_label", "paging_severities", "ack_silence", "exclude_matcher_labels"]
+        + ["severity_label", "service_label", "paging_severities", "ack_silence", "exclude_matcher_labels",
+           "acknowledge_with_page"]
 
     public static func settings(from entry: SourceEntry) -> AlertmanagerSettings? {
         let r = entry.reader
@@ -47,6 +48,9 @@ public enum AlertmanagerKind: SourceKind {
                 (i, item) throws(ConfigError) in try r.labelName(item, "\(p)[\(i)]")
             }
         }) { s.excludedMatcherLabels = list }
+        if let on = entry.optional("acknowledge_with_page", { (n, p) throws(ConfigError) in try r.bool(n, p) }) {
+            s.acknowledgeWithPage = on
+        }
         let interval = s.pollInterval
         if let d = entry.optional("ack_silence", { (n, p) throws(ConfigError) in
             let d = try r.duration(n, p, minimum: .seconds(60), reason: "a silence shorter than a minute expires before it helps")
@@ -69,6 +73,9 @@ extension AlertmanagerSettings: SourceSettings {
     /// The per-request timeout.
     public var requestTimeout: Duration? { timeout }
 
+    /// `acknowledge_with_page`.
+    public var acknowledgesWithPage: Bool { acknowledgeWithPage }
+
     /// URLs, interval, timeout, auth, labels, paging severities and the acknowledgement silence.
     public var summary: String {
         let f = DurationText.format
@@ -76,5 +83,6 @@ extension AlertmanagerSettings: SourceSettings {
             + "\(auth.summary), severity label \(severityLabel), service label \(serviceLabel), "
             + "paging: \(pagingSeverities.joined(separator: ", ")), ack silence \(f(ackSilence))"
             + (excludedMatcherLabels.isEmpty ? "" : ", matchers exclude \(excludedMatcherLabels.joined(separator: ", "))")
+            + (acknowledgeWithPage ? ", acknowledged with its PagerDuty page" : "")
     }
 }

@@ -24,6 +24,9 @@ public struct AlertmanagerSettings: Sendable, Hashable {
     public var ackSilence: Duration
     /// Labels left out of an acknowledgement silence's matchers (noise like `instance` may stay in).
     public var excludedMatcherLabels: [String]
+    /// Whether acknowledging a PagerDuty incident that alerts of this Alertmanager opened (one
+    /// problem, one row) also acknowledges those alerts here, with Vigil's silence.
+    public var acknowledgeWithPage = false
 
     /// Creates settings.
     public init(id: SourceID, urls: [URL], pollInterval: Duration = .seconds(15), timeout: Duration = .seconds(10),

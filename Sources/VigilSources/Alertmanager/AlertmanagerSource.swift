@@ -30,6 +30,19 @@ public final class AlertmanagerSource: Source {
 
     private let api: AlertmanagerAPI
     private let decoder: AlertmanagerDecoder
+    /// The routing tree, read every `routingRefresh`, and each alert's page keys computed from it.
+    private let routing = Mutex(Routing())
+
+    private struct Routing {
+        var text: String?
+        var routes: AlertmanagerRoutes?
+        var readAt: Date?
+        /// By fingerprint, for the alerts of the last poll only (the map cannot grow).
+        var keys: [String: [String]] = [:]
+    }
+
+    /// How often the running configuration is read again (a reload changes the routes).
+    static let routingRefresh: TimeInterval = 300
 
     /// Creates a source that talks to `settings.urls` through `transport`.
     public init(settings: AlertmanagerSettings, transport: any HTTPTransport) {
@@ -62,8 +75,11 @@ public final class AlertmanagerSource: Source {
                 }
             }
             let acknowledgements = AlertmanagerAcknowledgements(silences: view.silences ?? [])
+            let pageKeys = await pageKeys(for: view.alerts, now: now)
             let snapshot = SourceSnapshot(incidents: view.alerts.map {
-                decoder.incident(from: $0, source: id, acknowledgement: acknowledgements.acknowledgement(for: $0))
+                var incident = decoder.incident(from: $0, source: id, acknowledgement: acknowledgements.acknowledgement(for: $0))
+                if let keys = pageKeys[$0.fingerprint] { incident.pagedAs = keys }
+                return incident
             }.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) })
             return PollResult(snapshot, warnings: problems.map { SourceWarning(panel: .incidents, message: $0) })
         } catch {
@@ -226,6 +242,38 @@ public final class AlertmanagerSource: Source {
                     problems: (alertErrors.map(\.message) + silenceErrors).reduce(into: []) { unique, problem in
                         if !unique.contains(problem) { unique.append(problem) }  // a dead member fails both reads
                     })
+    }
+
+    /// The keys under which Alertmanager pages each alert's groups to PagerDuty, by fingerprint
+    /// (only alerts that have some). The routing tree is read at the first poll and every
+    /// `routingRefresh`; a member that does not answer leaves the tree as it was (the alerts
+    /// then do not merge into pages, which is the safe way to be wrong).
+    private func pageKeys(for alerts: [AlertmanagerAlert], now: Date) async -> [String: [String]] {
+        let due = routing.withLock { r in
+            r.readAt.map { now.timeIntervalSince($0) >= Self.routingRefresh || now < $0 } ?? true
+        }
+        if due {
+            let text = try? await onFirstReachable { member in try await self.api.configuration(from: member) }
+            routing.withLock { r in
+                r.readAt = now
+                guard let text, text != r.text else { return }
+                r.text = text
+                r.routes = try? AlertmanagerRoutes(configuration: text)
+                r.keys = [:]
+            }
+        }
+        return routing.withLock { r in
+            guard let routes = r.routes, routes.pages else { return [:] }
+            var found: [String: [String]] = [:], keys: [String: [String]] = [:]
+            keys.reserveCapacity(alerts.count)
+            for alert in alerts {
+                let k = r.keys[alert.fingerprint] ?? routes.pageKeys(for: alert.labels)
+                keys[alert.fingerprint] = k
+                if !k.isEmpty { found[alert.fingerprint] = k }
+            }
+            r.keys = keys
+            return found
+        }
     }
 
     /// The alert behind `incident` as it fires now, or a `SourceError` saying why it cannot be

@@ -241,7 +241,7 @@ public enum PagerDutyDecoder {
                 service: service?.label ?? "unknown", severity: severity, status: status,
                 triggeredAt: createdAt, acknowledgedAt: status == .triggered ? nil : firstAck.map { max($0.at, createdAt) },
                 acknowledgedBy: status == .triggered ? nil : firstAck?.by, resolvedAt: resolved,
-                paged: urgency != "low", labels: labels, timeline: [], links: links())
+                paged: urgency != "low", labels: labels, timeline: [], links: links(), dedupKey: nonEmpty(incidentKey))
         }
 
         private func links() -> [Link] {

@@ -16,12 +16,15 @@ public struct ConfiguredSource: Sendable {
     public let keepsHistory: Bool
     /// What can be done with its incidents.
     public let actions: Set<ActionKind>
+    /// Whether acknowledging a page that merged its alerts acknowledges them here too.
+    public let acknowledgesWithPage: Bool
 
     /// Creates one.
     public init(_ source: any Source, type: String, requestTimeout: Duration? = nil,
-                provides: Set<DataKind> = Set(DataKind.allCases), keepsHistory: Bool = true, actions: Set<ActionKind> = []) {
+                provides: Set<DataKind> = Set(DataKind.allCases), keepsHistory: Bool = true, actions: Set<ActionKind> = [],
+                acknowledgesWithPage: Bool = false) {
         self.source = source; self.type = type; self.requestTimeout = requestTimeout; self.provides = provides
-        self.keepsHistory = keepsHistory; self.actions = actions
+        self.keepsHistory = keepsHistory; self.actions = actions; self.acknowledgesWithPage = acknowledgesWithPage
     }
 
     /// The source's id.
@@ -40,6 +43,7 @@ extension AppState {
             sources[c.id]?.provides = c.provides
             sources[c.id]?.keepsHistory = c.keepsHistory
             sources[c.id]?.actions = c.actions
+            sources[c.id]?.acknowledgesWithPage = c.acknowledgesWithPage
         }
     }
 }

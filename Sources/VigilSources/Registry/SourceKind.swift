@@ -46,10 +46,14 @@ public protocol SourceSettings: Sendable, Hashable {
     /// The actions this configured source offers, when its settings narrow what its kind
     /// declares (a PagerDuty source without `from:` cannot act); nil: the kind's.
     var actions: Set<ActionKind>? { get }
+    /// Whether acknowledging a page that merged this source's alerts (one problem, one row)
+    /// also acknowledges those alerts here; false unless the settings ask for it.
+    var acknowledgesWithPage: Bool { get }
 }
 
 extension SourceSettings {
     public var actions: Set<ActionKind>? { nil }
+    public var acknowledgesWithPage: Bool { false }
 }
 
 /// What building a source may need besides its settings.
@@ -75,7 +79,8 @@ extension SourceKind {
     /// Builds the source and wraps it with what this kind declares.
     public static func configured(_ settings: Settings, _ context: SourceContext) throws -> ConfiguredSource {
         ConfiguredSource(try make(settings, context), type: type, requestTimeout: settings.requestTimeout,
-                         provides: provides, keepsHistory: keepsHistory, actions: settings.actions ?? actions)
+                         provides: provides, keepsHistory: keepsHistory, actions: settings.actions ?? actions,
+                         acknowledgesWithPage: settings.acknowledgesWithPage)
     }
 }
 

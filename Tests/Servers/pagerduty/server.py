@@ -30,6 +30,17 @@ Test controls (not PagerDuty's API, not validated), all JSON:
   GET  /-/requests                   every request: method, path, query, headers (Authorization redacted)
   GET  /-/violations                 requests the document does not allow
   GET  /-/state                      incidents as stored
+  GET  /-/events                     every Events API v2 event received, as sent
+
+Events API v2 (what Alertmanager's PagerDuty receiver sends): `POST /v2/enqueue` with a JSON event
+checked as PagerDuty's Events API v2 document describes it (`routing_key` of 32 characters naming
+a service's integration, `event_action` trigger|acknowledge|resolve, `dedup_key` at most 255
+characters and required to acknowledge or resolve, a trigger's `payload` with `summary` (at most
+1,024 characters), `source` and `severity` critical|error|warning|info); a bad event gets 400
+`invalid event` with the errors, and counts as a violation. A trigger opens an incident whose
+`incident_key` is the dedup key (or joins the open one with that key); acknowledge and resolve act
+on the open incident with that key. Each service's integration key is its id in lower case padded
+with zeros to 32 characters (`psvc0010000000000000000000000000` for PSVC001).
 """
 import argparse
 import datetime
@@ -118,6 +129,7 @@ class State:
             {"id": "PPOL002", "name": "Search on-call", "levels": [["PUSER03"], ["PUSER02"]]},
         ]
         self.incidents = []                   # newest last
+        self.events = []                      # Events API v2 events received
         self.logs = []
         self.next_number = 1000
 
@@ -218,6 +230,73 @@ class State:
             i["status"], i["resolved"], i["updated"] = "resolved", at, at
             self.log(i, "resolve", at, i["acks"][0]["by"] if i["acks"] else None)
         return i
+
+    # -- Events API v2 -------------------------------------------------------------------------
+
+    def integration(self, routing_key):
+        return next((s for s in self.services if f"{s['id'].lower():0<32}" == routing_key), None)
+
+    def enqueue(self, body):
+        """One Events API v2 event: (status, answer)."""
+        try:
+            event = json.loads(body)
+        except ValueError:
+            return 400, {"status": "invalid event", "message": "Event object is invalid",
+                         "errors": ["Request body is not valid JSON"]}
+        errors = []
+        if not isinstance(event, dict):
+            return 400, {"status": "invalid event", "message": "Event object is invalid",
+                         "errors": ["Event must be a JSON object"]}
+        known = {"routing_key", "event_action", "dedup_key", "payload", "images", "links", "client", "client_url"}
+        errors += [f"Unknown field '{k}'" for k in event if k not in known]
+        key = event.get("routing_key")
+        if not isinstance(key, str) or len(key) != 32:
+            errors.append("'routing_key' is invalid (must be 32 characters)")
+        action = event.get("event_action")
+        if action not in ("trigger", "acknowledge", "resolve"):
+            errors.append("'event_action' is invalid (must be one of trigger, acknowledge, resolve)")
+        dedup = event.get("dedup_key")
+        if dedup is not None and (not isinstance(dedup, str) or len(dedup) > 255):
+            errors.append("'dedup_key' is invalid (a string of at most 255 characters)")
+        if action in ("acknowledge", "resolve") and not dedup:
+            errors.append("'dedup_key' is required to acknowledge or resolve")
+        payload = event.get("payload")
+        if action == "trigger":
+            if not isinstance(payload, dict):
+                errors.append("'payload' is missing or invalid")
+            else:
+                ok = {"summary", "source", "severity", "timestamp", "component", "group", "class", "custom_details"}
+                errors += [f"Unknown field 'payload.{k}'" for k in payload if k not in ok]
+                summary = payload.get("summary")
+                if not isinstance(summary, str) or not summary or len(summary) > 1024:
+                    errors.append("'payload.summary' is missing or longer than 1024 characters")
+                if not isinstance(payload.get("source"), str) or not payload.get("source"):
+                    errors.append("'payload.source' is missing")
+                if payload.get("severity") not in ("critical", "error", "warning", "info"):
+                    errors.append("'payload.severity' is invalid (critical, error, warning or info)")
+        service = self.integration(key) if isinstance(key, str) else None
+        if not errors and service is None:
+            errors.append("'routing_key' names no integration of this account")
+        self.events.append(event if isinstance(event, dict) else {"raw": body.decode("utf-8", "replace")})
+        if errors:
+            self.violations.append({"method": "POST", "path": "/v2/enqueue", "query": "", "problems": errors})
+            return 400, {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
+        now = self.now()
+        open_one = next((i for i in self.incidents if dedup and i.get("key") == dedup
+                         and i["service"] == service["id"] and i["status"] != "resolved"), None)
+        if action == "trigger":
+            if open_one is None:
+                dedup = dedup or f"{int(now * 1000):x}{len(self.incidents)}"
+                severity = payload["severity"]
+                self.create_incident({"title": payload["summary"], "service": service["id"], "key": dedup,
+                                      "urgency": "high" if severity in ("critical", "error") else "low"})
+        elif open_one is not None and action == "acknowledge" and open_one["status"] == "triggered":
+            open_one["status"], open_one["updated"] = "acknowledged", now
+            self.log(open_one, "acknowledge", now)
+        elif open_one is not None and action == "resolve":
+            open_one["status"], open_one["resolved"], open_one["updated"] = "resolved", now, now
+            self.log(open_one, "resolve", now)
+        return 202, {"status": "success", "message": "Event processed", "dedup_key": dedup}
 
     # -- the API -----------------------------------------------------------------------------
 
@@ -507,6 +586,12 @@ def make_handler(state):
             headers = {k: v for k, v in self.headers.items()}
             if url.path.startswith("/-/"):
                 return self.control(method, url.path, body)
+            if url.path == "/v2/enqueue":
+                if method != "POST":
+                    return self.answer(405, {"status": "invalid event", "message": "Method not allowed"})
+                with state.lock:
+                    status, result = state.enqueue(body)
+                return self.answer(status, result)
             with state.lock:
                 shown = {k: ("(redacted)" if k.lower() == "authorization" else v) for k, v in headers.items()}
                 state.requests.append({"method": method, "path": url.path, "query": url.query, "headers": shown,
@@ -549,6 +634,8 @@ def make_handler(state):
                     return self.answer(200, {"now": state.now()})
                 if path == "/-/requests":
                     return self.answer(200, {"requests": state.requests})
+                if path == "/-/events":
+                    return self.answer(200, {"events": state.events})
                 if path == "/-/violations":
                     return self.answer(200, {"violations": state.violations})
                 if path == "/-/state":
