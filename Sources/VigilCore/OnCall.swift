@@ -14,10 +14,14 @@ public struct OnCallShift: Sendable, Hashable {
     public var end: Date?
     /// Whether it is the engineer at this Vigil (the source knows who it acts as).
     public var isMe: Bool
+    /// The person's id at the source, when it has one (a PagerDuty user id).
+    public var personID: String?
 
     /// Creates a shift.
-    public init(person: String, policy: String, level: Int, start: Date?, end: Date?, isMe: Bool = false) {
+    public init(person: String, policy: String, level: Int, start: Date?, end: Date?, isMe: Bool = false,
+                personID: String? = nil) {
         self.person = person; self.policy = policy; self.level = level; self.start = start; self.end = end; self.isMe = isMe
+        self.personID = personID
     }
 
     /// Whether it covers `now`.
@@ -47,8 +51,11 @@ public enum OnCallSummary {
            let start = next.start {
             parts.append("your next shift: " + when(start, now: now, timeZone: timeZone))
         }
-        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+        return parts.isEmpty ? nil : parts.joined(separator: " \(separator) ")
     }
+
+    /// Between the parts of the line.
+    public static let separator = "·"
 
     private static func until(_ end: Date?, now: Date, timeZone: TimeZone) -> String {
         end.map { " until " + when($0, now: now, timeZone: timeZone) } ?? ""
@@ -66,5 +73,36 @@ public enum OnCallSummary {
         if ahead < 6 * 86_400 { return "\(days[((c.weekday ?? 1) - 1) % 7]) \(clock)" }
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(c.day ?? 1) \(months[((c.month ?? 1) - 1) % 12]) \(clock)"
+    }
+}
+
+/// Someone an incident can be reassigned to, as the picker lists them.
+public struct Assignee: Sendable, Hashable {
+    /// Their name (what the action carries; the source looks them up by it).
+    public var name: String
+    /// Why they are listed: "on call, Checkout on-call level 2 until 09:00".
+    public var note: String
+}
+
+extension AppState {
+    /// The people an incident can be reassigned to: those on call now at its source, the
+    /// incident's own escalation policy first (by level), then the others; not those it is
+    /// assigned to already; at most nine (one digit each).
+    public func assignees(for incident: Incident) -> [Assignee] {
+        let shifts = sources[incident.source]?.snapshot?.onCall ?? []
+        let policy = incident.labels.first { $0.key == "escalation_policy" }?.value
+        let assigned = Set((incident.labels.first { $0.key == "assignee" }?.value ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let current = shifts.filter { $0.covers(now) && !assigned.contains($0.person) }.sorted { a, b in
+            let x = a.policy == policy ? 0 : 1, y = b.policy == policy ? 0 : 1
+            return (x, a.level, a.person, a.policy) < (y, b.level, b.person, b.policy)
+        }
+        var out: [Assignee] = []
+        for shift in current where !out.contains(where: { $0.name == shift.person }) && out.count < 9 {
+            let until = shift.end.map { " until " + OnCallSummary.when($0, now: now, timeZone: metricsConfig.timeZone) } ?? ""
+            let who = shift.isMe ? " (you)" : ""
+            out.append(Assignee(name: shift.person, note: "on call\(who), \(shift.policy) level \(shift.level)\(until)"))
+        }
+        return out
     }
 }

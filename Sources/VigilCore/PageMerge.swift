@@ -14,8 +14,8 @@ import Foundation
 /// - a resolved alert merges into the page whose life overlaps its own (within `slack`, the
 ///   longest wait a route may hold a group before it pages), the latest such.
 ///
-/// The merged row keeps the page's identity, status and times (actions go to the pager), and
-/// lists the alerts in `Incident.merged`; the alerts no longer count on their own in pages,
+/// The merged row keeps the page's identity, status and times (actions go to the pager), takes
+/// the worst severity of the page and its alerts, and lists the alerts in `Incident.merged`; the alerts no longer count on their own in pages,
 /// outages or MTTR.
 public enum PageMerge {
     /// How far apart a page and an alert's life may be and still overlap.
@@ -66,6 +66,8 @@ public enum PageMerge {
             guard let members = into[p] else { out.append(i); continue }
             var row = i
             row.merged = members.map { incidents[$0] }
+            // As bad as its worst alert: PagerDuty's urgency is coarser than the alert's severity.
+            row.severity = min(row.severity, row.merged.map(\.severity).min() ?? row.severity)
             out.append(row)
         }
         return out

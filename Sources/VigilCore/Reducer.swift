@@ -232,10 +232,18 @@ func perform(_ action: Action, on state: inout AppState) -> [Effect] {
     case .act(let kind):
         return ask(kind, &state)
     case .choose(let n):
-        guard case .pick(.snooze, let id, let back) = state.mode, IncidentAction.snoozeChoices.indices.contains(n - 1) else {
-            return []
+        guard case .pick(let kind, let id, let back) = state.mode else { return [] }
+        switch kind {
+        case .snooze where IncidentAction.snoozeChoices.indices.contains(n - 1):
+            state.mode = .confirm(.snooze(seconds: IncidentAction.snoozeChoices[n - 1]), id, returnTo: back)
+        case .reassign:
+            guard let incident = state.incident(id) else { return [] }
+            let people = state.assignees(for: incident)
+            guard people.indices.contains(n - 1) else { return [] }
+            state.mode = .confirm(.reassign(to: people[n - 1].name), id, returnTo: back)
+        default:
+            break
         }
-        state.mode = .confirm(.snooze(seconds: IncidentAction.snoozeChoices[n - 1]), id, returnTo: back)
         return []
     case .clearInput:
         if case .input(let kind, let id, _, let back) = state.mode { state.mode = .input(kind, id, text: "", returnTo: back) }

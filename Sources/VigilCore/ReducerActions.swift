@@ -55,7 +55,12 @@ func ask(_ kind: ActionKind, _ state: inout AppState) -> [Effect] {
         state.mode = .input(.note, id, text: "", returnTo: returnMode(state.mode))
         return []
     case .reassign:
-        // Whom to: the picker of people comes with the on-call workflow (issue 14).
+        guard !state.assignees(for: incident).isEmpty else {
+            flash(&state, "\(incident.source) names nobody on call to reassign \(id) to: reassign it at \(incident.source)",
+                  error: false)
+            return []
+        }
+        state.mode = .pick(.reassign, id, returnTo: returnMode(state.mode))
         return []
     }
     state.mode = .confirm(action, id, returnTo: returnMode(state.mode))

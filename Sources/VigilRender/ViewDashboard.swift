@@ -198,14 +198,26 @@ public enum DashboardView {
             left.append(ctx.span(" \(ctx.glyphs.severityCritical) state not saved ", .healthError))
         }
         left.append(contentsOf: health(state, ctx))
-        if let onCall = state.onCallLine { left.append(ctx.span(" \(onCall) ", .header)) }
         // The health summary matters more than the theme name and the clock: on a narrow screen
         // the right-hand part goes first (clock alone, then nothing), the summary is cut last.
+        // Who is on call comes after the summary and gives way to the clock, not the reverse.
+        let coreWidth = left.reduce(0) { $0 + $1.width }
+        if let line = state.onCallLine {
+            // Shortened at its seams rather than mid-word: the whole line, its first part, the
+            // first part without its "until", whichever fits beside the clock.
+            let room = rect.width - coreWidth - GlyphWidth.of(" \(Formatting.clock(state.now)) ")
+            let first = line.components(separatedBy: " \(OnCallSummary.separator) ")[0]
+            let bare = first.components(separatedBy: " until ")[0]
+            if let fits = [line, first, bare].first(where: { GlyphWidth.of($0) + 2 < room }) {
+                let shown = fits.replacingOccurrences(of: " \(OnCallSummary.separator) ", with: " \(ctx.glyphs.dot) ")
+                left.append(ctx.span(" \(shown) ", .header))
+            }
+        }
         let leftWidth = left.reduce(0) { $0 + $1.width }
         let full = " \(state.themeName) \(ctx.glyphs.dot) \(Formatting.clock(state.now)) UTC "
         let short = " \(Formatting.clock(state.now)) "
         let right = leftWidth + GlyphWidth.of(full) < rect.width ? full
-            : (leftWidth + GlyphWidth.of(short) < rect.width ? short : "")
+            : (coreWidth + GlyphWidth.of(short) < rect.width ? short : "")
         let rw = GlyphWidth.of(right)
         grid.put(spans: truncate(left, toWidth: max(0, rect.width - rw), ellipsis: ctx.glyphs.ellipsis),
                  x: rect.x, y: rect.y, maxWidth: rect.width)

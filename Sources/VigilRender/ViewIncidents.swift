@@ -205,25 +205,37 @@ enum InputView {
     }
 }
 
-/// The short list of values an action offers (how long to snooze), each with its digit.
+/// The short list of values an action offers (how long to snooze, whom to reassign to), each
+/// with its digit.
 enum PickerView {
     static func render(_ state: AppState, _ kind: ActionKind, _ id: String, _ area: Rect, _ ctx: ViewContext,
                        _ grid: inout CellGrid) {
         guard let i = state.incident(id) else { return }
-        var choices: [Span] = []
-        for (n, seconds) in IncidentAction.snoozeChoices.enumerated() {
-            choices += [ctx.span(" \(n + 1) ", .footerKey), ctx.span(" \(DurationText.format(.seconds(seconds)))  ", .dialogText)]
-        }
-        let lines: [[Span]] = [
+        var lines: [[Span]] = [
             [ctx.span("\(i.severity.label) ", .severity(i.severity)), ctx.span("\(i.service): \(i.title)", .dialogText)],
             [],
-            [ctx.span("Snooze \(i.id) at \(i.source) for how long? It pages again afterwards.", .dialogText)],
-            [],
-            choices,
-            [],
-            [ctx.span(" Esc ", .footerKey), ctx.span(" cancel", .dialogText)],
         ]
-        _ = Dialog(title: "Snooze \(i.id)", lines: lines, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
+        let title: String
+        if kind == .reassign {
+            title = "Reassign \(i.id)"
+            lines.append([ctx.span("Reassign \(i.id) at \(i.source) to whom? They are paged for it.", .dialogText)])
+            lines.append([])
+            for (n, person) in state.assignees(for: i).enumerated() {
+                lines.append([ctx.span(" \(n + 1) ", .footerKey), ctx.span(" \(person.name)  ", .dialogText),
+                              ctx.span(person.note, .textDim)])
+            }
+        } else {
+            title = "Snooze \(i.id)"
+            var choices: [Span] = []
+            for (n, seconds) in IncidentAction.snoozeChoices.enumerated() {
+                choices += [ctx.span(" \(n + 1) ", .footerKey), ctx.span(" \(DurationText.format(.seconds(seconds)))  ", .dialogText)]
+            }
+            lines.append([ctx.span("Snooze \(i.id) at \(i.source) for how long? It pages again afterwards.", .dialogText)])
+            lines.append([])
+            lines.append(choices)
+        }
+        lines += [[], [ctx.span(" Esc ", .footerKey), ctx.span(" cancel", .dialogText)]]
+        _ = Dialog(title: title, lines: lines, theme: ctx.theme, glyphs: ctx.glyphs).render(in: area, on: &grid)
     }
 }
 

@@ -41,6 +41,18 @@ extension EndToEnd {
         let after = try t.screen()
         #expect(after.contains { $0.contains("▶") && $0.contains("e2e-user") })
 
+        // Reassign it to a teammate on the demo's rota, picked by digit, confirmed by the demo.
+        let rota = try t.screen().joined(separator: "\n")
+        #expect(rota.contains("on call: "), "the demo names who is on call:\n\(rota)")
+        try t.send(keys: ["R"])
+        let picker = try t.waitFor(timeout: 10, "the people picker") { $0.contains("to whom?") }.joined(separator: "\n")
+        let match = picker.firstMatch(of: /1  (\S+ \S+)  on call/)
+        let name = try #require(match.map { String($0.1) }, "no first choice:\n\(picker)")
+        try t.send(keys: ["1"])
+        try t.waitFor(timeout: 10, "confirmation") { $0.contains("to \(name)") }
+        try t.send(keys: ["y"])
+        try t.waitFor(timeout: 15, "reassigned") { $0.contains("reassignment confirmed by e2e-user") }
+
         try t.resize(width: 80, height: 24)
         let small = try t.waitFor(timeout: 10, "80x24 redraw") { s in
             let lines = s.components(separatedBy: "\n")

@@ -68,6 +68,20 @@ extension EndToEnd {
             .flatMap { ($0["notes"] as? [[String: Any]])?.first?["content"] as? String } == "rolled back to v41 ✓ 日本")
         try t.send(keys: ["Escape"])
 
+        // Reassign it to someone on call, picked from a list (Aisha, assigned already, is not in it).
+        try t.send(keys: ["R"])
+        let picker = try t.waitFor(timeout: 10, "the people picker") { $0.contains("to whom?") && $0.contains("Chen Wei") }
+            .joined(separator: "\n")
+        #expect(picker.contains("1  Ben Lindqvist") && picker.contains("2  Chen Wei") && !picker.contains("Aisha Okafor  on"),
+                "\(picker)")
+        try t.send(keys: ["2"])
+        try t.waitFor(timeout: 10, "confirmation") { $0.contains("to Chen Wei") }
+        try t.send(keys: ["y"])
+        try t.waitFor(timeout: 15, "reassigned") { $0.contains("reassignment confirmed by") }
+        #expect(try pd.incidents().first { $0["title"] as? String == "Checkout returns 500s" }
+            .flatMap { ($0["assignments"] as? [[String: Any]])?.first?["assignee"] as? [String: Any] }?["summary"] as? String
+            == "Chen Wei")
+
         // Resolve it: PagerDuty confirms, and the next poll shows it resolved.
         try t.send(keys: ["r"])
         try t.waitFor(timeout: 10, "confirmation") { $0.contains("Resolve PD-") }
@@ -80,6 +94,101 @@ extension EndToEnd {
         try t.waitFor("EXIT=0")
         let violations = try pd.violations()
         #expect(violations.isEmpty, "requests PagerDuty's document does not allow:\n\(violations.joined(separator: "\n"))")
+    }
+}
+}
+
+extension EndToEnd {
+/// One problem, one row, as a person sees it: a real Alertmanager pages the PagerDuty test server
+/// (Events API v2); Vigil, watching both, shows the alert group and its incident as one row
+/// tagged with the other source, and `a` `y` acknowledges the incident at PagerDuty and, as
+/// configured, silences the alerts in Alertmanager.
+@Suite(.serialized) struct OneProblemOneRowEndToEndTests {
+    @Test func anAlertGroupAndItsPagerDutyIncidentAreOneRow() async throws {
+        guard TmuxSession.tmuxAvailable else { throw E2EError.missing("tmux is not installed: run scripts/test") }
+        guard let bin = TmuxSession.binary else { throw E2EError.missing("no built vigil binary: run scripts/test") }
+        let pd = try await PagerDutyServer.start()
+        defer { pd.stop() }
+        let am = try await AlertmanagerServer.start(configuration: """
+            route:
+              receiver: 'null'
+              group_by: [alertname]
+              group_wait: 1s
+              group_interval: 1s
+              repeat_interval: 1h
+              routes:
+                - receiver: pagerduty
+                  matchers: ['severity="critical"']
+                  group_by: [alertname, cluster]
+            receivers:
+              - name: 'null'
+              - name: pagerduty
+                pagerduty_configs:
+                  - routing_key: \(PagerDutyServer.integrationKey(service: "PSVC001"))
+                    url: \(pd.eventsURL.absoluteString)
+
+            """)
+        let labels = ["alertname": "DiskFull", "cluster": "c1", "severity": "critical", "service": "storage"]
+        try am.post([AlertmanagerServer.Alert(labels: labels.merging(["instance": "db-1"]) { a, _ in a },
+                                              annotations: ["summary": "disk full on db-1"]),
+                     AlertmanagerServer.Alert(labels: labels.merging(["instance": "db-2"]) { a, _ in a },
+                                              annotations: ["summary": "disk full on db-2"]),
+                     AlertmanagerServer.Alert(labels: ["alertname": "QueueSlow", "severity": "warning", "service": "jobs"],
+                                              annotations: ["summary": "queue slow"])])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-merge-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = dir.appendingPathComponent("pd-key")
+        try PagerDutyServer.fullKey.write(to: key, atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("config.yaml")
+        try """
+            user: e2e-oncall
+            sources:
+              - name: pd
+                type: pagerduty
+                url: \(pd.url.absoluteString)
+                api_key_file: \(key.path)
+                from: ben@example.com
+                poll_interval: 1s
+              - name: am
+                type: alertmanager
+                url: \(am.url.absoluteString)
+                poll_interval: 1s
+                acknowledge_with_page: true
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let repo = TmuxSession.repo.path
+        let t = try TmuxSession(width: 120, height: 40, command:
+            "\(bin) --config \(config.path) --state \(dir.path)/state --themes-dir \(repo)/themes; echo EXIT=$?")
+        let screen = try t.waitFor(timeout: 30, "the merged row") { $0.contains("[+am 2] [FIRING:2] DiskFull") }
+            .joined(separator: "\n")
+        // The two alerts are inside the row, not beside it; the alert that did not page stands alone.
+        #expect(!screen.contains("disk full on db-1") && screen.contains("queue slow"), "\(screen)")
+        #expect(screen.contains("2 open"), "\(screen)")
+
+        // The merged row is the most severe: selected first. Acknowledge it.
+        try t.send(keys: ["a"])
+        try t.waitFor(timeout: 10, "confirmation") { $0.contains("Acknowledge PD-") }
+        try t.send(keys: ["y"])
+        try t.waitFor(timeout: 20, "acknowledged at PagerDuty") { $0.contains("Ben Lindqvist") && $0.contains("acked") }
+        #expect(try pd.incidents().first?["status"] as? String == "acknowledged")
+        // And silenced in Alertmanager, by Vigil, for each alert of the group.
+        let deadline = Date().addingTimeInterval(15)
+        var silences = 0
+        while Date() < deadline {
+            silences = try am.silences().filter { $0.comment.hasPrefix("Acknowledged in Vigil") && $0.state == "active" }.count
+            if silences == 2 { break }
+            usleep(100_000)
+        }
+        #expect(silences == 2)
+        try t.send(keys: ["Enter"])
+        try t.waitFor(timeout: 10, "the alerts in the details") {
+            $0.contains("sources pd + am") && $0.contains("disk full on db-1") && $0.contains("disk full on db-2")
+        }
+        try t.send(keys: ["Escape", "q"])
+        try t.waitFor("EXIT=0")
+        let violations = try pd.violations()
+        #expect(violations.isEmpty, "requests PagerDuty's documents do not allow:\n\(violations.joined(separator: "\n"))")
     }
 }
 }

@@ -6,7 +6,7 @@ import Testing
 
 private func page(_ id: String, key: String?, triggered: TimeInterval, acked: TimeInterval? = nil,
                   resolved: TimeInterval? = nil) -> Incident {
-    var i = incident(id, severity: .critical, triggered: triggered, acked: acked, resolved: resolved, source: "pd")
+    var i = incident(id, severity: .high, triggered: triggered, acked: acked, resolved: resolved, source: "pd")
     i.dedupKey = key
     return i
 }
@@ -40,6 +40,7 @@ private func state(_ lists: [SourceID: [Incident]]) -> AppState {
         let merged = try #require(rows.first { $0.id == "PD-1" })
         #expect(merged.merged.map(\.id) == ["AM-a", "AM-b"])
         #expect(merged.allSources == ["pd", "am"])
+        #expect(merged.severity == .critical)
         #expect(rows.first { $0.id == "PD-2" }?.merged.isEmpty == true)
         // The alerts are still incidents of their own source (actions find them).
         #expect(s.incident("AM-b")?.source == "am")

@@ -258,6 +258,56 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
         #expect(!text.contains("> rolled"), "\(text)")
     }
 
+    /// `state()` with who is on call at pd: the incident's own policy and another.
+    func withRota() -> AppState {
+        var s = AppState(now: noon, size: Size(width: 100, height: 30), user: "alice", sources: [("pd", 30)])
+        s.metricsConfig.timeZone = TimeZone(identifier: "UTC")!
+        s.sources["pd"]?.actions = [.reassign]
+        let incident = Incident(id: "PD-7", source: "pd", sourceKey: "7", title: "Checkout 500s", service: "checkout",
+                                severity: .critical, status: .triggered, triggeredAt: noon.addingTimeInterval(-600),
+                                labels: [KeyValue("escalation_policy", "Checkout on-call"), KeyValue("assignee", "Aisha Okafor")])
+        let start = noon.addingTimeInterval(-3_600), end = noon.addingTimeInterval(75_600)
+        let shifts = [
+            OnCallShift(person: "Chen Wei", policy: "Search on-call", level: 1, start: start, end: end),
+            OnCallShift(person: "Ben Lindqvist", policy: "Checkout on-call", level: 2, start: start, end: end, personID: "PUSER02"),
+            OnCallShift(person: "Aisha Okafor", policy: "Checkout on-call", level: 1, start: start, end: end),
+            OnCallShift(person: "Dana Ruiz", policy: "Checkout on-call", level: 1, start: end, end: end.addingTimeInterval(3_600)),
+        ]
+        _ = reduce(&s, .sourcePolled("pd", PollReport(outcome: .updated(SourceSnapshot(incidents: [incident], onCall: shifts),
+                                                                         warnings: []),
+                                                       at: noon, duration: 0.1, consecutiveFailures: 0, nextPollAt: nil)))
+        s.selectedIncident = "PD-7"
+        return s
+    }
+
+    @Test func reassignListsWhoIsOnCallTheIncidentsPolicyFirstAndSendsTheChosenOne() {
+        var s = withRota()
+        _ = reduce(&s, .key(.char("R")))
+        let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("Reassign PD-7 at pd to whom?"), "\(text)")
+        // Aisha is assigned already; Dana is not on call yet.
+        #expect(text.contains("1  Ben Lindqvist  on call, Checkout on-call level 2 until 09:00"), "\(text)")
+        #expect(text.contains("2  Chen Wei  on call, Search on-call level 1"), "\(text)")
+        #expect(!text.contains("Aisha") || !text.contains(" 3  "), "\(text)")
+        #expect(!text.contains("Dana"), "\(text)")
+        // A digit past the list does nothing; 2 asks to confirm; y sends it.
+        _ = reduce(&s, .key(.char("7")))
+        #expect(s.mode == .pick(.reassign, "PD-7", returnTo: .dashboard))
+        _ = reduce(&s, .key(.char("2")))
+        #expect(s.mode == .confirm(.reassign(to: "Chen Wei"), "PD-7", returnTo: .dashboard))
+        let effects = reduce(&s, .key(.char("y")))
+        #expect(effects.contains(.act(.reassign(to: "Chen Wei"), incidentID: "PD-7", source: "pd", by: "alice")))
+    }
+
+    @Test func reassignWithNobodyOnCallSaysWhereToDoIt() {
+        var s = state()
+        s.sources["pd"]?.actions = [.reassign]
+        s.selectedIncident = "PD-7"
+        _ = reduce(&s, .key(.char("R")))
+        #expect(s.mode == .dashboard)
+        #expect(s.flash?.text == "pd names nobody on call to reassign PD-7 to: reassign it at pd")
+    }
+
     @Test func theSnoozePickerListsItsChoices() {
         var s = state()
         _ = reduce(&s, .key(.char("s")))

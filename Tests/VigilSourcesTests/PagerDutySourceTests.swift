@@ -279,6 +279,22 @@ private func incident(_ title: String, in result: PollResult) throws -> Incident
         try expectNoViolations(server)
     }
 
+    @Test func reassigningToSomeoneOnCallUsesTheirIdWithoutALookup() async throws {
+        let server = try await PagerDutyServer.start()
+        try server.create([["title": "Checkout 500s", "service": "PSVC001"]])
+        let pd = source(server)
+        let polled = try await pd.poll(now: Date())
+        // The picker lists people by name, from the on-call answer that carried their ids.
+        #expect(polled.snapshot.onCall?.contains { $0.person == "Chen Wei" && $0.personID == "PUSER03" } == true)
+        _ = try await pd.perform(.reassign(to: "Chen Wei"), on: try incident("Checkout 500s", in: polled), by: "ben",
+                                 now: Date())
+        #expect(try server.requests().filter { $0["path"] as? String == "/users" && ($0["query"] as? String ?? "").contains("Chen") }
+                    .isEmpty)
+        let after = try await pd.poll(now: Date())
+        #expect(try incident("Checkout 500s", in: after).labels.contains(KeyValue("assignee", "Chen Wei")))
+        try expectNoViolations(server)
+    }
+
     @Test func onCallIsReadEveryFiveMinutesNotEveryPoll() async throws {
         let server = try await PagerDutyServer.start()
         try server.create([["title": "Checkout 500s", "service": "PSVC001"]])

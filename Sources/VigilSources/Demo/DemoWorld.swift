@@ -13,6 +13,10 @@ struct DemoWorld: Sendable {
     let startedAt: Date
     let services: [String]
     let teammates: [String]
+    /// The engineer at this Vigil (on the rota too).
+    let user: String
+    /// The escalation policies of the recorded incidents, for the on-call rota.
+    let policies: [String]
     let series: [DemoSeries]
     private(set) var incidents: [DemoIncident]
     private(set) var builds: [DemoBuild]
@@ -34,6 +38,9 @@ struct DemoWorld: Sendable {
         self.services = allServices.isEmpty ? ["app"] : allServices
         let names = Set(incidents.compactMap(\.acknowledgedBy)).subtracting([user]).sorted()
         teammates = names.isEmpty ? ["Priya Raman", "Marcus Chen", "Sofia Alvarez"] : names
+        self.user = user
+        let policyNames = Set(incidents.compactMap { $0.labels.first { $0.key == "escalation_policy" }?.value })
+        policies = policyNames.isEmpty ? ["demo on-call"] : policyNames.sorted()
         self.series = series.map(DemoSeries.init)
         nextNumber = (incidents.compactMap(\.number).max() ?? 1000) + 1
         nextRunID = (builds.map(\.id) + deployments.map(\.id))

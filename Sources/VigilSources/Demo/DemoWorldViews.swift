@@ -17,7 +17,28 @@ extension DemoWorld {
             .filter { $0.at >= cutoff }
             .sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         return SourceSnapshot(incidents: incidentViews, deployments: deployViews, builds: buildViews,
-                              series: seriesViews(at: now, cutoff: cutoff))
+                              series: seriesViews(at: now, cutoff: cutoff), onCall: onCall(at: now))
+    }
+
+    /// A rota of twelve-hour shifts: on each policy a teammate at level 1 and the next at level
+    /// 2, turning every shift; the engineer takes the first policy's level 1 two shifts from now
+    /// (the header's "your next shift"), and the picker of people has someone to reassign to.
+    func onCall(at now: Date) -> [OnCallShift] {
+        let shift: TimeInterval = 12 * 3_600
+        let k = (now.timeIntervalSince1970 / shift).rounded(.down)
+        let start = Date(timeIntervalSince1970: k * shift), end = start.addingTimeInterval(shift)
+        let n = teammates.count
+        var shifts: [OnCallShift] = []
+        for (p, policy) in policies.enumerated() {
+            let first = (Int(k) + p) % n
+            shifts.append(OnCallShift(person: teammates[first], policy: policy, level: 1, start: start, end: end))
+            if n > 1 {
+                shifts.append(OnCallShift(person: teammates[(first + 1) % n], policy: policy, level: 2, start: start, end: end))
+            }
+        }
+        shifts.append(OnCallShift(person: user, policy: policies[0], level: 1, start: end.addingTimeInterval(shift),
+                                  end: end.addingTimeInterval(2 * shift), isMe: true))
+        return shifts
     }
 
     private struct Disturbance {

@@ -62,7 +62,7 @@ extension PagerDutyDecoder {
             // A shift that ends before it starts is not one (clock skew, a broken proxy).
             if let start = raw.start, let end = raw.end, end < start { return nil }
             let shift = OnCallShift(person: user.label ?? id, policy: raw.escalationPolicy?.label ?? "",
-                                    level: raw.escalationLevel ?? 1, start: raw.start, end: raw.end)
+                                    level: raw.escalationLevel ?? 1, start: raw.start, end: raw.end, personID: id)
             return (id, shift)
         }
         return (shifts, answer.more ?? false)

@@ -311,6 +311,10 @@ public final class PagerDutySource: Source {
     /// A user id as given (`PXXXXXX`), or the id of the user with that e-mail or name.
     private func person(_ wanted: String, now: Date) async throws -> String {
         if Self.looksLikeID(wanted) { return wanted }
+        // Someone on call (the picker lists them) is known by id already.
+        if let known = state.withLock({ s in
+            s.onCall.first { $0.person.caseInsensitiveCompare(wanted) == .orderedSame }?.personID
+        }) { return known }
         let data = try await api.send("GET", "/users", query: [("query", wanted), ("limit", "100")],
                                       limit: PagerDutyAPI.pageBytes, now: now, doing: "look up the user \(wanted)")
         let users = try PagerDutyDecoder.references(from: data, list: "users")
