@@ -629,4 +629,46 @@ theme_nasty = {
 for name, text in theme_nasty.items():
     write("theme", "gen-" + name, text)
 
+# Alertmanager's running configuration (/api/v2/status config.original): the routing tree that
+# says under which key each alert paged PagerDuty.
+routes_seed = """route:
+  receiver: "null"
+  group_by: [alertname]
+  routes:
+  - receiver: pd
+    group_by: [alertname, cluster]
+    matchers: ['severity=~"crit.*"', team="db"]
+    continue: true
+    routes:
+    - receiver: pd
+      match: {env: prod}
+      match_re: {region: eu-.*}
+  - receiver: pd2
+    group_by: ['...']
+    matchers: [team="web", 'path!~"/x\\"y"', instance!=a]
+receivers:
+- name: "null"
+- name: pd
+  pagerduty_configs: [{routing_key: <secret>, url: 'http://127.0.0.1:1/v2/enqueue'}]
+- name: pd2
+  pagerduty_configs: [{routing_key: <secret>}]
+"""
+write("alertmanager-routes", "seed-tree.yaml", routes_seed)
+routes_nasty = {
+    "no-route.yaml": "receivers: []\n", "route-scalar.yaml": "route: x\n", "routes-scalar.yaml": "route: {routes: x}\n",
+    "bad-regex.yaml": "route:\n  receiver: p\n  routes: [{matchers: ['a=~\"(\"', 'b!~\"[\"'], match_re: {c: '*'}}]\n"
+                      "receivers: [{name: p, pagerduty_configs: [{}]}]\n",
+    "matchers-odd.yaml": "route:\n  receiver: p\n  routes: [{matchers: ['', '=', '!', 'a', '=b', 'a==b', 'a=~', '\"\"=\"\"',"
+                         " 'a=\"unclosed', 'a=\"\\\\\"', [x], {y: z}]}]\nreceivers: [{name: p, pagerduty_configs: [x]}]\n",
+    "deep.yaml": "route:\n" + "".join("  " * i + "  receiver: p\n" + "  " * i + "  routes:\n" + "  " * i + "  -\n"
+                                      for i in range(60)) + "receivers: [{name: p, pagerduty_configs: [{}]}]\n",
+    "wide.yaml": "route:\n  receiver: p\n  routes:\n" + "".join("  - {matchers: ['n%d=~\"v.*\"'], continue: true}\n" % i
+                                                              for i in range(300)) + "receivers: [{name: p, pagerduty_configs: [{}]}]\n",
+    "group-by-odd.yaml": "route:\n  receiver: p\n  group_by: [[a], {b: c}, '...', '']\nreceivers: [{name: p, pagerduty_configs: [{}]}]\n",
+}
+for name, text in routes_nasty.items():
+    write("alertmanager-routes", "gen-" + name, text)
+for name, text in yaml_nasty.items():
+    write("alertmanager-routes", "gen-" + name, text)
+
 print("wrote %d bytes into %s" % (written, OUT))

@@ -19,6 +19,9 @@ enum YAMLTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case config
     /// `ThemeLoader.document` and the theme mapped to every colour depth.
     case theme
+    /// `AlertmanagerRoutes`: the routing tree of a running Alertmanager's configuration (it comes
+    /// from the network, `/api/v2/status`), and the page keys of a few label sets.
+    case alertmanagerRoutes = "alertmanager-routes"
 
     var testDescription: String { rawValue }
 
@@ -53,6 +56,19 @@ enum YAMLTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
             } catch {
                 report.check(!problems.isEmpty, "load refused what validate accepted: \(error.description)")
                 Self.checkMessage(error.description, &report)
+            }
+        case .alertmanagerRoutes:
+            do {
+                let routes = try AlertmanagerRoutes(configuration: text)
+                report.accepted = true
+                for labels in [[:], ["alertname": "DiskFull", "severity": "critical", "team": "db", "cluster": "c1"],
+                               ["team": "web", "path": "/x y\"q", "instance": "é\u{0}\n"]] {
+                    for key in routes.pageKeys(for: labels) {
+                        report.check(key.count == 64 && key.allSatisfy(\.isHexDigit), "a page key that is not hex SHA-256: \(key)")
+                    }
+                }
+            } catch {
+                report.check(!"\(error)".isEmpty, "an error without a message")
             }
         case .theme:
             do {
@@ -388,6 +404,9 @@ struct YAMLFindingsTests {
                     .map(\.description).joined(separator: "\n")
             case .theme:
                 do throws(ThemeError) { _ = try ThemeLoader.document(yaml: yaml, file: "t.yaml") } catch { message = error.description }
+            case .alertmanagerRoutes:
+                // Refused by the same guard (no line: a network answer has no file to point at).
+                do { _ = try AlertmanagerRoutes(configuration: yaml) } catch { message = "\(error) :11:3" }
             }
         }
         // Was the better part of an hour: Yams hashed the key's whole expansion.
@@ -439,6 +458,15 @@ enum LargeYAML {
                 ("256 kB source name", "sources: [{name: " + String(repeating: "a", count: 1 << 18) + ", type: demo}]\n"),
                 ("256 kB URL", "sources: [{name: p, type: prometheus, url: 'http://" + String(repeating: "a", count: 1 << 18) + "'}]\n"),
                 ("256 kB unknown key", String(repeating: "sources_", count: 32_000) + ": 1\nsources: []\n"),
+            ]
+        case .alertmanagerRoutes:
+            out += [
+                ("a route tree 2,000 deep", "route:\n" + (0..<2_000).map { String(repeating: "  ", count: $0) + "  receiver: p\n"
+                    + String(repeating: "  ", count: $0) + "  routes:\n" + String(repeating: "  ", count: $0) + "  -\n" }.joined()
+                    + "receivers: [{name: p, pagerduty_configs: [{}]}]\n"),
+                ("10,000 sibling routes, each continuing", "route:\n  receiver: p\n  routes:\n"
+                    + (0..<10_000).map { "  - {matchers: ['n\($0)=~\"v.*\"'], continue: true}\n" }.joined()
+                    + "receivers: [{name: p, pagerduty_configs: [{}]}]\n"),
             ]
         case .theme:
             out += [
