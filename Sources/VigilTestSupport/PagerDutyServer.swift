@@ -123,6 +123,31 @@ public final class PagerDutyServer: Sendable {
     /// The Events API v2 endpoint, for an Alertmanager `pagerduty_configs` `url:`.
     public var eventsURL: URL { url.appendingPathComponent("v2/enqueue") }
 
+    /// An Alertmanager configuration whose `severity="critical"` alerts page this server's
+    /// PSVC001 (receiver `pagerduty`, grouped by alertname and cluster, sent within a second);
+    /// the rest go to a receiver that sends nothing.
+    public var alertmanagerConfiguration: String {
+        """
+        route:
+          receiver: 'null'
+          group_by: [alertname]
+          group_wait: 1s
+          group_interval: 1s
+          repeat_interval: 1h
+          routes:
+            - receiver: pagerduty
+              matchers: ['severity="critical"']
+              group_by: [alertname, cluster]
+        receivers:
+          - name: 'null'
+          - name: pagerduty
+            pagerduty_configs:
+              - routing_key: \(Self.integrationKey(service: "PSVC001"))
+                url: \(eventsURL.absoluteString)
+
+        """
+    }
+
     /// Stops the server; returns its log.
     @discardableResult
     public func stop() -> String { process.stop() }

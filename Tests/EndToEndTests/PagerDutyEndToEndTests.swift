@@ -5,6 +5,35 @@ import Foundation
 import Testing
 import VigilTestSupport
 
+/// A work directory for one test: the full-access key in a file, and `config.yaml` whose first
+/// source is PagerDuty at `pagerDuty` acting as ben@example.com, polled every second, with
+/// `more` (YAML lines at the source list's indentation) after it.
+struct PagerDutyWork {
+    let dir: URL
+    let config: URL
+
+    init(_ name: String, pagerDuty: URL, more: String = "") throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let key = dir.appendingPathComponent("pd-key")
+        try PagerDutyServer.fullKey.write(to: key, atomically: true, encoding: .utf8)
+        config = dir.appendingPathComponent("config.yaml")
+        try """
+            user: e2e-oncall
+            sources:
+              - name: pd
+                type: pagerduty
+                url: \(pagerDuty.absoluteString)
+                api_key_file: \(key.path)
+                from: ben@example.com
+                poll_interval: 1s
+
+            """.appending(more).write(to: config, atomically: true, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: dir) }
+}
+
 extension EndToEnd {
 /// The built binary with a config pointing at the PagerDuty test server, in tmux: the incidents
 /// show, `a` `y` acknowledges (PagerDuty names who), `r` `y` resolves and the row leaves the open
@@ -21,22 +50,9 @@ extension EndToEnd {
             ["title": "Payments timeouts", "service": "PSVC002", "status": "resolved", "acked_by": "chen@example.com",
              "created": -7_200, "acked": -7_000, "resolved": -3_600],
         ])
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-pd-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let key = dir.appendingPathComponent("pd-key")
-        try PagerDutyServer.fullKey.write(to: key, atomically: true, encoding: .utf8)
-        let config = dir.appendingPathComponent("config.yaml")
-        try """
-            user: e2e-oncall
-            sources:
-              - name: pd
-                type: pagerduty
-                url: \(pd.url.absoluteString)
-                api_key_file: \(key.path)
-                from: ben@example.com
-                poll_interval: 1s
-            """.write(to: config, atomically: true, encoding: .utf8)
+        let work = try PagerDutyWork("pd", pagerDuty: pd.url)
+        defer { work.remove() }
+        let dir = work.dir, config = work.config
 
         let repo = TmuxSession.repo.path
         let t = try TmuxSession(width: 120, height: 40, command:
@@ -109,25 +125,7 @@ extension EndToEnd {
         guard let bin = TmuxSession.binary else { throw E2EError.missing("no built vigil binary: run scripts/test") }
         let pd = try await PagerDutyServer.start()
         defer { pd.stop() }
-        let am = try await AlertmanagerServer.start(configuration: """
-            route:
-              receiver: 'null'
-              group_by: [alertname]
-              group_wait: 1s
-              group_interval: 1s
-              repeat_interval: 1h
-              routes:
-                - receiver: pagerduty
-                  matchers: ['severity="critical"']
-                  group_by: [alertname, cluster]
-            receivers:
-              - name: 'null'
-              - name: pagerduty
-                pagerduty_configs:
-                  - routing_key: \(PagerDutyServer.integrationKey(service: "PSVC001"))
-                    url: \(pd.eventsURL.absoluteString)
-
-            """)
+        let am = try await AlertmanagerServer.start(configuration: pd.alertmanagerConfiguration)
         let labels = ["alertname": "DiskFull", "cluster": "c1", "severity": "critical", "service": "storage"]
         try am.post([AlertmanagerServer.Alert(labels: labels.merging(["instance": "db-1"]) { a, _ in a },
                                               annotations: ["summary": "disk full on db-1"]),
@@ -135,27 +133,15 @@ extension EndToEnd {
                                               annotations: ["summary": "disk full on db-2"]),
                      AlertmanagerServer.Alert(labels: ["alertname": "QueueSlow", "severity": "warning", "service": "jobs"],
                                               annotations: ["summary": "queue slow"])])
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-merge-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let key = dir.appendingPathComponent("pd-key")
-        try PagerDutyServer.fullKey.write(to: key, atomically: true, encoding: .utf8)
-        let config = dir.appendingPathComponent("config.yaml")
-        try """
-            user: e2e-oncall
-            sources:
-              - name: pd
-                type: pagerduty
-                url: \(pd.url.absoluteString)
-                api_key_file: \(key.path)
-                from: ben@example.com
-                poll_interval: 1s
+        let work = try PagerDutyWork("merge", pagerDuty: pd.url, more: """
               - name: am
                 type: alertmanager
                 url: \(am.url.absoluteString)
                 poll_interval: 1s
                 acknowledge_with_page: true
-            """.write(to: config, atomically: true, encoding: .utf8)
+            """)
+        defer { work.remove() }
+        let dir = work.dir, config = work.config
 
         let repo = TmuxSession.repo.path
         let t = try TmuxSession(width: 120, height: 40, command:
@@ -262,21 +248,10 @@ extension EndToEnd {
         let ids = try pd.create([["title": "Checkout returns 500s", "service": "PSVC001", "priority": "P1"]])
         let proxy = try FaultProxy(upstream: pd.url)
         defer { proxy.stop() }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-pd-durable-\(getpid())")
+        let work = try PagerDutyWork("pd-durable", pagerDuty: proxy.url, more: "    timeout: 20s\n")
+        defer { work.remove() }
+        let dir = work.dir
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("state"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try PagerDutyServer.fullKey.write(to: dir.appendingPathComponent("key"), atomically: true, encoding: .utf8)
-        try """
-            user: e2e-oncall
-            sources:
-              - name: pd
-                type: pagerduty
-                url: \(proxy.url.absoluteString)
-                api_key_file: \(dir.path)/key
-                from: ben@example.com
-                poll_interval: 1s
-                timeout: 20s
-            """.write(to: dir.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
         let pidFile = dir.appendingPathComponent("vigil.pid").path
         func start() throws -> TmuxSession {
             unlink(pidFile)

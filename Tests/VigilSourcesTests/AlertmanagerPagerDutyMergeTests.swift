@@ -9,28 +9,6 @@ import VigilTestSupport
 // incidents under the dedup key Alertmanager chose, as PagerDuty does. Vigil polls both and must
 // show each alert group and the incident it opened as one row, and nothing else merged.
 
-private func configuration(_ pd: PagerDutyServer) -> String {
-    """
-    route:
-      receiver: 'null'
-      group_by: [alertname]
-      group_wait: 1s
-      group_interval: 1s
-      repeat_interval: 1h
-      routes:
-        - receiver: pagerduty
-          matchers: ['severity="critical"']
-          group_by: [alertname, cluster]
-    receivers:
-      - name: 'null'
-      - name: pagerduty
-        pagerduty_configs:
-          - routing_key: \(PagerDutyServer.integrationKey(service: "PSVC001"))
-            url: \(pd.eventsURL.absoluteString)
-
-    """
-}
-
 private func disk(_ cluster: String, _ instance: String) -> [String: String] {
     ["alertname": "DiskFull", "cluster": cluster, "instance": instance, "severity": "critical", "service": "storage"]
 }
@@ -55,7 +33,7 @@ private func polled(_ state: inout AppState, _ id: SourceID, _ result: PollResul
 @Suite(.serialized) struct AlertmanagerPagerDutyMergeTests {
     @Test func eachAlertGroupAndTheIncidentItOpenedAreOneRow() async throws {
         let pd = try await PagerDutyServer.start()
-        let am = try await AlertmanagerServer.start(configuration: configuration(pd))
+        let am = try await AlertmanagerServer.start(configuration: pd.alertmanagerConfiguration)
         let amSource = AlertmanagerSource(
             settings: { var s = AlertmanagerSettings(id: "am", urls: [am.url], timeout: .seconds(5)); s.acknowledgeWithPage = true; return s }(),
             transport: AsyncHTTPTransport.shared)
@@ -132,5 +110,17 @@ private func polled(_ state: inout AppState, _ id: SourceID, _ result: PollResul
         let events = try pd.events()
         #expect(events.contains { $0["event_action"] as? String == "resolve" })
         try expectNoViolations(pd)
+    }
+
+    @Test func checkConfigOnlineSaysWhetherAlertsCanMergeWithPagerDuty() async throws {
+        let pd = try await PagerDutyServer.start()
+        let paging = try await AlertmanagerServer.start(configuration: pd.alertmanagerConfiguration)
+        let quiet = try await AlertmanagerServer.start()
+        let context = SourceContext(transport: AsyncHTTPTransport.shared, now: Date())
+        let merging = await AlertmanagerKind.check(AlertmanagerSettings(id: "am", urls: [paging.url]), context)
+        #expect(merging.passed)
+        #expect(merging.findings.contains { $0.hasPrefix("receivers pagerduty page PagerDuty") }, "\(merging.findings)")
+        let alone = await AlertmanagerKind.check(AlertmanagerSettings(id: "am", urls: [quiet.url]), context)
+        #expect(alone.findings.contains("no receiver pages PagerDuty: its alerts stand on their own"), "\(alone.findings)")
     }
 }

@@ -67,6 +67,25 @@ public enum AlertmanagerKind: SourceKind {
     public static func make(_ settings: AlertmanagerSettings, _ context: SourceContext) throws -> any Source {
         AlertmanagerSource(settings: settings, transport: context.transport)
     }
+
+    /// Polls once, then says whether its alerts can merge with PagerDuty incidents (which
+    /// receivers page PagerDuty, as its running configuration says).
+    public static func check(_ settings: AlertmanagerSettings, _ context: SourceContext) async -> OnlineCheck {
+        let source = AlertmanagerSource(settings: settings, transport: context.transport)
+        var check = await OnlineCheck.byPolling(source, now: context.now)
+        guard check.passed else { return check }
+        switch source.routingSummary {
+        case .unread(let why)?: check.findings.append("could not read the routing tree (\(why)): its alerts will not merge "
+                                                      + "with PagerDuty incidents")
+        case .routes(let receivers)? where receivers.isEmpty:
+            check.findings.append("no receiver pages PagerDuty: its alerts stand on their own")
+        case .routes(let receivers)?:
+            check.findings.append("receivers \(receivers.sorted().joined(separator: ", ")) page PagerDuty: their alert groups "
+                                  + "show inside the incidents they opened when a pagerduty source watches them")
+        case nil: break
+        }
+        return check
+    }
 }
 
 extension AlertmanagerSettings: SourceSettings {

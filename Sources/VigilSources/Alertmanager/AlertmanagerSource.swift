@@ -37,12 +37,30 @@ public final class AlertmanagerSource: Source {
         var text: String?
         var routes: AlertmanagerRoutes?
         var readAt: Date?
+        /// Why the last read failed, if it did.
+        var problem: String?
         /// By fingerprint, for the alerts of the last poll only (the map cannot grow).
         var keys: [String: [String]] = [:]
     }
 
     /// How often the running configuration is read again (a reload changes the routes).
     static let routingRefresh: TimeInterval = 300
+
+    /// What the last read of the routing tree found (nil before the first poll).
+    public enum RoutingSummary: Sendable, Equatable {
+        /// The receivers that page PagerDuty (maybe none).
+        case routes(receivers: Set<String>)
+        /// Why it could not be read.
+        case unread(String)
+    }
+
+    /// What the last read of the routing tree found, for `check-config --online`.
+    public var routingSummary: RoutingSummary? {
+        routing.withLock { r in
+            if let problem = r.problem { return .unread(problem) }
+            return r.routes.map { .routes(receivers: $0.pagingReceivers) }
+        }
+    }
 
     /// Creates a source that talks to `settings.urls` through `transport`.
     public init(settings: AlertmanagerSettings, transport: any HTTPTransport) {
@@ -253,13 +271,24 @@ public final class AlertmanagerSource: Source {
             r.readAt.map { now.timeIntervalSince($0) >= Self.routingRefresh || now < $0 } ?? true
         }
         if due {
-            let text = try? await onFirstReachable { member in try await self.api.configuration(from: member) }
+            let read: Result<String, any Error>
+            do { read = .success(try await onFirstReachable { member in try await self.api.configuration(from: member) }) }
+            catch { read = .failure(error) }
             routing.withLock { r in
                 r.readAt = now
-                guard let text, text != r.text else { return }
-                r.text = text
-                r.routes = try? AlertmanagerRoutes(configuration: text)
-                r.keys = [:]
+                switch read {
+                case .failure(let error):
+                    r.problem = "\(Self.reported(error))"
+                case .success(let text):
+                    r.problem = nil
+                    guard text != r.text else { return }
+                    r.text = text
+                    r.keys = [:]
+                    do { r.routes = try AlertmanagerRoutes(configuration: text) } catch {
+                        r.routes = nil
+                        r.problem = "\(error)"
+                    }
+                }
             }
         }
         return routing.withLock { r in
