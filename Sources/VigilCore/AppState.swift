@@ -313,7 +313,8 @@ public struct AppState: Sendable {
     /// that say; nil when none does.
     public var onCallLine: String? {
         let shifts = sourceOrder.flatMap { sources[$0]?.snapshot?.onCall ?? [] }
-        return shifts.isEmpty ? nil : OnCallSummary.line(shifts, now: now, timeZone: metricsConfig.timeZone)
+        // In UTC, as the header's clock.
+        return shifts.isEmpty ? nil : OnCallSummary.line(shifts, now: now, timeZone: TimeZone(identifier: "UTC")!)
     }
 
     /// The incident with an id (from an index built once per revision).

@@ -99,7 +99,7 @@ extension AppState {
         }
         var out: [Assignee] = []
         for shift in current where !out.contains(where: { $0.name == shift.person }) && out.count < 9 {
-            let until = shift.end.map { " until " + OnCallSummary.when($0, now: now, timeZone: metricsConfig.timeZone) } ?? ""
+            let until = shift.end.map { " until " + OnCallSummary.when($0, now: now, timeZone: TimeZone(identifier: "UTC")!) } ?? ""
             let who = shift.isMe ? " (you)" : ""
             out.append(Assignee(name: shift.person, note: "on call\(who), \(shift.policy) level \(shift.level)\(until)"))
         }

@@ -202,22 +202,25 @@ public enum DashboardView {
         // the right-hand part goes first (clock alone, then nothing), the summary is cut last.
         // Who is on call comes after the summary and gives way to the clock, not the reverse.
         let coreWidth = left.reduce(0) { $0 + $1.width }
+        let full = " \(state.themeName) \(ctx.glyphs.dot) \(Formatting.clock(state.now)) UTC "
+        let short = " \(Formatting.clock(state.now)) "
+        func fits(_ onCall: String, _ right: String) -> Bool {
+            coreWidth + GlyphWidth.of(onCall) + 2 + GlyphWidth.of(right) < rect.width
+        }
+        var right = coreWidth + GlyphWidth.of(full) < rect.width ? full : (coreWidth + GlyphWidth.of(short) < rect.width ? short : "")
         if let line = state.onCallLine {
-            // Shortened at its seams rather than mid-word: the whole line, its first part, the
-            // first part without its "until", whichever fits beside the clock.
-            let room = rect.width - coreWidth - GlyphWidth.of(" \(Formatting.clock(state.now)) ")
+            // Who is on call comes after the summary and is shortened at its seams rather than
+            // mid-word (the whole line, its first part, that without its "until"); the theme's
+            // name goes before its last part does, the clock never for it.
             let first = line.components(separatedBy: " \(OnCallSummary.separator) ")[0]
             let bare = first.components(separatedBy: " until ")[0]
-            if let fits = [line, first, bare].first(where: { GlyphWidth.of($0) + 2 < room }) {
-                let shown = fits.replacingOccurrences(of: " \(OnCallSummary.separator) ", with: " \(ctx.glyphs.dot) ")
+            let choices = [(line, full), (line, short), (first, full), (bare, full), (first, short), (bare, short)]
+            if let (text, r) = choices.first(where: { fits($0.0, $0.1) }) {
+                right = r
+                let shown = text.replacingOccurrences(of: " \(OnCallSummary.separator) ", with: " \(ctx.glyphs.dot) ")
                 left.append(ctx.span(" \(shown) ", .header))
             }
         }
-        let leftWidth = left.reduce(0) { $0 + $1.width }
-        let full = " \(state.themeName) \(ctx.glyphs.dot) \(Formatting.clock(state.now)) UTC "
-        let short = " \(Formatting.clock(state.now)) "
-        let right = leftWidth + GlyphWidth.of(full) < rect.width ? full
-            : (coreWidth + GlyphWidth.of(short) < rect.width ? short : "")
         let rw = GlyphWidth.of(right)
         grid.put(spans: truncate(left, toWidth: max(0, rect.width - rw), ellipsis: ctx.glyphs.ellipsis),
                  x: rect.x, y: rect.y, maxWidth: rect.width)

@@ -39,7 +39,7 @@ public final class AlertmanagerSource: Source {
         var readAt: Date?
         /// Why the last read failed, if it did.
         var problem: String?
-        /// By fingerprint, for the alerts of the last poll only (the map cannot grow).
+        /// By fingerprint (pruned when it outgrows the alerts of a poll, so it cannot grow for good).
         var keys: [String: [String]] = [:]
     }
 
@@ -96,7 +96,7 @@ public final class AlertmanagerSource: Source {
             let pageKeys = await pageKeys(for: view.alerts, now: now)
             let snapshot = SourceSnapshot(incidents: view.alerts.map {
                 var incident = decoder.incident(from: $0, source: id, acknowledgement: acknowledgements.acknowledgement(for: $0))
-                if let keys = pageKeys[$0.fingerprint] { incident.pagedAs = keys }
+                if let keys = pageKeys[$0.fingerprint], !keys.isEmpty { incident.pagedAs = keys }
                 return incident
             }.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) })
             return PollResult(snapshot, warnings: problems.map { SourceWarning(panel: .incidents, message: $0) })
@@ -263,7 +263,7 @@ public final class AlertmanagerSource: Source {
     }
 
     /// The keys under which Alertmanager pages each alert's groups to PagerDuty, by fingerprint
-    /// (only alerts that have some). The routing tree is read at the first poll and every
+    /// (empty for an alert that does not page; may hold alerts of earlier polls). The routing tree is read at the first poll and every
     /// `routingRefresh`; a member that does not answer leaves the tree as it was (the alerts
     /// then do not merge into pages, which is the safe way to be wrong).
     private func pageKeys(for alerts: [AlertmanagerAlert], now: Date) async -> [String: [String]] {
@@ -293,15 +293,16 @@ public final class AlertmanagerSource: Source {
         }
         return routing.withLock { r in
             guard let routes = r.routes, routes.pages else { return [:] }
-            var found: [String: [String]] = [:], keys: [String: [String]] = [:]
-            keys.reserveCapacity(alerts.count)
-            for alert in alerts {
-                let k = r.keys[alert.fingerprint] ?? routes.pageKeys(for: alert.labels)
-                keys[alert.fingerprint] = k
-                if !k.isEmpty { found[alert.fingerprint] = k }
+            // Computed once per fingerprint (labels never change under one); a steady poll only
+            // looks them up. Pruned to the alerts of this poll when it has grown well past them.
+            for alert in alerts where r.keys[alert.fingerprint] == nil {
+                r.keys[alert.fingerprint] = routes.pageKeys(for: alert.labels)
             }
-            r.keys = keys
-            return found
+            if r.keys.count > 2 * alerts.count + 1_024 {
+                let current = Set(alerts.map(\.fingerprint))
+                r.keys = r.keys.filter { fingerprint, _ in current.contains(fingerprint) }
+            }
+            return r.keys
         }
     }
 
