@@ -80,6 +80,8 @@ public final class PagerDutySource: Source {
         }
         // The log entries since the last poll (the whole history the first time).
         let since = known.map { $0.addingTimeInterval(-Self.overlap) } ?? historyStart
+        // Incidents a new log entry says were resolved (not a scan of every entry kept).
+        var resolvedNow = Set<String>()
         do {
             let entries = try await api.list("/log_entries", query: [("since", Self.iso(since)), ("is_overview", "true")]
                                                  + teams.map { ("team_ids[]", $0) },
@@ -87,6 +89,7 @@ public final class PagerDutySource: Source {
                 let page = try PagerDutyDecoder.logEntryPage(from: data)
                 return (page.entries, page.more)
             }
+            resolvedNow = Set(entries.lazy.filter { $0.type == "resolve_log_entry" }.map(\.incidentID))
             state.withLock { s in
                 for e in entries where !s.seenEntries.contains(e.id) || e.id.isEmpty {
                     s.seenEntries.insert(e.id)
@@ -105,13 +108,10 @@ public final class PagerDutySource: Source {
         // Incidents that left the open list, or were resolved without Vigil seeing them open.
         let openIDs = Set(open.map(\.sourceKey))
         let toRead: [String] = state.withLock { s in
-            let resolvedNow = s.entries.compactMap { id, entries in
-                entries.contains { $0.type == "resolve_log_entry" && $0.at >= since } ? id : nil
-            }
             let left = s.open.subtracting(openIDs)
             // Log entries cannot be filtered by service: with a service filter, only incidents
             // seen open are followed (team filters apply to the log entries themselves).
-            let others = services.isEmpty ? Set(resolvedNow).subtracting(s.resolved.keys) : []
+            let others = services.isEmpty ? resolvedNow.subtracting(s.resolved.keys) : []
             return Array(left.union(others).subtracting(openIDs)).sorted().prefix(Self.singleReadsPerPoll).map { $0 }
         }
         for key in toRead {
@@ -338,9 +338,8 @@ public final class PagerDutySource: Source {
         key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key
     }
 
+    /// `2026-12-05T09:25:30Z` (a value-type format style: no formatter built per call).
     static func iso(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
+        date.formatted(Date.ISO8601FormatStyle())
     }
 }
