@@ -30,37 +30,11 @@ public final class AlertmanagerSource: Source {
 
     private let api: AlertmanagerAPI
     private let decoder: AlertmanagerDecoder
-    /// The routing tree, read every `routingRefresh`, and each alert's page keys computed from it.
-    private let routing = Mutex(Routing())
-
-    private struct Routing {
-        var text: String?
-        var routes: AlertmanagerRoutes?
-        var readAt: Date?
-        /// Why the last read failed, if it did.
-        var problem: String?
-        /// By fingerprint (pruned when it outgrows the alerts of a poll, so it cannot grow for good).
-        var keys: [String: [String]] = [:]
-    }
-
-    /// How often the running configuration is read again (a reload changes the routes).
-    static let routingRefresh: TimeInterval = 300
-
-    /// What the last read of the routing tree found (nil before the first poll).
-    public enum RoutingSummary: Sendable, Equatable {
-        /// The receivers that page PagerDuty (maybe none).
-        case routes(receivers: Set<String>)
-        /// Why it could not be read.
-        case unread(String)
-    }
+    /// The routing tree and each alert's page keys (one problem, one row).
+    private let pageKeys = AlertmanagerPageKeys()
 
     /// What the last read of the routing tree found, for `check-config --online`.
-    public var routingSummary: RoutingSummary? {
-        routing.withLock { r in
-            if let problem = r.problem { return .unread(problem) }
-            return r.routes.map { .routes(receivers: $0.pagingReceivers) }
-        }
-    }
+    public var routingSummary: AlertmanagerPageKeys.Summary? { pageKeys.summary }
 
     /// Creates a source that talks to `settings.urls` through `transport`.
     public init(settings: AlertmanagerSettings, transport: any HTTPTransport) {
@@ -93,7 +67,10 @@ public final class AlertmanagerSource: Source {
                 }
             }
             let acknowledgements = AlertmanagerAcknowledgements(silences: view.silences ?? [])
-            let pageKeys = await pageKeys(for: view.alerts, now: now)
+            let pageKeys = await pageKeys.keys(for: view.alerts, now: now) {
+                do { return try await self.onFirstReachable { member in try await self.api.configuration(from: member) } }
+                catch { throw Self.reported(error) }
+            }
             let snapshot = SourceSnapshot(incidents: view.alerts.map {
                 var incident = decoder.incident(from: $0, source: id, acknowledgement: acknowledgements.acknowledgement(for: $0))
                 if let keys = pageKeys[$0.fingerprint], !keys.isEmpty { incident.pagedAs = keys }
@@ -260,50 +237,6 @@ public final class AlertmanagerSource: Source {
                     problems: (alertErrors.map(\.message) + silenceErrors).reduce(into: []) { unique, problem in
                         if !unique.contains(problem) { unique.append(problem) }  // a dead member fails both reads
                     })
-    }
-
-    /// The keys under which Alertmanager pages each alert's groups to PagerDuty, by fingerprint
-    /// (empty for an alert that does not page; may hold alerts of earlier polls). The routing tree is read at the first poll and every
-    /// `routingRefresh`; a member that does not answer leaves the tree as it was (the alerts
-    /// then do not merge into pages, which is the safe way to be wrong).
-    private func pageKeys(for alerts: [AlertmanagerAlert], now: Date) async -> [String: [String]] {
-        let due = routing.withLock { r in
-            r.readAt.map { now.timeIntervalSince($0) >= Self.routingRefresh || now < $0 } ?? true
-        }
-        if due {
-            let read: Result<String, any Error>
-            do { read = .success(try await onFirstReachable { member in try await self.api.configuration(from: member) }) }
-            catch { read = .failure(error) }
-            routing.withLock { r in
-                r.readAt = now
-                switch read {
-                case .failure(let error):
-                    r.problem = "\(Self.reported(error))"
-                case .success(let text):
-                    r.problem = nil
-                    guard text != r.text else { return }
-                    r.text = text
-                    r.keys = [:]
-                    do { r.routes = try AlertmanagerRoutes(configuration: text) } catch {
-                        r.routes = nil
-                        r.problem = "\(error)"
-                    }
-                }
-            }
-        }
-        return routing.withLock { r in
-            guard let routes = r.routes, routes.pages else { return [:] }
-            // Computed once per fingerprint (labels never change under one); a steady poll only
-            // looks them up. Pruned to the alerts of this poll when it has grown well past them.
-            for alert in alerts where r.keys[alert.fingerprint] == nil {
-                r.keys[alert.fingerprint] = routes.pageKeys(for: alert.labels)
-            }
-            if r.keys.count > 2 * alerts.count + 1_024 {
-                let current = Set(alerts.map(\.fingerprint))
-                r.keys = r.keys.filter { fingerprint, _ in current.contains(fingerprint) }
-            }
-            return r.keys
-        }
     }
 
     /// The alert behind `incident` as it fires now, or a `SourceError` saying why it cannot be
