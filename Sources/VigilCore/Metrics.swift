@@ -64,6 +64,19 @@ public struct DeployStats: Sendable, Hashable {
     public var buckets: [Int]
     /// Median lead time (deploy − commit), seconds, when commit times are known.
     public var leadTime: Double?
+    /// Failed deployment recovery time: for each failed deployment in the window, until the
+    /// service's next successful deployment (or its rollback), over those recovered by the
+    /// window's end.
+    public var recovery: DurationSummary
+    /// Failed deployments of the window not recovered by its end (shown open, not counted).
+    public var unrecovered: Int
+    /// The age of the oldest of them at the window's end, seconds.
+    public var oldestUnrecovered: Double?
+    /// Deployments that were rework: rollbacks, and deployments within the change-failure window
+    /// after a failed one of the same service.
+    public var reworked: Int
+    /// reworked / total; nil with no deployments.
+    public var reworkRate: Double?
 }
 
 /// Alert pages over one window.

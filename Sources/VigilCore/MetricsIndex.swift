@@ -19,7 +19,7 @@ public final class MetricsIndex: Sendable {
     let buildDigests: [BuildDigest]
     /// Finished production deployments of every source in time order (equal times in the order
     /// of the sources' lists), with flags (1 success, 2 failed, 4 rollback) and lead times.
-    let deployAt: [Double], deployFlags: [UInt8], deployLead: [Double]
+    let deployAt: [Double], deployFlags: [UInt8], deployLead: [Double], deployRecovery: [Double]
 
     /// An index of the lists given (each a source, in order), not cached.
     public convenience init(incidents: [Incident] = [], deployments: [Deployment] = [], builds: [BuildRun] = [],
@@ -73,6 +73,7 @@ public final class MetricsIndex: Sendable {
         deployAt = merged.at
         deployFlags = merged.flags
         deployLead = merged.lead
+        deployRecovery = merged.recovery
     }
 
     // MARK: Delivery
@@ -112,8 +113,10 @@ public final class MetricsIndex: Sendable {
     /// Production deployments in the window: frequency, rollbacks, change failure rate, lead time.
     public func deployments(in w: DateInterval, bucket: TimeInterval) -> DeployStats {
         let r = Columns.range(deployAt, w)
-        var successful = 0, failed = 0, rollbacks = 0
-        var leads: [Double] = []
+        var successful = 0, failed = 0, rollbacks = 0, reworked = 0, unrecovered = 0
+        var leads: [Double] = [], recoveries: [Double] = []
+        var oldestUnrecovered: Double?
+        let end = w.end.timeIntervalSinceReferenceDate
         var buckets = [Int](repeating: 0, count: Columns.bucketCount(w, bucket))
         let start = w.start.timeIntervalSinceReferenceDate
         for k in r {
@@ -123,8 +126,18 @@ public final class MetricsIndex: Sendable {
                 buckets[Columns.bucket(deployAt[k], start: start, width: bucket, count: buckets.count)] += 1
                 if !deployLead[k].isNaN { leads.append(deployLead[k]) }
             }
-            if f & 2 != 0 { failed += 1 }
+            if f & 2 != 0 {
+                failed += 1
+                let took = deployRecovery[k]
+                if deployAt[k] + took <= end {
+                    recoveries.append(took)
+                } else {
+                    unrecovered += 1
+                    oldestUnrecovered = max(oldestUnrecovered ?? 0, end - deployAt[k])
+                }
+            }
             if f & 4 != 0 { rollbacks += 1 }
+            if f & 8 != 0 { reworked += 1 }
         }
         return DeployStats(
             successful: successful,
@@ -134,7 +147,9 @@ public final class MetricsIndex: Sendable {
             failed: failed,
             changeFailureRate: r.isEmpty ? nil : Double(failed) / Double(r.count),
             buckets: buckets,
-            leadTime: Stats.nearestRanks(selecting: &leads, [50])[0])
+            leadTime: Stats.nearestRanks(selecting: &leads, [50])[0],
+            recovery: DurationSummary(recoveries), unrecovered: unrecovered, oldestUnrecovered: oldestUnrecovered,
+            reworked: reworked, reworkRate: r.isEmpty ? nil : Double(reworked) / Double(r.count))
     }
 
     /// The DORA tier at `now` (`Metrics.doraTier`), judging the history from `historyStart`.
@@ -253,6 +268,9 @@ public final class MetricsIndex: Sendable {
 /// a rollback or a failure (METRICS.md, "Rollbacks" and "Change failure rate").
 private struct MergedDeployments {
     var at: [Double] = [], flags: [UInt8] = [], lead: [Double] = []
+    /// For a failed deployment, seconds until the service's next successful one (infinity: none
+    /// yet); NaN for the others.
+    var recovery: [Double] = []
 
     init(_ digests: [DeploymentDigest], incidents: [IncidentDigest], linkWindow: TimeInterval) {
         // Services of all sources as one set of ids.
@@ -353,6 +371,24 @@ private struct MergedDeployments {
                 failed[k] = first - t <= linkWindow
             }
             if failed[k] { flags[k] |= 2 }
+        }
+        // Failed deployment recovery time: until the service's next successful deployment (or
+        // its rollback, which is one).
+        recovery = [Double](repeating: .nan, count: n)
+        var nextSuccess = [Double](repeating: .infinity, count: serviceIDs.count)
+        for k in stride(from: n - 1, through: 0, by: -1) {
+            if flags[k] & 2 != 0 { recovery[k] = nextSuccess[service[k]] - at[k] }
+            if flags[k] & 1 != 0 { nextSuccess[service[k]] = at[k] }
+        }
+        // Rework (8): a rollback, or a deployment within `linkWindow` after a failed one of the
+        // same service (the one before it).
+        var lastAt = [Double](repeating: -.infinity, count: serviceIDs.count)
+        var lastFailed = [Bool](repeating: false, count: serviceIDs.count)
+        for k in 0..<n {
+            let s = service[k]
+            if flags[k] & 4 != 0 || (lastFailed[s] && at[k] - lastAt[s] <= linkWindow) { flags[k] |= 8 }
+            lastAt[s] = at[k]
+            lastFailed[s] = flags[k] & 2 != 0
         }
     }
 }

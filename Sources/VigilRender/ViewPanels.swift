@@ -89,10 +89,28 @@ enum MetricPanels {
         if d.total == 0 && prev.total == 0 {
             return noData("no production deploys in \(state.window.rawValue)", ctx)
         }
+        // The frequency's DORA 2024 cluster (the 2025 report dropped tiers; four-keys' 90 days).
+        let cluster: [Span] = f.tier == .none ? []
+            : [ctx.span(" DORA ", .label), ctx.span(f.tier.performance.lowercased(), .text)]
+        var recovery: [Span] = [ctx.span("recovery ", .label)]
+        if d.recovery.count == 0 && d.unrecovered == 0 {
+            recovery.append(ctx.span("no failed deploys", .textDim))
+        } else {
+            // The median first, as MTTR's line; failed deployments not yet recovered are open,
+            // with the oldest one's age.
+            recovery += [ctx.span(Formatting.age(d.recovery.median), .text),
+                         ctx.span(" p90 ", .label), ctx.span(Formatting.age(d.recovery.p90), .text)]
+            if d.unrecovered > 0 {
+                recovery += [ctx.span(" open \(d.unrecovered) ", .trendBad),
+                             ctx.span(Formatting.age(seconds: d.oldestUnrecovered ?? .nan), .trendBad)]
+            }
+        }
+        let lead: [Span] = d.leadTime == nil
+            ? [ctx.span("lead time ", .label), ctx.span("unknown: no commit times from the sources", .textDim)]
+            : [ctx.span("lead time ", .label), ctx.span(Formatting.age(d.leadTime), .text)]
         return [
             RankedLine(1, .text([ctx.span(Formatting.perDay(d.perDay), .value), sp(" ")]
-                                + Trend.of(d.perDay, prev.perDay, upIsGood: true, ctx)
-                                + [ctx.span(" DORA ", .label), ctx.span(f.tier.rawValue, .text)])),
+                                + Trend.of(d.perDay, prev.perDay, upIsGood: true, ctx) + cluster)),
             RankedLine(4, .spark(d.buckets.map(Double.init))),
             RankedLine(2, .text([ctx.span("CFR ", .label), ctx.span(Formatting.percent(d.changeFailureRate), .text), sp(" ")]
                                 + Trend.of(d.changeFailureRate, prev.changeFailureRate, upIsGood: false,
@@ -101,8 +119,11 @@ enum MetricPanels {
             RankedLine(3, .text([ctx.span("rollbacks ", .label),
                                  ctx.span("\(d.rollbacks)", d.rollbacks > 0 ? .trendBad : .text), sp(" ")]
                                 + Trend.of(Double(d.rollbacks), Double(prev.rollbacks), upIsGood: false, ctx))),
-            RankedLine(5, .text([ctx.span("lead time ", .label), ctx.span(Formatting.age(d.leadTime), .text),
-                                 ctx.span(" (\(f.tier.performance) frequency)", .label)])),
+            RankedLine(5, .text([ctx.span("rework ", .label), ctx.span(Formatting.percent(d.reworkRate ?? .nan), .text), sp(" ")]
+                                + Trend.of(d.reworkRate, prev.reworkRate, upIsGood: false, measure: .points, ctx)
+                                + [ctx.span(" \(d.reworked)/\(d.total)", .label)])),
+            RankedLine(6, .text(recovery)),
+            RankedLine(7, .text(lead)),
         ]
     }
 

@@ -34,9 +34,23 @@ enum Reference {
         var starts: [String: [Date]] = [:]
         for i in incidents { starts[i.service, default: []].append(i.triggeredAt) }
         starts = starts.mapValues { $0.sorted() }
+        func isFailed(_ d: Deployment) -> Bool {
+            if d.outcome == .failure || followed.contains(d.id) { return true }
+            if let next = starts[d.service]?.first(where: { $0 > d.at }),
+               next.timeIntervalSince(d.at) <= config.failureLinkWindow { return true }
+            return false
+        }
+        // Rework: a rollback, or the deployment after a failed one of the service within the window.
+        var reworkIDs: Set<String> = []
+        for (i, d) in prod.enumerated() {
+            if rollbacks.contains(d.id) { reworkIDs.insert(d.id); continue }
+            if let previous = prod[..<i].last(where: { $0.service == d.service }), isFailed(previous),
+               d.at.timeIntervalSince(previous.at) <= config.failureLinkWindow { reworkIDs.insert(d.id) }
+        }
         let inWindow = prod.filter { w.holds($0.at) }
-        var failed = 0, successful = 0, rolled = 0
-        var successTimes: [Date] = [], leads: [Double] = []
+        var failed = 0, successful = 0, rolled = 0, unrecovered = 0
+        var successTimes: [Date] = [], leads: [Double] = [], recoveries: [Double] = []
+        var oldest: Double?
         for d in inWindow {
             if d.outcome == .success {
                 successful += 1
@@ -44,15 +58,25 @@ enum Reference {
                 if let commit = d.commitAt, d.at > commit { leads.append(d.at.timeIntervalSince(commit)) }
             }
             if rollbacks.contains(d.id) { rolled += 1 }
-            if d.outcome == .failure || followed.contains(d.id) { failed += 1; continue }
-            if let next = starts[d.service]?.first(where: { $0 > d.at }),
-               next.timeIntervalSince(d.at) <= config.failureLinkWindow { failed += 1 }
+            guard isFailed(d) else { continue }
+            failed += 1
+            let i = prod.firstIndex { $0.id == d.id }!
+            if let fix = prod[(i + 1)...].first(where: { $0.service == d.service && $0.outcome == .success }),
+               fix.at <= w.end {
+                recoveries.append(fix.at.timeIntervalSince(d.at))
+            } else {
+                unrecovered += 1
+                oldest = max(oldest ?? 0, w.end.timeIntervalSince(d.at))
+            }
         }
+        let reworked = inWindow.filter { reworkIDs.contains($0.id) }.count
         return DeployStats(
             successful: successful, perDay: Double(successful) / (w.duration / 86_400), total: inWindow.count,
             rollbacks: rolled, failed: failed,
             changeFailureRate: inWindow.isEmpty ? nil : Double(failed) / Double(inWindow.count),
-            buckets: w.bucketCounts(successTimes, bucket: bucket), leadTime: median(leads))
+            buckets: w.bucketCounts(successTimes, bucket: bucket), leadTime: median(leads),
+            recovery: DurationSummary(recoveries), unrecovered: unrecovered, oldestUnrecovered: oldest,
+            reworked: reworked, reworkRate: inWindow.isEmpty ? nil : Double(reworked) / Double(inWindow.count))
     }
 
     /// Rollbacks by id: ids in the random data are unique.

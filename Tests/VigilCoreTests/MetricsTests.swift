@@ -154,6 +154,28 @@ import Testing
         #expect(s.changeFailureRate == 0.5)
     }
 
+    @Test func failedDeploymentRecoveryTimeAndReworkRate() {
+        // w ends at noon. d2 is rolled back by r1 an hour later (r1 is rework and recovers d2);
+        // d4 fails and the hotfix d5 20 minutes later recovers it and is rework (1 h window);
+        // d6 fails and nothing has followed by the window's end: open, 2 h old, not counted.
+        let deploys = [
+            deploy("d1", version: "v1.2.0", at: -20 * hour),
+            deploy("d2", version: "v1.3.0", at: -10 * hour),
+            deploy("r1", version: "v1.2.0", at: -9 * hour, rollback: true),
+            deploy("d4", service: "search", version: "v2.0.0", at: -5 * hour, outcome: .failure),
+            deploy("d5", service: "search", version: "v2.0.1", at: -5 * hour + 1_200),
+            deploy("d6", service: "cart", version: "v3.0.0", at: -2 * hour, outcome: .failure),
+            deploy("d7", service: "cart", version: "v3.0.1", at: -2 * hour + 7_200 + 60),   // after the window
+        ]
+        let s = Metrics.deployments(deploys, incidents: [], in: w, bucket: hour)
+        #expect(s.failed == 3)
+        #expect(s.recovery.count == 2)
+        #expect(s.recovery.median == 1_200 && s.recovery.p90 == hour)
+        #expect(s.unrecovered == 1 && s.oldestUnrecovered == 2 * hour)
+        #expect(s.reworked == 2)                                          // r1 (rollback), d5 (after a failure)
+        #expect(s.reworkRate == 2.0 / 6.0)
+    }
+
     @Test func noDeploymentsMeansNoRateNotZero() {
         let s = Metrics.deployments([], incidents: [], in: w, bucket: hour)
         #expect(s.changeFailureRate == nil)
