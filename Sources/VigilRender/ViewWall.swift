@@ -180,8 +180,9 @@ enum NowPage {
         if f.has.deploys {
             let d = f.deploys.now
             let cfr = d.changeFailureRate.map { "CFR \(Formatting.percent($0))" } ?? "CFR -"
+            let rework = d.reworkRate.map { "rework \(Formatting.percent($0))" } ?? "rework -"
             tiles.append(Tile(label: "DEPLOYS/day", value: bigNumber(d.perDay), unit: "",
-                              caption: "\(d.total) in \(w), \(cfr)",
+                              caption: "\(d.total) in \(w), \(cfr), \(rework)",
                               role: (d.changeFailureRate ?? 0) > 0.15 ? .severityWarning : .value, stale: deploysStale))
         } else {
             var t = none
