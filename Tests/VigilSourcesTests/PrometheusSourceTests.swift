@@ -274,7 +274,7 @@ struct PrometheusSourceTests {
         }
     }
 
-    @Test("a server that never answers: 'timed out' within the timeout + 1 s")
+    @Test("a server that never answers: 'timed out' after the timeout once, not once per query")
     func timeout() async throws {
         let listener = try SilentListener()
         defer { listener.close() }
@@ -290,7 +290,9 @@ struct PrometheusSourceTests {
         #expect(throws: SourceError(.timedOut, "all 6 Prometheus queries failed: timed out after 1s waiting for 127.0.0.1:\(listener.port)")) {
             try outcome.get()
         }
-        #expect(late < .seconds(1), "took \(late) longer than the 1 s timeout")
+        // Six queries one after the other would be 5 s late; concurrent ones are late by the
+        // scheduling of a loaded machine only (1.17 s seen in CI while the suite ran in parallel).
+        #expect(late < .seconds(3), "took \(late) longer than the 1 s timeout: were the queries run one by one?")
     }
 
     @Test("the test server obeys SIGTERM (reset signal mask), and its directory is removed")
