@@ -65,6 +65,21 @@ public enum DialogContent {
             lines.append([DialogSegment("acknowledged by \(by)\(at)", .acknowledged)])
         }
         if let r = i.resolvedAt { lines.append([DialogSegment("resolved at \(clock(r))", .resolved)]) }
+        // "It broke after the 14:05 deploy": what changed on this service in the hour before.
+        let before = i.triggeredAt.addingTimeInterval(-3_600)
+        let changes = state.deployments.filter { $0.service == i.service && $0.at >= before && $0.at <= i.triggeredAt }
+            .sorted { $0.at > $1.at }
+        if !changes.isEmpty {
+            lines.append([])
+            lines.append([DialogSegment("Deployments of \(i.service) in the hour before it started", .heading)])
+            for d in changes.prefix(10) {
+                let what = d.markedRollback ? "rollback to \(d.version)" : d.version
+                let outcome = d.outcome == .success ? "" : (d.outcome == .failure ? ", failed" : ", in progress")
+                let ago = minutesAgo(d.at, i.triggeredAt)
+                lines += wrap([DialogSegment("  \(clock(d.at)) ", .label)], "\(what) to \(d.environment)\(outcome), \(ago) before",
+                              .text, width: w)
+            }
+        }
         if !i.merged.isEmpty {
             // One problem, one row: the alerts this page is, each with where it stands.
             lines.append([])

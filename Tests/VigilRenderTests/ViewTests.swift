@@ -139,6 +139,29 @@ private func state(size: Size, readOnly: Bool = false) -> AppState {
         #expect(text.contains("https://runbooks.example/checkout"))
     }
 
+    @Test func detailsListTheDeploymentsOfTheServiceInTheHourBefore() {
+        var s = AppState(now: noon, size: Size(width: 100, height: 40), user: "alice", sources: [("test", 30)])
+        let i = incident("PD-1", .critical, service: "checkout", ago: 600, title: "Checkout 5xx")
+        let deploys = [
+            Deployment(id: "a", service: "checkout", environment: "production", version: "v41", at: noon.addingTimeInterval(-1_500),
+                       outcome: .success),
+            Deployment(id: "b", service: "checkout", environment: "production", version: "v40", at: noon.addingTimeInterval(-900),
+                       outcome: .success, markedRollback: true),
+            Deployment(id: "c", service: "checkout", environment: "production", version: "v39", at: noon.addingTimeInterval(-7_200),
+                       outcome: .success),                                     // two hours before: not listed
+            Deployment(id: "d", service: "search", environment: "production", version: "v9", at: noon.addingTimeInterval(-700),
+                       outcome: .failure),                                     // another service
+        ]
+        _ = reduce(&s, .sourceUpdated("test", SourceSnapshot(incidents: [i], deployments: deploys), at: noon))
+        s.selectedIncident = "PD-1"
+        _ = reduce(&s, .key(.enter))
+        let text = DashboardView.render(s, ctx).lines.joined(separator: "\n")
+        #expect(text.contains("Deployments of checkout in the hour before it started"), "\(text)")
+        #expect(text.contains("11:45 rollback to v40 to production, 5m before"), "\(text)")
+        #expect(text.contains("11:35 v41 to production, 15m before"), "\(text)")
+        #expect(!text.contains("v39") && !text.contains("v9 "), "\(text)")
+    }
+
     @Test func aMergedPageIsOneRowNamingBothSourcesAndItsDetailsListTheAlerts() throws {
         var s = AppState(now: noon, size: Size(width: 100, height: 30), user: "alice", sources: [("pd", 30), ("am", 30)])
         var page = incident("PD-9", .critical, service: "storage", ago: 600, title: "[FIRING:2] DiskFull c1")
