@@ -313,8 +313,7 @@ public struct AppState: Sendable {
     /// that say; nil when none does.
     public var onCallLine: String? {
         let shifts = sourceOrder.flatMap { sources[$0]?.snapshot?.onCall ?? [] }
-        // In UTC, as the header's clock.
-        return shifts.isEmpty ? nil : OnCallSummary.line(shifts, now: now, timeZone: TimeZone(identifier: "UTC")!)
+        return shifts.isEmpty ? nil : OnCallSummary.line(shifts, now: now, timeZone: OnCallSummary.headerTimeZone)
     }
 
     /// The incident with an id (from an index built once per revision).

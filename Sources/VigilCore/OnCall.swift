@@ -57,7 +57,11 @@ public enum OnCallSummary {
     /// Between the parts of the line.
     public static let separator = "·"
 
-    private static func until(_ end: Date?, now: Date, timeZone: TimeZone) -> String {
+    /// The zone the header shows times in: its clock's, UTC.
+    public static let headerTimeZone = TimeZone(identifier: "UTC") ?? .current
+
+    /// " until 09:00", or nothing for a shift without an end.
+    static func until(_ end: Date?, now: Date, timeZone: TimeZone) -> String {
         end.map { " until " + when($0, now: now, timeZone: timeZone) } ?? ""
     }
 
@@ -99,7 +103,7 @@ extension AppState {
         }
         var out: [Assignee] = []
         for shift in current where !out.contains(where: { $0.name == shift.person }) && out.count < 9 {
-            let until = shift.end.map { " until " + OnCallSummary.when($0, now: now, timeZone: TimeZone(identifier: "UTC")!) } ?? ""
+            let until = OnCallSummary.until(shift.end, now: now, timeZone: OnCallSummary.headerTimeZone)
             let who = shift.isMe ? " (you)" : ""
             out.append(Assignee(name: shift.person, note: "on call\(who), \(shift.policy) level \(shift.level)\(until)"))
         }
