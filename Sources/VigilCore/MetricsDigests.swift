@@ -107,7 +107,7 @@ final class DeploymentDigest: Sendable {
     let earliest: Double?
     /// Services, by local id.
     let services: [String]
-    /// Times, positions in the list, services and flags (1 success, 2 failure, 4 marked rollback).
+    /// Times, positions in the list, services and flags (1 success, 2 failure, 4 marked rollback, 16 marked rework).
     let at: [Double], pos: [Int32], service: [Int32], flags: [UInt8]
     /// The version packed for comparison (`VersionOrder.packed`), `UInt64.max` when it has none.
     let version: [UInt64]
@@ -129,7 +129,7 @@ final class DeploymentDigest: Sendable {
                 let outcome = list[k].outcome
                 guard production[e], outcome != .inProgress else { continue }
                 t.append(time); p.append(Int32(k)); s.append(names.id(list[k].service))
-                f.append((outcome == .success ? 1 : 2) | (list[k].markedRollback ? 4 : 0))
+                f.append((outcome == .success ? 1 : 2) | (list[k].markedRollback ? 4 : 0) | (list[k].markedRework ? 16 : 0))
                 v.append(VersionOrder.packed(list[k].version) ?? .max)
                 if let c = list[k].commitAt, date > c { l.append(date.timeIntervalSince(c)) } else { l.append(.nan) }
             }

@@ -380,13 +380,13 @@ private struct MergedDeployments {
             if flags[k] & 2 != 0 { recovery[k] = nextSuccess[service[k]] - at[k] }
             if flags[k] & 1 != 0 { nextSuccess[service[k]] = at[k] }
         }
-        // Rework (8): a rollback, or a deployment within `linkWindow` after a failed one of the
-        // same service (the one before it).
+        // Rework (8): marked so by its source (a hotfix branch, a revert), a rollback, or a
+        // deployment within `linkWindow` after a failed one of the same service (the one before it).
         var lastAt = [Double](repeating: -.infinity, count: serviceIDs.count)
         var lastFailed = [Bool](repeating: false, count: serviceIDs.count)
         for k in 0..<n {
             let s = service[k]
-            if flags[k] & 4 != 0 || (lastFailed[s] && at[k] - lastAt[s] <= linkWindow) { flags[k] |= 8 }
+            if f[k] & 16 != 0 || flags[k] & 4 != 0 || (lastFailed[s] && at[k] - lastAt[s] <= linkWindow) { flags[k] |= 8 }
             lastAt[s] = at[k]
             lastFailed[s] = flags[k] & 2 != 0
         }

@@ -149,12 +149,17 @@ public struct Deployment: Sendable, Hashable, Identifiable {
     public var markedRollback: Bool
     /// Commit time, when known, for lead time.
     public var commitAt: Date?
+    /// Whether the source marks it as rework: unplanned, made to fix a user-facing problem (its
+    /// branch, workflow or commit message matched the source's rework patterns, e.g. `hotfix`).
+    public var markedRework: Bool
 
     /// Creates a deployment.
     public init(id: String, service: String, environment: String, version: String, at: Date,
-                outcome: DeploymentOutcome, markedRollback: Bool = false, commitAt: Date? = nil) {
+                outcome: DeploymentOutcome, markedRollback: Bool = false, commitAt: Date? = nil,
+                markedRework: Bool = false) {
         self.id = id; self.service = service; self.environment = environment; self.version = version
         self.at = at; self.outcome = outcome; self.markedRollback = markedRollback; self.commitAt = commitAt
+        self.markedRework = markedRework
     }
 
     /// True for the production environment.

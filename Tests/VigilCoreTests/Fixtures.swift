@@ -18,10 +18,10 @@ func incident(_ id: String, service: String = "checkout", severity: Severity = .
 
 func deploy(_ id: String, service: String = "checkout", version: String, at: TimeInterval,
             outcome: DeploymentOutcome = .success, env: String = "production", rollback: Bool = false,
-            commitAgo: TimeInterval? = nil) -> Deployment {
+            commitAgo: TimeInterval? = nil, rework: Bool = false) -> Deployment {
     Deployment(id: id, service: service, environment: env, version: version, at: noon.addingTimeInterval(at),
                outcome: outcome, markedRollback: rollback,
-               commitAt: commitAgo.map { noon.addingTimeInterval(at - $0) })
+               commitAt: commitAgo.map { noon.addingTimeInterval(at - $0) }, markedRework: rework)
 }
 
 func run(_ id: String, started: TimeInterval, minutes: Double?, _ c: BuildConclusion = .success,

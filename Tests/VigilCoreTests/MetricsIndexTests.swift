@@ -42,7 +42,8 @@ struct RandomData {
                        version: versions[rng.below(versions.count)], at: time(),
                        outcome: rng.percent(80) ? .success : (rng.percent(50) ? .failure : .inProgress),
                        markedRollback: rng.percent(5),
-                       commitAt: rng.percent(70) ? now.addingTimeInterval(-Double(rng.below(80 * 86_400))) : nil)
+                       commitAt: rng.percent(70) ? now.addingTimeInterval(-Double(rng.below(80 * 86_400))) : nil,
+                       markedRework: rng.percent(5))
         }
         if rng.percent(50) { list.sort { $0.at < $1.at } }   // most sources send them in order
         return list

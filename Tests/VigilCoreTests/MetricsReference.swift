@@ -40,10 +40,10 @@ enum Reference {
                next.timeIntervalSince(d.at) <= config.failureLinkWindow { return true }
             return false
         }
-        // Rework: a rollback, or the deployment after a failed one of the service within the window.
+        // Rework: marked by its source, a rollback, or the deployment after a failed one of the service within the window.
         var reworkIDs: Set<String> = []
         for (i, d) in prod.enumerated() {
-            if rollbacks.contains(d.id) { reworkIDs.insert(d.id); continue }
+            if d.markedRework || rollbacks.contains(d.id) { reworkIDs.insert(d.id); continue }
             if let previous = prod[..<i].last(where: { $0.service == d.service }), isFailed(previous),
                d.at.timeIntervalSince(previous.at) <= config.failureLinkWindow { reworkIDs.insert(d.id) }
         }

@@ -176,6 +176,24 @@ import Testing
         #expect(s.reworkRate == 2.0 / 6.0)
     }
 
+    @Test func reworkCountsAHotfixBranchOnceAndOnlyInProduction() {
+        // h1 is marked rework by its source (a hotfix/ branch) with nothing failed before it;
+        // h2 is marked and is also a rollback: still one rework deployment; s1 is a marked hotfix
+        // to staging, which is not a production deployment at all. 2 of 4 production deployments.
+        let deploys = [
+            deploy("d1", version: "v1.0.0", at: -20 * hour),
+            deploy("h1", version: "v1.0.1", at: -10 * hour, rework: true),
+            deploy("d2", version: "v1.1.0", at: -6 * hour),
+            deploy("h2", version: "v1.0.1", at: -5 * hour, rollback: true, rework: true),
+            deploy("s1", version: "v1.2.0", at: -4 * hour, env: "staging", rework: true),
+        ]
+        let s = Metrics.deployments(deploys, incidents: [], in: w, bucket: hour)
+        #expect(s.total == 4)
+        #expect(s.reworked == 2)
+        #expect(s.reworkRate == 0.5)
+        #expect(s.rollbacks == 1)
+    }
+
     @Test func noDeploymentsMeansNoRateNotZero() {
         let s = Metrics.deployments([], incidents: [], in: w, bucket: hour)
         #expect(s.changeFailureRate == nil)
