@@ -18,6 +18,7 @@ public struct SourceRegistry: Sendable {
         RegisteredKind(PrometheusKind.self),
         RegisteredKind(AlertmanagerKind.self),
         RegisteredKind(PagerDutyKind.self),
+        RegisteredKind(GitHubKind.self),
         RegisteredKind(DemoKind.self),
     ])
 

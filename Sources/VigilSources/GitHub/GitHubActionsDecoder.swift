@@ -38,33 +38,60 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
         self.defaultEnvironment = defaultEnvironment
     }
 
+    /// Rework patterns (regular expressions, case-insensitive) matched against a deployment
+    /// run's branch, workflow name, title and commit message: a match marks it as rework.
+    public var reworkPatterns: [String] = GitHubActionsDecoder.defaultReworkPatterns
+
+    /// The default rework patterns (METRICS.md, "Deployment rework rate").
+    public static let defaultReworkPatterns = ["hotfix", "revert"]
+
     /// Decodes a workflow-runs response.
     ///
     /// Runs are returned oldest first. Cancelled and skipped deploy runs changed nothing and are
     /// left out of `deployments`; a deploy run whose title does not match the pattern is kept with
     /// service "unknown", the short commit sha as version, and environment "unknown".
     public func decode(_ data: Data) throws(SourceError) -> GitHubActionsRuns {
-        let list = try SourceJSON.decode(RunList.self, from: data, what: "GitHub Actions runs")
+        let list = try Self.page(data)
+        var result = try classify(list.workflowRuns, repository: nil)
+        result.totalCount = list.totalCount
+        return result
+    }
+
+    /// One page of a workflow-runs answer, undecided.
+    static func page(_ data: Data) throws(SourceError) -> RunList {
+        try SourceJSON.decode(RunList.self, from: data, what: "GitHub Actions runs")
+    }
+
+    /// Splits runs into CI runs and deployments. With a `repository` ("owner/name"), a build's
+    /// pipeline is "name/workflow" and a deployment whose title names no service is of the
+    /// repository's service (its name).
+    func classify(_ runs: [RawRun], repository: String?) throws(SourceError) -> GitHubActionsRuns {
         let deployRegex = try compile(deployTitlePattern, "deploy title pattern")
         let rollbackRegex = try compile(rollbackTitlePattern, "rollback title pattern")
+        let rework = try reworkPatterns.map { p throws(SourceError) in try compile("(?i)" + p, "rework pattern") }
         let deployNames = Set(deployWorkflows.map { $0.lowercased() })
         let rollbackNames = Set(rollbackWorkflows.map { $0.lowercased() })
+        let repoName = repository.map { String($0.split(separator: "/").last ?? Substring($0)) }
 
         var builds: [BuildRun] = []
         var deployments: [Deployment] = []
-        for run in list.workflowRuns.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
-            let name = (run.name ?? "").lowercased()
-            let isRollback = rollbackNames.contains(name)
-            if isRollback || deployNames.contains(name) {
-                if let deployment = deployment(from: run, rollback: isRollback,
-                                               regex: isRollback ? rollbackRegex : deployRegex) {
+        for run in runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
+            let names = [(run.name ?? "").lowercased(), run.workflowFile?.lowercased() ?? ""].filter { !$0.isEmpty }
+            let isRollback = names.contains { rollbackNames.contains($0) }
+            if isRollback || names.contains(where: { deployNames.contains($0) }) {
+                if var deployment = deployment(from: run, rollback: isRollback,
+                                               regex: isRollback ? rollbackRegex : deployRegex, service: repoName) {
+                    let texts = [run.headBranch, run.name, run.displayTitle, run.headCommit?.message].compactMap { $0 }
+                    deployment.markedRework = rework.contains { r in texts.contains { (try? r.firstMatch(in: $0)) != nil } }
                     deployments.append(deployment)
                 }
             } else {
-                builds.append(build(from: run))
+                var b = build(from: run)
+                if let repoName { b.pipeline = repoName + "/" + b.pipeline }
+                builds.append(b)
             }
         }
-        return GitHubActionsRuns(builds: builds, deployments: deployments, totalCount: list.totalCount)
+        return GitHubActionsRuns(builds: builds, deployments: deployments)
     }
 
     private func compile(_ pattern: String, _ what: String) throws(SourceError) -> Regex<AnyRegexOutput> {
@@ -83,7 +110,8 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
                         startedAt: started, finishedAt: finished, conclusion: conclusion)
     }
 
-    private func deployment(from run: RawRun, rollback: Bool, regex: Regex<AnyRegexOutput>) -> Deployment? {
+    private func deployment(from run: RawRun, rollback: Bool, regex: Regex<AnyRegexOutput>, service fallback: String?)
+        -> Deployment? {
         let outcome: DeploymentOutcome
         switch Self.conclusion(run) {
         case .success: outcome = .success
@@ -92,7 +120,8 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
         case .failure, .timedOut: outcome = .failure
         }
         let title = run.displayTitle ?? ""
-        var service = "unknown", version = String((run.headSha ?? "").prefix(7)), environment = "unknown"
+        var service = fallback ?? "unknown", version = String((run.headSha ?? "").prefix(7))
+        var environment = fallback == nil ? "unknown" : defaultEnvironment
         if let match = try? regex.firstMatch(in: title) {
             func group(_ name: String) -> String? { match.output[name]?.substring.map(String.init).flatMap(nonEmpty) }
             service = group("service") ?? service
@@ -124,7 +153,7 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
     // convert every key of every run (a third of the demo's start-up), and each declared field
     // is a lookup per run.
 
-    struct RunList: Decodable {
+    struct RunList: Decodable, Sendable {
         var totalCount: Int?
         var workflowRuns: [RawRun]
 
@@ -133,11 +162,12 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
         }
     }
 
-    struct Commit: Decodable {
+    struct Commit: Decodable, Sendable {
         var timestamp: Date?
+        var message: String?
     }
 
-    struct RawRun: Decodable {
+    struct RawRun: Decodable, Sendable {
         var id: Int64
         var name: String?
         var displayTitle: String?
@@ -150,12 +180,21 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
         var updatedAt: Date?
         var runStartedAt: Date?
         var headCommit: Commit?
+        var headBranch: String?
+        var runAttempt: Int?
 
         enum CodingKeys: String, CodingKey {
             case id, name, path, status, conclusion
             case displayTitle = "display_title", headSha = "head_sha", workflowId = "workflow_id"
             case createdAt = "created_at", updatedAt = "updated_at", runStartedAt = "run_started_at"
-            case headCommit = "head_commit"
+            case headCommit = "head_commit", headBranch = "head_branch", runAttempt = "run_attempt"
+        }
+
+        /// The workflow's file name, from `path` (".github/workflows/deploy.yml@main" → "deploy.yml").
+        var workflowFile: String? {
+            guard let path, !path.isEmpty else { return nil }
+            let file = path.split(separator: "/").last.map(String.init) ?? path
+            return String(file.split(separator: "@", maxSplits: 1).first ?? Substring(file))
         }
     }
 }
