@@ -157,6 +157,12 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 Sanity.runs(runs, &report)
                 let other = GitHubActionsDecoder(deployWorkflows: ["CI", ""], rollbackWorkflows: ["Deploy"], defaultEnvironment: "staging")
                 Sanity.runs(try other.decode(data), &report)
+                // As the live source reads a page: classified for a repository, with rework patterns.
+                var live = GitHubActionsDecoder(deployWorkflows: ["deploy.yml", "Deploy"])
+                live.reworkPatterns = ["hotfix", "^revert", "(?i)fix"]
+                let page = try GitHubActionsDecoder.page(data)
+                let classified = try live.classify(page.workflowRuns, repository: "octo-org/checkout")
+                Sanity.runs(classified, &report)
             } catch {
                 report.rejected(error)
             }
