@@ -19,6 +19,7 @@ public struct SourceRegistry: Sendable {
         RegisteredKind(AlertmanagerKind.self),
         RegisteredKind(PagerDutyKind.self),
         RegisteredKind(GitHubKind.self),
+        RegisteredKind(JenkinsKind.self),
         RegisteredKind(DemoKind.self),
     ])
 
