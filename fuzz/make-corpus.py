@@ -228,6 +228,38 @@ write("prometheus", "seed-counter-vector.json", dump({"status": "success", "data
     {"metric": s["metric"], "value": [t + 3600 * 4 + 600, "12"]} for s in counter_series]}}))
 
 
+# MARK: - Jenkins api/json answers, as the tree= Vigil sends shapes them
+
+def jenkins_build(n, result, ago, display=None, commits=(), pipeline=True):
+    b = {"_class": "org.jenkinsci.plugins.workflow.job.WorkflowRun" if pipeline else "hudson.model.FreeStyleBuild",
+         "number": n, "result": result, "building": result is None, "timestamp": 1796400000000 - ago * 1000,
+         "duration": 0 if result is None else 81234, "displayName": display or "#%d" % n}
+    items = [{"_class": "hudson.plugins.git.GitChangeSet", "timestamp": 1796400000000 - c[1] * 1000, "msg": c[0]}
+             for c in commits]
+    if pipeline:
+        b["changeSets"] = [{"_class": "hudson.plugins.git.GitChangeSetList", "items": items}] if items else []
+    else:
+        b["changeSet"] = {"_class": "hudson.plugins.git.GitChangeSetList", "items": items}
+    return b
+
+
+jenkins_root = {"_class": "hudson.model.Hudson", "jobs": [
+    {"_class": "com.cloudbees.hudson.plugins.folder.Folder", "name": "checkout", "jobs": [{"name": "build"}]},
+    {"_class": "hudson.model.FreeStyleProject", "name": "deploy-checkout", "builds": [
+        jenkins_build(43, None, 60, "#43 checkout v1.5.2", pipeline=False),
+        jenkins_build(42, "SUCCESS", 3600, "#42 checkout v1.5.1 to production", [("Revert retries", 7200)], False),
+        jenkins_build(41, "UNSTABLE", 7200, pipeline=False), jenkins_build(40, "ABORTED", 9000, pipeline=False),
+        jenkins_build(39, "NOT_BUILT", 9500, pipeline=False)]},
+    {"_class": "org.jenkinsci.plugins.workflow.job.WorkflowJob", "name": "rollback-payments", "builds": [
+        jenkins_build(7, "SUCCESS", 1800, "payments 3.0.9", [("hotfix: timeouts", 4000), ("Fix", 3900)])]},
+]}
+jenkins_minimal = {"jobs": [{"name": "ci", "builds": [{"number": 1, "timestamp": 1796400000000}]}]}
+write("jenkins", "seed-root.json", dump(jenkins_root))
+write("jenkins", "seed-minimal.json", dump(jenkins_minimal))
+write("jenkins", "seed-job.json", dump({"_class": "hudson.model.FreeStyleProject",
+                                        "allBuilds": jenkins_root["jobs"][1]["builds"]}))
+
+
 # MARK: - Nasty cases, for every JSON target
 
 json_targets = {
@@ -237,6 +269,7 @@ json_targets = {
     "alertmanager-alerts": (am_minimal, am_alerts[:2]),
     "alertmanager-silences": (am_silence_minimal, am_silences),
     "github-actions-runs": (gha_minimal, {"total_count": 3, "workflow_runs": unique[:3]}),
+    "jenkins": (jenkins_minimal, jenkins_root),
     "prometheus": ({"status": "success", "data": {"resultType": "matrix", "result": [
         {"metric": {"service": "a"}, "values": [[t, "1"], [t + 60, "2"]]}]}},
                    {"status": "success", "data": {"resultType": "matrix", "result": counter_series[:2]}}),

@@ -50,6 +50,9 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case alertmanagerAlerts = "alertmanager-alerts"
     case alertmanagerSilences = "alertmanager-silences"
     case gitHubActionsRuns = "github-actions-runs"
+    /// Jenkins `api/json` answers (a folder's jobs with their builds, a job's builds), decoded and
+    /// classified as the live source does.
+    case jenkins = "jenkins"
     /// `PrometheusDecoder.series`, `labelledSeries` and `errorText` (query and query_range).
     case prometheus = "prometheus"
     /// `PrometheusSource.poll` with counter (deployments, builds) and gauge queries, fed each
@@ -163,6 +166,24 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 let page = try GitHubActionsDecoder.page(data)
                 let classified = try live.classify(page.workflowRuns, repository: "octo-org/checkout")
                 Sanity.runs(classified, &report)
+            } catch {
+                report.rejected(error)
+            }
+        case .jenkins:
+            do {
+                let item = try JenkinsDecoder.item(data)
+                report.accepted = true
+                let settings = JenkinsSettings(id: "ci", url: URL(string: "http://127.0.0.1")!, user: "u",
+                                               token: Secret(value: "t", origin: "test"))
+                let rules = try JenkinsDecoder.Rules(settings)
+                var runs: [BuildRun] = [], deployments: [Deployment] = []
+                // As the source reads them: the answer's own builds under its path, its children's under
+                // their names (a child without a name is passed over).
+                for (k, job) in ([item] + (item.jobs ?? [])).enumerated() where k == 0 || !(job.name ?? "").isEmpty {
+                    JenkinsDecoder.classify((job.builds ?? []) + (job.allBuilds ?? []), job: k == 0 ? "team/job" : job.name ?? "",
+                                            rules: rules, since: .distantPast, into: &runs, &deployments)
+                }
+                Sanity.runs(GitHubActionsRuns(builds: runs, deployments: deployments), &report)
             } catch {
                 report.rejected(error)
             }

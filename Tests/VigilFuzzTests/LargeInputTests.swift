@@ -125,6 +125,14 @@ enum LargeJSON {
                     + "\"status\":\"completed\",\"conclusion\":\"success\",\"created_at\":\"2026-11-26T14:00:00Z\","
                     + "\"updated_at\":\"2026-11-26T14:10:00Z\",\"head_sha\":\"0123456789abcdef\"}"
             }.joined(separator: ",") + "]}"
+        case .jenkins:
+            text = "{\"jobs\":[" + (0..<max(1, items / 100)).map { j in
+                "{\"name\":\"\(j % 2 == 0 ? "deploy" : "build")-svc\(j)\",\"builds\":[" + (0..<100).map {
+                    "{\"number\":\($0),\"result\":\"SUCCESS\",\"building\":false,\"timestamp\":\(Int64(t) * 1_000 + Int64($0) * 60_000),"
+                        + "\"duration\":60000,\"displayName\":\"svc\(j) v1.\($0)\",\"changeSets\":[{\"items\":[{\"timestamp\":"
+                        + "\(Int64(t) * 1_000),\"msg\":\"m\"}]}]}"
+                }.joined(separator: ",") + "]}"
+            }.joined(separator: ",") + "]}"
         case .prometheus, .prometheusSource:
             let series = max(1, items / 100)
             text = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[" + (0..<series).map { s in
@@ -146,6 +154,7 @@ enum LargeJSON {
         case .alertmanagerAlerts: hole = { "[{\"fingerprint\":\"f\",\"startsAt\":\"2026-11-26T14:00:00Z\",\"annotations\":{\"summary\":\($0)}}]" }
         case .alertmanagerSilences: hole = { "[{\"id\":\"s\",\"startsAt\":\"2026-11-26T14:00:00Z\",\"endsAt\":\"2026-11-26T15:00:00Z\",\"comment\":\($0)}]" }
         case .gitHubActionsRuns: hole = { "{\"workflow_runs\":[{\"id\":1,\"name\":\"Deploy\",\"created_at\":\"2026-11-26T14:00:00Z\",\"status\":\"completed\",\"conclusion\":\"success\",\"display_title\":\($0)}]}" }
+        case .jenkins: hole = { "{\"jobs\":[{\"name\":\"deploy\",\"builds\":[{\"number\":1,\"timestamp\":0,\"displayName\":\($0)}]}]}" }
         case .prometheus, .prometheusSource: hole = { "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"service\":\($0)},\"value\":[1764000000,\"1\"]}]}}" }
         }
         let fourMB = 4 << 20

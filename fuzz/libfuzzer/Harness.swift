@@ -14,6 +14,7 @@ private enum HarnessTarget: String {
     case alertmanagerAlerts = "alertmanager-alerts"
     case alertmanagerSilences = "alertmanager-silences"
     case gitHubActionsRuns = "github-actions-runs"
+    case jenkins = "jenkins"
     case prometheus = "prometheus"
 }
 
@@ -64,6 +65,17 @@ public func vigilFuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt 
     case .gitHubActionsRuns:
         if let runs = try? GitHubActionsDecoder().decode(data) {
             for build in runs.builds { check(build.finishedAt.map { $0 >= build.startedAt } ?? true, "negative build") }
+        }
+    case .jenkins:
+        if let item = try? JenkinsDecoder.item(data),
+           let rules = try? JenkinsDecoder.Rules(JenkinsSettings(id: "ci", url: URL(string: "http://127.0.0.1")!, user: "u",
+                                                                 token: Secret(value: "t", origin: "test"))) {
+            var runs: [BuildRun] = [], deployments: [Deployment] = []
+            for job in [item] + (item.jobs ?? []) {
+                JenkinsDecoder.classify(job.builds ?? [], job: job.name ?? "job", rules: rules, since: .distantPast,
+                                        into: &runs, &deployments)
+            }
+            for build in runs { check(build.finishedAt.map { $0 >= build.startedAt } ?? true, "negative build") }
         }
     case .prometheus:
         _ = try? PrometheusDecoder.series(from: data, kind: .coverage, keepNonFinite: true)

@@ -5,7 +5,7 @@
 #   fuzz/libfuzzer/run.sh prometheus -max_total_time=300
 #
 # <target> is a directory of fuzz/corpus (pagerduty-incidents, pagerduty-log-entries,
-# alertmanager-alerts, alertmanager-silences, github-actions-runs, prometheus). The committed
+# alertmanager-alerts, alertmanager-silences, github-actions-runs, jenkins, prometheus). The committed
 # corpus is the seed and is never written to: new inputs go to .build/fuzz/corpus/<target>,
 # crashes to .build/fuzz/crashes/<target>/. Needs a Swift toolchain with libFuzzer (Linux).
 set -eu
@@ -23,7 +23,8 @@ mkdir -p "$out/corpus/$target" "$out/crashes/$target"
 sources="$(ls Sources/VigilCore/*.swift) Sources/VigilSources/Source.swift Sources/VigilSources/SourceDecoding.swift Sources/VigilSources/JSONArraySplitter.swift
 Sources/VigilSources/HTTP.swift Sources/VigilSources/Prometheus/PrometheusSettings.swift Sources/VigilSources/Prometheus/PrometheusCounters.swift
 Sources/VigilSources/PagerDuty/PagerDutyDecoder.swift Sources/VigilSources/PagerDuty/PagerDutyAnswers.swift Sources/VigilSources/Alertmanager/AlertmanagerDecoder.swift
-Sources/VigilSources/GitHubActionsDecoder.swift Sources/VigilSources/Prometheus/PrometheusDecoder.swift
+Sources/VigilSources/GitHub/GitHubActionsDecoder.swift Sources/VigilSources/Jenkins/JenkinsDecoder.swift
+Sources/VigilSources/Jenkins/JenkinsSettings.swift Sources/VigilSources/Prometheus/PrometheusDecoder.swift
 Sources/VigilSources/Prometheus/PrometheusResults.swift Sources/VigilSources/Prometheus/PrometheusSource.swift fuzz/libfuzzer/Harness.swift"
 stale=0
 [ -x "$binary" ] || stale=1

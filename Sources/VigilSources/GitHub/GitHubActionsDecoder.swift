@@ -82,6 +82,7 @@ public struct GitHubActionsDecoder: Sendable, Hashable {
                 if var deployment = deployment(from: run, rollback: isRollback,
                                                regex: isRollback ? rollbackRegex : deployRegex, service: repoName) {
                     let texts = [run.headBranch, run.name, run.displayTitle, run.headCommit?.message].compactMap { $0 }
+                        .map { String($0.prefix(512)) }   // the patterns are unanchored: bounded, linear
                     deployment.markedRework = rework.contains { r in texts.contains { (try? r.firstMatch(in: $0)) != nil } }
                     deployments.append(deployment)
                 }

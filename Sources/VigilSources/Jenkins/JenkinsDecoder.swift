@@ -109,14 +109,16 @@ public struct JenkinsDecoder: Sendable {
             case .cancelled, .skipped: continue
             }
             var service = serviceName(fromJob: name), version = "#\(b.number)", environment = rules.environment
-            if let title = b.displayName, let m = try? rules.title.firstMatch(in: title) {
+            // Bounded: an unanchored pattern over a megabyte name would take minutes (fuzz/README.md).
+            if let title = b.displayName.map({ String($0.prefix(Self.longestText)) }),
+               let m = try? rules.title.firstMatch(in: title) {
                 func group(_ g: String) -> String? { m.output[g]?.substring.map(String.init).flatMap(nonEmpty) }
                 service = group("service") ?? service
                 version = group("version") ?? version
                 environment = group("environment") ?? environment
             }
             let commits = b.commits.compactMap(\.timestamp)
-            let texts = [job] + b.commits.compactMap(\.msg)
+            let texts = ([job] + b.commits.prefix(50).compactMap(\.msg)).map { String($0.prefix(Self.longestText)) }
             deployments.append(Deployment(
                 id: id, service: service, environment: environment, version: version, at: finished ?? started,
                 outcome: outcome, markedRollback: isRollback,
@@ -124,6 +126,9 @@ public struct JenkinsDecoder: Sendable {
                 markedRework: texts.contains { Rules.matches(rules.rework, $0) }))
         }
     }
+
+    /// How much of a display name, job name or commit message the patterns look at.
+    static let longestText = 512
 
     /// "deploy-checkout" → "checkout", "checkout-deploy" → "checkout", "rollback_api" → "api".
     static func serviceName(fromJob name: String) -> String {
