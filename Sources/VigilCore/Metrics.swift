@@ -46,6 +46,19 @@ public enum DoraTier: String, Sendable, Hashable {
     }
 }
 
+/// A production deployment on a graph's time axis.
+public struct DeployMark: Sendable, Hashable {
+    /// When it finished.
+    public var at: Date
+    /// Whether it was a rollback (marked, or an earlier version than the one running).
+    public var rollback: Bool
+    /// The service deployed.
+    public var service: String
+
+    /// Creates a mark.
+    public init(at: Date, rollback: Bool, service: String) { self.at = at; self.rollback = rollback; self.service = service }
+}
+
 /// Production deployments over one window.
 public struct DeployStats: Sendable, Hashable {
     /// Successful production deployments in the window.

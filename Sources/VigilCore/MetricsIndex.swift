@@ -20,6 +20,8 @@ public final class MetricsIndex: Sendable {
     /// Finished production deployments of every source in time order (equal times in the order
     /// of the sources' lists), with flags (1 success, 2 failed, 4 rollback) and lead times.
     let deployAt: [Double], deployFlags: [UInt8], deployLead: [Double], deployRecovery: [Double]
+    /// Each of those deployments' service (an index into `deployServiceNames`).
+    let deployService: [Int32], deployServiceNames: [String]
 
     /// An index of the lists given (each a source, in order), not cached.
     public convenience init(incidents: [Incident] = [], deployments: [Deployment] = [], builds: [BuildRun] = [],
@@ -74,6 +76,20 @@ public final class MetricsIndex: Sendable {
         deployFlags = merged.flags
         deployLead = merged.lead
         deployRecovery = merged.recovery
+        deployService = merged.service
+        deployServiceNames = merged.serviceNames
+    }
+
+    /// Where production deployments finished in the window, for marks on the graphs ("it broke
+    /// after the 14:05 deploy"): each with whether it was a rollback, oldest first; `service`
+    /// keeps one service's.
+    public func deployMarks(in w: DateInterval, service: String? = nil) -> [DeployMark] {
+        let wanted = service.map { name in deployServiceNames.firstIndex(of: name).map(Int32.init) ?? -1 }
+        return Columns.range(deployAt, w).compactMap { k in
+            if let wanted, deployService[k] != wanted { return nil }
+            return DeployMark(at: Date(timeIntervalSinceReferenceDate: deployAt[k]), rollback: deployFlags[k] & 4 != 0,
+                              service: deployServiceNames[Int(deployService[k])])
+        }
     }
 
     // MARK: Delivery
@@ -198,6 +214,18 @@ public final class MetricsIndex: Sendable {
                          byService: NamedCount.ranked(byService), buckets: buckets)
     }
 
+    /// The services that were down at some time in the window (their deployments are the ones
+    /// worth marking on the outage timeline).
+    public func outageServices(in w: DateInterval, now: Date) -> Set<String> {
+        let ws = w.start.timeIntervalSinceReferenceDate, we = w.end.timeIntervalSinceReferenceDate
+        let n = now.timeIntervalSinceReferenceDate
+        var out: Set<String> = []
+        for d in incidentDigests {
+            for o in d.outages where o.start < we && (o.end ?? n) > ws { out.insert(o.service) }
+        }
+        return out
+    }
+
     /// Outages: started in the window, merged minutes per service inside it, open ones at `now`.
     public func outages(in w: DateInterval, now: Date, bucket: TimeInterval) -> OutageStats {
         let ws = w.start.timeIntervalSinceReferenceDate, we = w.end.timeIntervalSinceReferenceDate
@@ -271,6 +299,8 @@ private struct MergedDeployments {
     /// For a failed deployment, seconds until the service's next successful one (infinity: none
     /// yet); NaN for the others.
     var recovery: [Double] = []
+    /// Each deployment's service, as an index into `serviceNames`.
+    var service: [Int32] = [], serviceNames: [String] = []
 
     init(_ digests: [DeploymentDigest], incidents: [IncidentDigest], linkWindow: TimeInterval) {
         // Services of all sources as one set of ids.
@@ -311,6 +341,9 @@ private struct MergedDeployments {
         at = order.map { keys[$0] }
         lead = order.map { leads[$0] }
         let service = order.map { Int(services[$0]) }, version = order.map { versions[$0] }
+        self.service = order.map { services[$0] }
+        serviceNames = [String](repeating: "", count: serviceIDs.count)
+        for (name, id) in serviceIDs { serviceNames[id] = name }
         let f = order.map { kinds[$0] }
         flags = [UInt8](repeating: 0, count: n)
         func versionString(_ k: Int) -> String {

@@ -63,6 +63,10 @@ public struct Glyphs: Sendable, Equatable {
     public var moreBelow: Character
     /// "More rows above".
     public var moreAbove: Character
+    /// A production deployment, under a graph's time axis.
+    public var deployMark: Character = "▲"
+    /// A rollback, under a graph's time axis.
+    public var rollbackMark: Character = "▼"
 
     /// The symbol for a severity.
     public func severity(_ s: Severity) -> Character {
@@ -92,5 +96,5 @@ public struct Glyphs: Sendable, Equatable {
         trendUp: "^", trendDown: "v", trendFlat: "=", noValue: "-",
         severityCritical: "*", severityHigh: "#", severityWarning: "!", severityInfo: ".",
         bullet: "*", ellipsis: "...", check: "+", pending: "~", selectionMarker: ">",
-        moreBelow: "v", moreAbove: "^")
+        moreBelow: "v", moreAbove: "^", deployMark: "^", rollbackMark: "R")
 }

@@ -26,6 +26,8 @@ public enum Role: String, Sendable, Hashable, CaseIterable {
     case trendBad = "trend.bad"
     case trendNeutral = "trend.neutral"
     case sparkline = "sparkline"
+    case deployMark = "mark.deploy"
+    case rollbackMark = "mark.rollback"
     case healthOK = "health.ok"
     case healthStale = "health.stale"
     case healthError = "health.error"

@@ -80,6 +80,12 @@ public enum DashboardView {
             case .spark(let values):
                 Sparkline(values: values, glyphs: ctx.glyphs, style: ctx.theme[.sparkline])
                     .render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), on: &grid)
+            case .marks(let marks, let start, let end, let count):
+                for (column, rollback) in DeployMarks.columns(marks, start: start, end: end, count: count,
+                                                              width: inner.width) {
+                    grid[inner.x + column, y] = Cell(rollback ? ctx.glyphs.rollbackMark : ctx.glyphs.deployMark,
+                                                     style: ctx.theme[rollback ? .rollbackMark : .deployMark])
+                }
             }
         }
     }

@@ -39,7 +39,33 @@ public struct DashboardFigures: Sendable {
         public var p99Before: Double?
         /// Latest error ratio.
         public var errorRate: Double?
+        /// p99 over the window, for its graph.
+        public var p99Line: SeriesLine?
+        /// The error ratio over the window, for its graph.
+        public var errorLine: SeriesLine?
     }
+
+    /// A series' finite samples in the window, with the times its first and last were taken
+    /// (the graph's time axis, for marking deployments on it).
+    public struct SeriesLine: Sendable, Hashable {
+        /// The values, oldest first.
+        public var values: [Double]
+        /// When the first and last were taken.
+        public var start: Date, end: Date
+
+        /// The samples of `series` in `w`; nil without any.
+        init?(_ series: MetricSeries?, in w: DateInterval) {
+            guard let series else { return nil }
+            let inside = series.samples.filter { $0.at >= w.start && $0.at <= w.end && $0.value.isFinite }
+            guard let first = inside.first, let last = inside.last else { return nil }
+            values = inside.map(\.value); start = first.at; end = last.at
+        }
+    }
+
+    /// Production deployments and rollbacks that finished in the window (marks on the graphs).
+    public var deployMarks: [DeployMark]
+    /// The services that were down in the window: the outage timeline marks their deployments.
+    public var outageServices: Set<String>
 
     /// The figures of a state, computed at most once per revision of its data and minute of its
     /// clock (everything they show is in minutes or coarser): frames drawn for a key press or a
@@ -66,6 +92,8 @@ public struct DashboardFigures: Sendable {
         pages = (index.pages(in: w, bucket: bucket), index.pages(in: p, bucket: bucket))
         mttr = (index.mttr(in: w), index.mttr(in: p))
         mtta = (index.mtta(in: w), index.mtta(in: p))
+        deployMarks = index.deployMarks(in: w)
+        outageServices = index.outageServices(in: w, now: now)
 
         var byKey: [SeriesKey: MetricSeries] = [:]
         for s in state.series { byKey[s.key] = s }
@@ -79,7 +107,9 @@ public struct DashboardFigures: Sendable {
                 p50: Metrics.seriesWindow(byKey[SeriesKey(.latencyP50, service: name)], in: w).latest,
                 p99: Metrics.seriesWindow(byKey[SeriesKey(.latencyP99, service: name)], in: w).latest,
                 p99Before: Metrics.seriesMean(byKey[SeriesKey(.latencyP99, service: name)], in: p),
-                errorRate: Metrics.seriesWindow(byKey[SeriesKey(.errorRate, service: name)], in: w).latest)
+                errorRate: Metrics.seriesWindow(byKey[SeriesKey(.errorRate, service: name)], in: w).latest,
+                p99Line: SeriesLine(byKey[SeriesKey(.latencyP99, service: name)], in: w),
+                errorLine: SeriesLine(byKey[SeriesKey(.errorRate, service: name)], in: w))
         }
         let snaps = state.sources.values.compactMap(\.snapshot)
         // Remembered incidents count too: after a restart with the source down, outages, pages

@@ -5,6 +5,34 @@ import VigilCore
 enum PanelLine {
     case text([Span])
     case spark([Double])
+    /// Deployments and rollbacks under the sparkline above, on its time axis: `count` values
+    /// taken from `start` to `end` (see `DeployMarks`).
+    case marks([DeployMark], start: Date, end: Date, count: Int)
+}
+
+/// Where deployments and rollbacks go under a sparkline of `count` values spread from `start`
+/// to `end`: each in the column its time falls in, the way `Sparkline` places values (one column
+/// each when they fit; otherwise `count` squeezed into the width). A rollback wins a column it
+/// shares with a deployment.
+enum DeployMarks {
+    static func columns(_ marks: [DeployMark], start: Date, end: Date, count: Int, width: Int) -> [Int: Bool] {
+        guard count > 0, width > 0 else { return [:] }
+        let span = end.timeIntervalSince(start)
+        var out: [Int: Bool] = [:]
+        for m in marks {
+            let fraction = span > 0 ? m.at.timeIntervalSince(start) / span : 1
+            guard fraction >= -0.000_001, fraction <= 1.000_001 else { continue }
+            let index = min(count - 1, max(0, Int(fraction * Double(count))))
+            let column = count <= width ? index : index * width / count
+            out[column] = (out[column] ?? false) || m.rollback
+        }
+        return out
+    }
+
+    /// The marks line under a sparkline, when there is a mark to show.
+    static func line(_ marks: [DeployMark], start: Date, end: Date, count: Int, rank: Int) -> [RankedLine] {
+        marks.isEmpty || count == 0 ? [] : [RankedLine(rank, .marks(marks, start: start, end: end, count: count))]
+    }
 }
 
 /// A panel line with its importance (1 = keep first) for panels too short for all of them.
@@ -145,7 +173,7 @@ enum MetricPanels {
                                 + [ctx.span(" down ", .label), ctx.span(Formatting.age(seconds: o.minutes * 60), .text), sp(" ")]
                                 + Trend.of(o.minutes, prev.minutes, upIsGood: false, ctx))),
             RankedLine(3, .spark(o.buckets.map(Double.init))),
-        ]
+        ] + DeployMarks.line(f.deployMarks.filter { f.outageServices.contains($0.service) }, start: f.window.start, end: f.window.end, count: o.buckets.count, rank: 3)
         for g in o.ongoing.prefix(5) {
             out.append(RankedLine(4, .text([ctx.span("\(ctx.glyphs.bullet) \(g.service) ", .severityCritical),
                                             ctx.span(coarseAge(since: state.now.addingTimeInterval(-g.running), now: state.now) + " ", .text), ctx.span(g.title, .textDim)])))
@@ -213,14 +241,28 @@ enum MetricPanels {
                                 + Trend.of(f.coverage.now.map { $0 / 100 }, f.coverage.before.map { $0 / 100 },
                                            upIsGood: true, measure: .points, ctx))),
         ]
+        if !f.coverage.values.isEmpty { out.append(RankedLine(3, .spark(relativeToRange(f.coverage.values)))) }
         if let worst = f.services.filter({ $0.p99 != nil }).max(by: { ($0.p99 ?? 0) < ($1.p99 ?? 0) }) {
             out.append(RankedLine(2, .text([ctx.span("slowest ", .label), ctx.span(worst.service, .text),
                                             ctx.span(" p99 ", .label),
                                             ctx.span(Formatting.latency(worst.p99), (worst.p99 ?? 0) > 1 ? .trendBad : .text),
                                             sp(" ")]
                                            + Trend.of(worst.p99, worst.p99Before, upIsGood: false, ctx))))
+            if let line = worst.p99Line, line.values.count > 1 {
+                out.append(RankedLine(3, .spark(relativeToRange(line.values))))
+                out += DeployMarks.line(f.deployMarks.filter { $0.service == worst.service }, start: line.start,
+                                        end: line.end, count: line.values.count, rank: 3)
+            }
         }
-        if !f.coverage.values.isEmpty { out.append(RankedLine(3, .spark(relativeToRange(f.coverage.values)))) }
+        if let failing = f.services.filter({ ($0.errorRate ?? 0) > 0 && $0.errorLine != nil })
+            .max(by: { ($0.errorRate ?? 0) < ($1.errorRate ?? 0) }), let line = failing.errorLine, line.values.count > 1 {
+            out.append(RankedLine(4, .text([ctx.span("errors ", .label), ctx.span(failing.service, .text), sp(" "),
+                                            ctx.span(Formatting.percent(failing.errorRate), (failing.errorRate ?? 0) > 0.01
+                                                     ? .trendBad : .text)])))
+            out.append(RankedLine(4, .spark(line.values)))
+            out += DeployMarks.line(f.deployMarks.filter { $0.service == failing.service }, start: line.start,
+                                    end: line.end, count: line.values.count, rank: 4)
+        }
         if f.services.isEmpty {
             out.append(RankedLine(3, .text([ctx.span("no latency series", .textDim)])))
             return out

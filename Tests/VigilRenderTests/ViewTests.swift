@@ -162,6 +162,41 @@ private func state(size: Size, readOnly: Bool = false) -> AppState {
         #expect(!text.contains("v39") && !text.contains("v9 "), "\(text)")
     }
 
+    @Test func theOutageTimelineMarksTheDownServicesDeploymentsAndRollbacks() throws {
+        // 24 h in hourly buckets: checkout deployed 5 h ago, was down 3 h ago for an hour, and
+        // rolled back 2 h ago; search (never down) deployed 4 h ago and is not marked.
+        var s = AppState(now: noon, size: Size(width: 120, height: 40), user: "alice", sources: [("test", 30)])
+        s.window = .day
+        var outage = incident("PD-9", .critical, service: "checkout", ago: 3 * 3_600, title: "Checkout down")
+        outage.status = .resolved
+        outage.resolvedAt = noon.addingTimeInterval(-2 * 3_600)
+        let deploys = [
+            Deployment(id: "a", service: "checkout", environment: "production", version: "v41",
+                       at: noon.addingTimeInterval(-5 * 3_600 + 60), outcome: .success),
+            Deployment(id: "b", service: "search", environment: "production", version: "v9",
+                       at: noon.addingTimeInterval(-4 * 3_600 + 60), outcome: .success),
+            Deployment(id: "c", service: "checkout", environment: "production", version: "v40",
+                       at: noon.addingTimeInterval(-2 * 3_600 + 60), outcome: .success, markedRollback: true),
+        ]
+        _ = reduce(&s, .sourceUpdated("test", SourceSnapshot(incidents: [outage], deployments: deploys), at: noon))
+        for (glyphs, deploy, rollback) in [(Glyphs.unicode, "▲", "▼"), (Glyphs.ascii, "^", "R")] {
+            let grid = DashboardView.render(s, ViewContext(theme: .monochrome, glyphs: glyphs))
+            let top = try #require(grid.lines.firstIndex { $0.contains("Outages") })
+            // The panel's inner column 0 is x (the border is before it, and "┌ " before the title).
+            let x = try #require(grid.lines[top].range(of: "Outages")).lowerBound.utf16Offset(in: grid.lines[top]) - 1
+            let inner = grid.lines[(top + 1)...(top + 6)].map { String(Array($0).dropFirst(x).prefix(36)) }
+            let timeline = try #require(inner.firstIndex { $0.contains(glyphs.sparkline.last!) })
+            let marks = inner[timeline + 1]
+            let chars = Array(marks)
+            // 24 buckets in 36 columns: one column each, oldest left; 5 h ago is bucket 19, 2 h ago 22.
+            #expect(chars[19] == Character(deploy) && chars[22] == Character(rollback), "\(inner.joined(separator: "\n"))")
+            #expect(marks.filter { $0 != " " }.count == 2, "\(marks)")
+            #expect(Array(inner[timeline])[21] == glyphs.sparkline.last!, "the outage started in bucket 21")
+            let style = grid.style(at: x + 22, top + 1 + timeline + 1)
+            #expect(style.attrs.contains(.underline), "a rollback is underlined in monochrome")
+        }
+    }
+
     @Test func aMergedPageIsOneRowNamingBothSourcesAndItsDetailsListTheAlerts() throws {
         var s = AppState(now: noon, size: Size(width: 100, height: 30), user: "alice", sources: [("pd", 30), ("am", 30)])
         var page = incident("PD-9", .critical, service: "storage", ago: 600, title: "[FIRING:2] DiskFull c1")
