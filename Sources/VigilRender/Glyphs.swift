@@ -64,9 +64,9 @@ public struct Glyphs: Sendable, Equatable {
     /// "More rows above".
     public var moreAbove: Character
     /// A production deployment, under a graph's time axis.
-    public var deployMark: Character = "▲"
+    public var deployMark: Character = "▴"
     /// A rollback, under a graph's time axis.
-    public var rollbackMark: Character = "▼"
+    public var rollbackMark: Character = "▾"
 
     /// The symbol for a severity.
     public func severity(_ s: Severity) -> Character {

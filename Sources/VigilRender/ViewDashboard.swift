@@ -266,7 +266,18 @@ public enum DashboardView {
         }
         if bad.isEmpty {
             let n = state.sources.count
-            return [ctx.span(" \(ctx.glyphs.check) \(n == 1 ? "source" : "all \(n) sources") fresh ", .healthOK)]
+            var out = [ctx.span(" \(ctx.glyphs.check) \(n == 1 ? "source" : "all \(n) sources") fresh ", .healthOK)]
+            // The request quota closest to running out (GitHub's per hour, PagerDuty's per minute).
+            var tightest: (id: SourceID, quota: RateQuota, left: Double)?
+            for id in state.sourceOrder {
+                guard let q = state.sources[id]?.quota, q.limit > 0 else { continue }
+                let left = Double(q.remaining) / Double(q.limit)
+                if tightest.map({ left < $0.left }) ?? true { tightest = (id, q, left) }
+            }
+            if let (id, q, _) = tightest {
+                out.append(ctx.span(" \(id) quota \(q.remaining)/\(q.limit) ", .textDim))
+            }
+            return out
         }
         return bad
     }

@@ -219,9 +219,10 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
         #expect(top.contains("source fresh"), "\(top)")
     }
 
-    @Test func aLowQuotaShowsOnTheHealthLineAPlentifulOneDoesNot() {
+    @Test func whatIsLeftOfAQuotaShowsOnTheHealthLineAndWarnsWhenLow() {
+        // Plenty: said quietly after "fresh" (GitHub's hourly quota is worth watching).
         let plenty = DashboardView.render(pagerDuty(quota: RateQuota(limit: 960, remaining: 700, resetAt: noon)), ctx).lines[0]
-        #expect(!plenty.contains("quota"), "\(plenty)")
+        #expect(plenty.contains("source fresh  pd quota 700/960"), "\(plenty)")
         let low = DashboardView.render(pagerDuty(quota: RateQuota(limit: 960, remaining: 120, resetAt: noon)), ctx).lines[0]
         #expect(low.contains("pd: quota 120/960"), "\(low)")
     }

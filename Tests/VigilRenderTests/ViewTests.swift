@@ -179,7 +179,7 @@ private func state(size: Size, readOnly: Bool = false) -> AppState {
                        at: noon.addingTimeInterval(-2 * 3_600 + 60), outcome: .success, markedRollback: true),
         ]
         _ = reduce(&s, .sourceUpdated("test", SourceSnapshot(incidents: [outage], deployments: deploys), at: noon))
-        for (glyphs, deploy, rollback) in [(Glyphs.unicode, "▲", "▼"), (Glyphs.ascii, "^", "R")] {
+        for (glyphs, deploy, rollback) in [(Glyphs.unicode, "▴", "▾"), (Glyphs.ascii, "^", "R")] {
             let grid = DashboardView.render(s, ViewContext(theme: .monochrome, glyphs: glyphs))
             let top = try #require(grid.lines.firstIndex { $0.contains("Outages") })
             // The panel's inner column 0 is x (the border is before it, and "┌ " before the title).
