@@ -6,7 +6,7 @@ import VigilSources
 
 @Suite struct ConfigLoaderTests {
     @Test func theExampleConfigParses() throws {
-        let config = try load(try exampleConfig(), env: ["PROM_TOKEN": token, "AM_PASSWORD": token, "PAGERDUTY_TOKEN": token,
+        let config = try load(try exampleConfig(), env: ["PROM_TOKEN": token, "AM_PASSWORD": token, "PAGERDUTY_TOKEN": token, "GITHUB_TOKEN": token, "JENKINS_TOKEN": token,
                                                          "USER": "bob"])
         #expect(config.path == configFile)
         #expect(config.user == "alice")
@@ -17,7 +17,7 @@ import VigilSources
         #expect(config.metrics.timeZone.identifier == "Europe/Berlin")
         #expect(config.metrics.outageSeverities == [.critical])
         #expect(config.metrics.failureLinkWindow == 3_600)
-        #expect(config.sources.map(\.id) == ["prom", "am", "pd", "demo"])
+        #expect(config.sources.map(\.id) == ["prom", "am", "pd", "gh", "ci", "demo"])
 
         guard let prom = config.sources[0].prometheus else { Issue.record("not prometheus"); return }
         #expect(prom.url.absoluteString == "http://127.0.0.1:9090")
@@ -39,7 +39,11 @@ import VigilSources
 
         let pd = try #require(config.sources[2].settings as? PagerDutySettings)
         #expect(pd.from == "alice@example.com" && pd.services == ["PXYZ123", "checkout-api"])
-        #expect(config.sources[3] == .demo(id: "demo", data: nil))
+        let gh = try #require(config.sources[3].settings as? GitHubSettings)
+        #expect(gh.repositories == ["octo-org/checkout", "octo-org/payments"] && gh.decoder.deployWorkflows == ["Deploy", "deploy.yml"])
+        let ci = try #require(config.sources[4].settings as? JenkinsSettings)
+        #expect(ci.user == "alice" && ci.jobs == ["checkout", "payments/deploy-payments"] && ci.maxBuilds == 100)
+        #expect(config.sources[5] == .demo(id: "demo", data: nil))
     }
 
     @Test func defaultsWhenKeysAreOmitted() throws {
@@ -140,7 +144,7 @@ import VigilSources
     }
 
     @Test func aLoadedConfigNeverShowsItsSecrets() throws {
-        let config = try load(try exampleConfig(), env: ["PROM_TOKEN": token, "AM_PASSWORD": token, "PAGERDUTY_TOKEN": token])
+        let config = try load(try exampleConfig(), env: ["PROM_TOKEN": token, "AM_PASSWORD": token, "PAGERDUTY_TOKEN": token, "GITHUB_TOKEN": token, "JENKINS_TOKEN": token])
         let texts = [config.description, String(describing: config), String(reflecting: config), "\(config.sources)",
                      "\(config.sources[0])", String(reflecting: config.sources[1]), String(reflecting: config.sources[2])]
         for text in texts {
