@@ -331,12 +331,12 @@ def ci_runs():
 
 
 def deploy_run(service, version, env, t, conclusion, duration, event="workflow_dispatch", author=None,
-               commit_at=None, message=None):
+               commit_at=None, message=None, branch="main"):
     title = "Deploy %s %s to %s" % (service, vstr(version), env)
     author = author or R.choice(DEVELOPERS)
     message = message or "Release %s %s" % (service, vstr(version))
     commit_at = commit_at or (t - lognormal_minutes(180, 1.0, lo=8, hi=3 * 24 * 60))
-    r = Run("Deploy", t, duration, conclusion, title, "main", event, message, commit_at, author)
+    r = Run("Deploy", t, duration, conclusion, title, branch, event, message, commit_at, author)
     runs.append(r)
     return r
 
@@ -374,8 +374,12 @@ def deploys():
             svc = weighted_service(2)
             if frozen_until[svc] > t:
                 continue
+            # The fix after a failed deploy or a rollback goes out from a hotfix branch: rework
+            # by branch name (METRICS.md, "Deployment rework rate"), whenever it comes.
+            branch = "main"
             if svc in pending_retry:
                 version = pending_retry.pop(svc)
+                branch = "hotfix/%s-%s" % (svc, vstr(version))
             else:
                 version = bump(prod[svc])
             # Staging first, most of the time.
@@ -386,7 +390,8 @@ def deploys():
                                lognormal_minutes(5, 0.3, lo=3, hi=12))
             duration = lognormal_minutes(7, 0.3, lo=3, hi=14) + timedelta(seconds=R.randint(0, 59))
             failed = R.random() < 0.065
-            run = deploy_run(svc, version, "production", t, "failure" if failed else "success", duration)
+            run = deploy_run(svc, version, "production", t, "failure" if failed else "success", duration,
+                             branch=branch)
             finished = t + duration
             if failed:
                 pending_retry[svc] = version
