@@ -179,6 +179,11 @@ private func yesterdayNoonAgo() -> Double {
         let secondary = try #require(await failure { _ = try await github(other).poll(now: Date()) })
         #expect(secondary.retryAfter == .seconds(45))
         #expect(secondary.message.contains("secondary rate limit"))
+        // The same as 429, which GitHub also sends.
+        try other.secondaryLimit(count: 1, retryAfter: 20, status: 429)
+        let tooMany = try #require(await failure { _ = try await github(other).poll(now: Date()) })
+        #expect(tooMany.retryAfter == .seconds(20) && tooMany.message.contains("(429)"))
+        #expect(try await github(other).poll(now: Date()).snapshot.builds?.count == 1)   // and then it reads again
         try expectNoViolations(server)
         try expectNoViolations(other)
     }
