@@ -22,6 +22,28 @@ public struct HTTPRequest: Sendable {
     }
 }
 
+extension HTTPRequest {
+    /// `base` (trailing slashes dropped) + `path` + the query, every name and value
+    /// percent-encoded but for RFC 3986's unreserved characters (so PagerDuty's `statuses[]` and
+    /// GitHub's `created=>=DAY` arrive as sent).
+    public static func url(_ base: URL, _ path: String, _ query: [(String, String)]) -> URL {
+        var text = base.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        text += path
+        if !query.isEmpty {
+            text += "?" + query.map { "\(percentEncoded($0.0))=\(percentEncoded($0.1))" }.joined(separator: "&")
+        }
+        return URL(string: text) ?? base
+    }
+
+    /// `s` with everything but RFC 3986's unreserved characters percent-encoded.
+    public static func percentEncoded(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
+    }
+
+    private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+}
+
 /// One HTTP response.
 public struct HTTPResponse: Sendable {
     /// Status code.

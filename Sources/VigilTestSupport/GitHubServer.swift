@@ -5,11 +5,9 @@ import Foundation
 /// the rate limit per token) and every request the API document does not allow refused and
 /// recorded. Tests read `violations()` and fail on any. Runs on the Python of
 /// `.build/test-python` (see `PagerDutyServer.python()`). Stopped when released.
-public final class GitHubServer: Sendable {
+public final class GitHubServer: PythonTestServer {
     /// The process.
     public let process: ProcessServer
-    /// `http://127.0.0.1:<port>/`.
-    public var url: URL { process.url }
     /// A token the server accepts.
     public static let token = "gh-token"
 
@@ -17,26 +15,7 @@ public final class GitHubServer: Sendable {
 
     /// Starts the server.
     public static func start() async throws -> GitHubServer {
-        let python = try PagerDutyServer.python()
-        let script = PagerDutyServer.repository.appendingPathComponent("Tests/Servers/github/server.py").path
-        let work = try ProcessServer.makeWorkDirectory(prefix: "github")
-        let process = try await ProcessServer.start(python, workDirectory: work, readyPath: "/-/ready",
-                                                    readyDeadline: .seconds(30)) { port in
-            [script, "--port", String(port)]
-        }
-        return GitHubServer(process: process)
-    }
-
-    /// Sends a test control request and returns the JSON answer.
-    @discardableResult
-    public func control(_ method: String, _ path: String, _ body: Any? = nil) throws -> Any {
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let (status, answer) = try LoopbackHTTP.exchange(port: process.port, method: method, path: path, body: data)
-        guard status == 200 else {
-            throw AlertmanagerServer.RequestFailed(description: "\(method) \(path) → HTTP \(status): "
-                + String(decoding: answer, as: UTF8.self))
-        }
-        return try JSONSerialization.jsonObject(with: answer)
+        GitHubServer(process: try await startProcess("github"))
     }
 
     /// Adds repositories: `["full_name": "octo-org/x", "archived": false, "private": false]`.
@@ -57,14 +36,6 @@ public final class GitHubServer: Sendable {
         try control("POST", "/-/runs/update", f)
     }
 
-    /// Makes the next `count` API answers fail: `["status": 500]`, `["body": "not json"]`,
-    /// `["truncate": 100]`; `[:]` clears it.
-    public func fault(_ fault: [String: Any], count: Int = 1) throws {
-        var f = fault
-        if !fault.isEmpty { f["count"] = count }
-        try control("POST", "/-/fault", f)
-    }
-
     /// Sets every token's quota: `limit` an hour, `used` already, resetting in `resetIn` seconds.
     public func rateLimit(_ limit: Int, used: Int = 0, resetIn: Int = 3_600) throws {
         try control("POST", "/-/rate", ["limit": limit, "used": used, "reset_in": resetIn])
@@ -80,22 +51,4 @@ public final class GitHubServer: Sendable {
         let answer = try control("GET", "/-/quota") as? [String: Any]
         return (answer?["used"] as? [String: Int])?["token:\(token)"] ?? 0
     }
-
-    /// Every API request: method, path, query, headers (Authorization redacted), status.
-    public func requests() throws -> [[String: Any]] {
-        (try control("GET", "/-/requests") as? [String: Any])?["requests"] as? [[String: Any]] ?? []
-    }
-
-    /// Requests the document does not allow (each with its problems).
-    public func violations() throws -> [String] {
-        let answer = try control("GET", "/-/violations") as? [String: Any]
-        return (answer?["violations"] as? [[String: Any]] ?? []).map { v in
-            "\(v["method"] ?? "") \(v["path"] ?? "")?\(v["query"] ?? ""): "
-                + ((v["problems"] as? [String]) ?? []).joined(separator: "; ")
-        }
-    }
-
-    /// Stops the server; returns its log.
-    @discardableResult
-    public func stop() -> String { process.stop() }
 }

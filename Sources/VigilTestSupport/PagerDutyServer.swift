@@ -7,11 +7,9 @@ import Foundation
 ///
 /// It runs on the Python of `.build/test-python` (made by `scripts/deps.sh test`, with
 /// openapi-core from PyPI), or `$VIGIL_TEST_PYTHON`. Stopped when released.
-public final class PagerDutyServer: Sendable {
+public final class PagerDutyServer: PythonTestServer {
     /// The process.
     public let process: ProcessServer
-    /// `http://127.0.0.1:<port>/`.
-    public var url: URL { process.url }
     /// An API key with full access.
     public static let fullKey = "full-key"
     /// A read-only API key.
@@ -42,26 +40,7 @@ public final class PagerDutyServer: Sendable {
 
     /// Starts the server.
     public static func start() async throws -> PagerDutyServer {
-        let python = try python()
-        let script = repository.appendingPathComponent("Tests/Servers/pagerduty/server.py").path
-        let work = try ProcessServer.makeWorkDirectory(prefix: "pagerduty")
-        let process = try await ProcessServer.start(python, workDirectory: work, readyPath: "/-/ready",
-                                                    readyDeadline: .seconds(30)) { port in
-            [script, "--port", String(port)]
-        }
-        return PagerDutyServer(process: process)
-    }
-
-    /// Sends a test control request and returns the JSON answer.
-    @discardableResult
-    public func control(_ method: String, _ path: String, _ body: Any? = nil) throws -> Any {
-        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let (status, answer) = try LoopbackHTTP.exchange(port: process.port, method: method, path: path, body: data)
-        guard status == 200 else {
-            throw AlertmanagerServer.RequestFailed(description: "\(method) \(path) → HTTP \(status): "
-                + String(decoding: answer, as: UTF8.self))
-        }
-        return try JSONSerialization.jsonObject(with: answer)
+        PagerDutyServer(process: try await startProcess("pagerduty"))
     }
 
     /// Creates incidents (see `create_incident` in server.py for the fields); returns their ids.
@@ -71,14 +50,6 @@ public final class PagerDutyServer: Sendable {
         return (answer?["incidents"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
     }
 
-    /// Makes the next `count` API answers fail: `["status": 500]`, `["body": "not json"]`,
-    /// `["truncate": 100]`, `["huge": bytes]`; `[:]` clears it.
-    public func fault(_ fault: [String: Any], count: Int = 1) throws {
-        var f = fault
-        if !fault.isEmpty { f["count"] = count }
-        try control("POST", "/-/fault", f)
-    }
-
     /// Sets the rate limit per key: `limit` requests per `window` seconds.
     public func rateLimit(_ limit: Int, window: Int = 60) throws {
         try control("POST", "/-/rate", ["limit": limit, "window": window])
@@ -86,21 +57,6 @@ public final class PagerDutyServer: Sendable {
 
     /// Moves the server's clock.
     public func advanceClock(by seconds: Double) throws { try control("POST", "/-/clock", ["advance": seconds]) }
-
-    /// Requests the document does not allow (each with its problems).
-    public func violations() throws -> [String] {
-        let answer = try control("GET", "/-/violations") as? [String: Any]
-        return (answer?["violations"] as? [[String: Any]] ?? []).map { v in
-            "\(v["method"] ?? "") \(v["path"] ?? "")?\(v["query"] ?? ""): "
-                + ((v["problems"] as? [String]) ?? []).joined(separator: "; ")
-        }
-    }
-
-    /// Every API request received: method, path, query, headers (Authorization redacted), body.
-    public func requests() throws -> [[String: Any]] {
-        let answer = try control("GET", "/-/requests") as? [String: Any]
-        return answer?["requests"] as? [[String: Any]] ?? []
-    }
 
     /// The incidents as the server holds them (with notes and snooze).
     public func incidents() throws -> [[String: Any]] {
@@ -147,8 +103,4 @@ public final class PagerDutyServer: Sendable {
 
         """
     }
-
-    /// Stops the server; returns its log.
-    @discardableResult
-    public func stop() -> String { process.stop() }
 }

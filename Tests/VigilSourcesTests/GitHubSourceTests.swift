@@ -24,18 +24,6 @@ private func expectNoViolations(_ server: GitHubServer, sourceLocation: SourceLo
             sourceLocation: sourceLocation)
 }
 
-private func failure(_ body: () async throws -> Void) async -> SourceError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as SourceError {
-        return error
-    } catch {
-        Issue.record("expected a SourceError, got \(error)")
-        return nil
-    }
-}
-
 /// Seconds ago that fall at noon of yesterday (UTC), whatever the time now.
 private func yesterdayNoonAgo() -> Double {
     let now = Date().timeIntervalSince1970

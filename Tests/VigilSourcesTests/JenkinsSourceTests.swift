@@ -21,18 +21,6 @@ private func expectNoViolations(_ server: JenkinsServer, sourceLocation: SourceL
     #expect(violations.isEmpty, "requests refused:\n\(violations.joined(separator: "\n"))", sourceLocation: sourceLocation)
 }
 
-private func failure(_ body: () async throws -> Void) async -> SourceError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as SourceError {
-        return error
-    } catch {
-        Issue.record("expected a SourceError, got \(error)")
-        return nil
-    }
-}
-
 @Suite(.serialized) struct JenkinsSourceTests {
     @Test func readsAFolderTreeWithMultibranchAndMapsEveryResultDeliberately() async throws {
         let server = try await JenkinsServer.start()

@@ -21,18 +21,6 @@ func expectNoViolations(_ server: PagerDutyServer, sourceLocation: SourceLocatio
             sourceLocation: sourceLocation)
 }
 
-private func failure(_ body: () async throws -> Void) async -> SourceError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as SourceError {
-        return error
-    } catch {
-        Issue.record("expected a SourceError, got \(error)")
-        return nil
-    }
-}
-
 private func incident(_ title: String, in result: PollResult) throws -> Incident {
     try #require(result.snapshot.incidents?.first { $0.title == title }, "no incident '\(title)'")
 }

@@ -20,6 +20,19 @@ func date(_ text: String) -> Date {
 /// UTF-8 bytes of a JSON literal.
 func json(_ text: String) -> Data { Data(text.utf8) }
 
+/// Awaits `body` and returns the `SourceError` it threw, or nil (any other error is an issue).
+func failure(_ body: () async throws -> Void) async -> SourceError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as SourceError {
+        return error
+    } catch {
+        Issue.record("expected a SourceError, got \(error)")
+        return nil
+    }
+}
+
 /// Runs `body` and returns the `SourceError` it threw, or nil.
 func sourceError(_ body: () throws -> Void) -> SourceError? {
     do {

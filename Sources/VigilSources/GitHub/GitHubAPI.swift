@@ -42,17 +42,7 @@ final class GitHubAPI: Sendable {
     var requestCounts: (sent: Int, notModified: Int) { counts.withLock { $0 } }
 
     /// `base` + `path` + the query (values percent-encoded).
-    func url(_ path: String, _ query: [(String, String)] = []) -> URL {
-        var text = base.absoluteString
-        while text.hasSuffix("/") { text.removeLast() }
-        text += path
-        if !query.isEmpty {
-            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-            func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s }
-            text += "?" + query.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
-        }
-        return URL(string: text) ?? base
-    }
+    func url(_ path: String, _ query: [(String, String)] = []) -> URL { HTTPRequest.url(base, path, query) }
 
     /// One GET, conditional on the URL's last ETag: the decoded answer, the next page's URL, and
     /// whether it was new (false: a 304, the kept value).

@@ -91,10 +91,9 @@ final class JenkinsSource: Source {
     func fetch(_ path: [String], now: Date) async throws -> JenkinsDecoder.Item {
         var text = settings.url.absoluteString
         if !text.hasSuffix("/") { text += "/" }
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        for part in path { text += "job/" + (part.addingPercentEncoding(withAllowedCharacters: allowed) ?? part) + "/" }
-        let treeAllowed = allowed.union(CharacterSet(charactersIn: ",[]{}"))
-        text += "api/json?tree=" + (tree.addingPercentEncoding(withAllowedCharacters: treeAllowed) ?? tree)
+        for part in path { text += "job/" + HTTPRequest.percentEncoded(part) + "/" }
+        // The tree's commas stay as they are (Jenkins's own examples), brackets and braces encoded.
+        text += "api/json?tree=" + HTTPRequest.percentEncoded(tree).replacingOccurrences(of: "%2C", with: ",")
         guard let url = URL(string: text) else { throw SourceError(.rejected, "Jenkins: cannot make a URL of \(text)") }
         let auth = HTTPAuth.basic(username: settings.user, password: settings.token).header!
         let what = path.isEmpty ? "the job list" : path.joined(separator: "/")

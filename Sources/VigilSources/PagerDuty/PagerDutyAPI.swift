@@ -36,17 +36,7 @@ final class PagerDutyAPI: Sendable {
     var quota: RateQuota? { quotaState.withLock { $0 } }
 
     /// `base` + `path` + the query, with PagerDuty's `name[]` array parameters as they are.
-    func url(_ path: String, _ query: [(String, String)]) -> URL {
-        var text = base.absoluteString
-        while text.hasSuffix("/") { text.removeLast() }
-        text += path
-        if !query.isEmpty {
-            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-            func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s }
-            text += "?" + query.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
-        }
-        return URL(string: text) ?? base
-    }
+    func url(_ path: String, _ query: [(String, String)]) -> URL { HTTPRequest.url(base, path, query) }
 
     /// Sends one request and returns the body of a 2xx answer; otherwise a `SourceError` in
     /// words an engineer can act on, carrying PagerDuty's own message.

@@ -50,11 +50,13 @@ import datetime
 import hashlib
 import json
 import re
-import socket
+import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, __file__.rsplit("/", 2)[0])
+import testserver  # noqa: E402
 
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
@@ -388,24 +390,9 @@ class State:
 
 
 def make_handler(state):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self):
-            super().setup()
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, *args):
-            pass
-
+    class Handler(testserver.Handler):
         def answer(self, status, body, headers=None):
-            with state.lock:
-                fault = dict(state.fault)
-                if fault and not self.path.startswith("/-/"):
-                    fault["count"] = fault.get("count", 1) - 1
-                    state.fault = fault if fault["count"] > 0 else {}
-                else:
-                    fault = {}
+            fault = self.take_fault()
             if "status" in fault:
                 status, body = fault["status"], b'{"message":"Server Error"}'
             if "body" in fault:
@@ -496,7 +483,7 @@ def make_handler(state):
                     return ok({"used": state.charged})
             return self.answer(404, b'{"message":"no such control"}')
 
-    return Handler
+    return testserver.handler_for(Handler, state)
 
 
 def main():
@@ -506,10 +493,7 @@ def main():
     args = parser.parse_args()
     state = State(args.spec)
     state.base = f"http://127.0.0.1:{args.port}"
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state))
-    server.daemon_threads = True
-    print(f"github test server on 127.0.0.1:{args.port}", flush=True)
-    server.serve_forever()
+    testserver.serve("github", args.port, make_handler(state))
 
 
 if __name__ == "__main__":

@@ -43,11 +43,13 @@ import argparse
 import base64
 import json
 import re
-import socket
+import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, __file__.rsplit("/", 2)[0])
+import testserver  # noqa: E402
 
 USER, TOKEN = "vigil", "jenkins-token"
 FOLDER = "com.cloudbees.hudson.plugins.folder.Folder"
@@ -237,24 +239,9 @@ class State:
 
 
 def make_handler(state):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self):
-            super().setup()
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, *args):
-            pass
-
+    class Handler(testserver.Handler):
         def answer(self, status, body, ctype="application/json;charset=utf-8", headers=None):
-            with state.lock:
-                fault = dict(state.fault)
-                if fault and not self.path.startswith("/-/"):
-                    fault["count"] = fault.get("count", 1) - 1
-                    state.fault = fault if fault["count"] > 0 else {}
-                else:
-                    fault = {}
+            fault = self.take_fault()
             if "status" in fault:
                 status, body, ctype = fault["status"], b"<html><body>Error</body></html>", "text/html"
             if "body" in fault:
@@ -353,7 +340,7 @@ def make_handler(state):
                     return ok({"violations": state.violations})
             return self.answer(404, b'{"message":"no such control"}')
 
-    return Handler
+    return testserver.handler_for(Handler, state)
 
 
 def main():
@@ -361,10 +348,7 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     state = State()
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state))
-    server.daemon_threads = True
-    print(f"jenkins test server on 127.0.0.1:{args.port}", flush=True)
-    server.serve_forever()
+    testserver.serve("jenkins", args.port, make_handler(state))
 
 
 if __name__ == "__main__":

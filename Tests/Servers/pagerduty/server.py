@@ -45,11 +45,13 @@ with zeros to 32 characters (`psvc0010000000000000000000000000` for PSVC001).
 import argparse
 import datetime
 import json
-import socket
+import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, __file__.rsplit("/", 2)[0])
+import testserver  # noqa: E402
 
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
@@ -523,27 +525,10 @@ class State:
 
 
 def make_handler(state):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self):
-            super().setup()
-            # Headers and body go out in two writes: without this, Nagle's algorithm and the
-            # client's delayed ACK hold every answer of a kept-alive connection for 40 ms.
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, *args):
-            pass
-
+    class Handler(testserver.Handler):
         def answer(self, status, payload, headers=None, raw=None):
             body = raw if raw is not None else json.dumps(payload).encode()
-            with state.lock:
-                fault = dict(state.fault)
-                if fault and not self.path.startswith("/-/"):
-                    fault["count"] = fault.get("count", 1) - 1
-                    state.fault = fault if fault["count"] > 0 else {}
-                else:
-                    fault = {}
+            fault = self.take_fault()
             if "status" in fault:
                 status, body = fault["status"], json.dumps({"error": {"message": "Injected", "code": 0}}).encode()
             if "body" in fault:
@@ -656,7 +641,7 @@ def make_handler(state):
         def do_DELETE(self):
             self.dispatch("DELETE")
 
-    return Handler
+    return testserver.handler_for(Handler, state)
 
 
 def main():
@@ -665,10 +650,7 @@ def main():
     parser.add_argument("--spec", default=__file__.rsplit("/", 1)[0] + "/pagerduty-openapi.json")
     args = parser.parse_args()
     state = State(args.spec)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state))
-    server.daemon_threads = True
-    print(f"pagerduty test server on 127.0.0.1:{args.port}", flush=True)
-    server.serve_forever()
+    testserver.serve("pagerduty", args.port, make_handler(state))
 
 
 if __name__ == "__main__":
