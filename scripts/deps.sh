@@ -24,12 +24,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ "${1:-run}" = "test" ]; then
-  # The PagerDuty test server validates every request against PagerDuty's OpenAPI document with
-  # openapi-core (PyPI), in a virtual environment of its own under .build/.
+  # The PagerDuty and GitHub test servers validate every request against the services' OpenAPI
+  # documents with openapi-core (PyPI); the AWS sources are tested against moto (PyPI), the AWS
+  # emulator, run as moto_server. Both in a virtual environment of their own under .build/.
   venv="$(cd "$(dirname "$0")/.." && pwd)/.build/test-python"
   if ! "$venv/bin/python3" -c "import openapi_core" 2>/dev/null; then
     echo "Creating $venv with openapi-core" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check 'openapi-core==0.23.1'
+  fi
+  if ! "$venv/bin/python3" -c "import moto, flask, flask_cors" 2>/dev/null; then
+    echo "Adding moto to $venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check 'moto==5.2.5' flask flask-cors
   fi
 fi

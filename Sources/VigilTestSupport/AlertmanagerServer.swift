@@ -303,7 +303,7 @@ public final class AlertmanagerServer: Sendable {
 /// A minimal HTTP/1.0 client on 127.0.0.1 (the server closes the connection after answering, so
 /// the body is whatever arrives before EOF).
 enum LoopbackHTTP {
-    static func exchange(port: Int, method: String, path: String, body: Data?,
+    static func exchange(port: Int, method: String, path: String, body: Data?, headers: [(String, String)] = [],
                          timeout: Duration = .seconds(10)) throws -> (status: Int, body: Data) {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -325,7 +325,11 @@ enum LoopbackHTTP {
         }
         guard connected == 0 else { throw failure("connect") }
         var head = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nAccept: application/json\r\n"
-        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if let body {
+            if !headers.contains(where: { $0.0.lowercased() == "content-type" }) { head += "Content-Type: application/json\r\n" }
+            head += "Content-Length: \(body.count)\r\n"
+        }
         let request = Array((head + "\r\n").utf8) + Array(body ?? Data())
         var offset = 0
         while offset < request.count {

@@ -20,6 +20,7 @@ public struct SourceRegistry: Sendable {
         RegisteredKind(PagerDutyKind.self),
         RegisteredKind(GitHubKind.self),
         RegisteredKind(JenkinsKind.self),
+        RegisteredKind(CloudWatchKind.self),
         RegisteredKind(DemoKind.self),
     ])
 

@@ -1,0 +1,104 @@
+import Foundation
+import VigilCore
+
+/// Where an AWS service answers: `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL` (the
+/// variables the AWS SDKs and CLI honour, e.g. for an emulator), else its regional endpoint.
+enum AWSEndpoints {
+    /// The endpoint prefix of each service id Vigil calls.
+    static let prefixes = ["cloudwatch": "monitoring", "sts": "sts", "codedeploy": "codedeploy",
+                           "codepipeline": "codepipeline", "monitoring": "monitoring"]
+
+    static func url(service: String, region: String, environment: [String: String]) -> URL {
+        let key = "AWS_ENDPOINT_URL_" + service.uppercased().replacingOccurrences(of: "-", with: "_")
+        if let text = environment[key] ?? environment["AWS_ENDPOINT_URL"], let url = URL(string: text), !text.isEmpty {
+            return url
+        }
+        let prefix = prefixes[service] ?? service
+        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        return URL(string: "https://\(prefix).\(region).\(suffix)")!
+    }
+}
+
+/// Signed calls to AWS's JSON and query protocols, and what their errors mean in words.
+struct AWSClient: Sendable {
+    let transport: any HTTPTransport
+    let timeout: Duration
+    static let maxBytes = 32 << 20
+
+    /// POSTs `body` to `endpoint`, signed for `region` and `service`; the body of a 2xx answer.
+    func send(endpoint: URL, region: String, service: String, credentials: AWSCredentials, contentType: String,
+              target: String?, body: Data, now: Date, doing what: String) async throws -> Data {
+        var host = endpoint.host ?? ""
+        if let port = endpoint.port { host += ":\(port)" }
+        var headers: [(name: String, value: String)] = [("Host", host), ("Content-Type", contentType)]
+        if let target { headers.append(("X-Amz-Target", target)) }
+        let path = endpoint.path.isEmpty ? "/" : endpoint.path
+        let signed = SigV4.sign(method: "POST", path: path, query: "", headers: headers, body: body,
+                                credentials: credentials, region: region, service: service, date: now)
+        let request = HTTPRequest(method: "POST", url: endpoint, headers: signed.headers.filter { $0.name != "Host" },
+                                  body: body, timeout: timeout)
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request, maxBodyBytes: Self.maxBytes)
+        } catch let error as SourceError {
+            throw error.prefixed("AWS \(service) \(region): ")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw SourceError(.unreachable, "AWS \(service) \(region): \(error)")
+        }
+        guard !(200..<300).contains(response.status) else { return response.body }
+        throw Self.refusal(response, service: service, region: region, credentials: credentials, doing: what, now: now)
+    }
+
+    /// An error answer's code and message (JSON `__type`/`message`, or query XML `Code`/`Message`).
+    static func code(of response: HTTPResponse) -> (code: String, message: String) {
+        var code = response.header("x-amzn-ErrorType")?.split(separator: ":").first.map(String.init) ?? ""
+        var message = ""
+        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] {
+            if let t = object["__type"] as? String { code = t }
+            message = (object["message"] as? String) ?? (object["Message"] as? String) ?? ""
+        } else {
+            let text = String(decoding: response.body.prefix(4_096), as: UTF8.self)
+            func tag(_ t: String) -> String? {
+                guard let a = text.range(of: "<\(t)>"), let b = text.range(of: "</\(t)>", range: a.upperBound..<text.endIndex)
+                else { return nil }
+                return String(text[a.upperBound..<b.lowerBound])
+            }
+            code = tag("Code") ?? code
+            message = tag("Message") ?? ""
+        }
+        if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }
+        return (code, String(message.prefix(200)))
+    }
+
+    static func refusal(_ response: HTTPResponse, service: String, region: String, credentials: AWSCredentials,
+                        doing what: String, now: Date) -> SourceError {
+        let (code, message) = code(of: response)
+        let said = message.isEmpty ? "" : ": \(message)"
+        let head = "AWS \(service) \(region)"
+        switch code {
+        case "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
+             "ProvisionedThroughputExceededException":
+            return SourceError(.rateLimited(until: nil), "\(head): throttled (\(code)) while trying to \(what); backing off")
+        case "ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired":
+            return SourceError(.unauthorised, "\(head): the credentials from \(credentials.origin) have expired (\(code)); "
+                + "renew them (aws sso login, a new session token, or restart the credential_process)")
+        case "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature",
+             "MissingAuthenticationToken", "InvalidSignatureException", "AuthFailure":
+            return SourceError(.unauthorised, "\(head) refused the credentials from \(credentials.origin) (\(code))\(said); "
+                + "check the access key and secret")
+        case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation":
+            return SourceError(.forbidden, "\(head): the credentials from \(credentials.origin) may not \(what) "
+                + "(\(code))\(said); allow it in the IAM policy")
+        default:
+            if response.status == 429 {
+                return SourceError(.rateLimited(until: nil), "\(head): throttled (HTTP 429) while trying to \(what)")
+            }
+            let kind = (400..<500).contains(response.status) ? SourceError.Kind.rejected
+                : SourceError.kind(ofStatus: response.status, retryAfter: response.retryAfter(now: now), now: now)
+            return SourceError(kind, "\(head): HTTP \(response.status)" + (code.isEmpty ? "" : " \(code)") + "\(said) "
+                + "while trying to \(what)")
+        }
+    }
+}

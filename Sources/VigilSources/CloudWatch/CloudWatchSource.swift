@@ -1,0 +1,137 @@
+import Foundation
+import Synchronization
+import VigilCore
+
+/// CloudWatch alarms of the configured regions as incidents (`DescribeAlarms`, metric and
+/// composite, every `NextToken` page), each row labelled with its region; severity and service
+/// from the alarm's tags (`ListTagsForResource`, kept for 30 minutes, read within the calls a
+/// minute left) or its name. No acknowledgement: CloudWatch has none (DECISIONS.md).
+final class CloudWatchSource: Source {
+    let settings: CloudWatchSettings
+    let chain: AWSCredentialChain
+    let client: AWSClient
+    let environment: [String: String]
+    var id: SourceID { settings.id }
+    var pollInterval: Duration { settings.pollInterval }
+
+    static let tagsKeptFor: TimeInterval = 1_800
+    private let tags = Mutex<[String: (at: Date, tags: [String: String])]>([:])
+    private let budget = Mutex<[String: [Date]]>([:])
+
+    init(settings: CloudWatchSettings, transport: any HTTPTransport,
+         environment: [String: String] = ProcessInfo.processInfo.environment,
+         chain: AWSCredentialChain? = nil) {
+        self.settings = settings; self.environment = environment
+        self.chain = chain ?? AWSCredentialChain(profile: settings.profile, environment: environment, transport: transport)
+        client = AWSClient(transport: transport, timeout: settings.timeout)
+    }
+
+    func poll(now: Date) async throws -> PollResult {
+        let credentials = try await chain.credentials(now: now)
+        let rules = CloudWatchDecoder.Rules(namePattern: try? Regex(settings.namePattern), settings: settings)
+        var incidents: [Incident] = [], warnings: [SourceWarning] = []
+        var firstError: SourceError?
+        var answered = 0
+        for region in settings.regions {
+            do {
+                incidents += try await alarms(in: region, credentials: credentials, rules: rules, now: now, warnings: &warnings)
+                answered += 1
+            } catch let error as SourceError {
+                if case .unauthorised = error.kind { chain.forget() }
+                firstError = firstError ?? error
+                warnings.append(SourceWarning(panel: .incidents, message: "\(region): \(error.message)"))
+            }
+        }
+        if answered == 0, let firstError { throw firstError }
+        return PollResult(SourceSnapshot(incidents: incidents), warnings: warnings)
+    }
+
+    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
+        -> ActionConfirmation {
+        throw unsupported(action)
+    }
+
+    private func endpoint(_ region: String) -> URL {
+        settings.endpointURL ?? AWSEndpoints.url(service: "cloudwatch", region: region, environment: environment)
+    }
+
+    /// Takes one call from the region's budget; false when the minute's calls are spent.
+    private func take(_ region: String, now: Date) -> Bool {
+        budget.withLock { b in
+            var calls = (b[region] ?? []).filter { now.timeIntervalSince($0) < 60 }
+            defer { b[region] = calls }
+            guard calls.count < settings.callsPerMinute else { return false }
+            calls.append(now)
+            return true
+        }
+    }
+
+    private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
+                      now: Date) async throws -> Data {
+        let data = try JSONSerialization.data(withJSONObject: body)
+        return try await client.send(endpoint: endpoint(region), region: region, service: "monitoring",
+                                     credentials: credentials, contentType: "application/x-amz-json-1.0",
+                                     target: "GraniteServiceVersion20100801.\(operation)", body: data, now: now,
+                                     doing: "call cloudwatch:\(operation)")
+    }
+
+    private func alarms(in region: String, credentials: AWSCredentials, rules: CloudWatchDecoder.Rules, now: Date,
+                        warnings: inout [SourceWarning]) async throws -> [Incident] {
+        var token: String?
+        var all: [CloudWatchDecoder.Alarm] = []
+        var pages = 0
+        repeat {
+            try Task.checkCancellation()
+            guard take(region, now: now) else {
+                throw SourceError(.rateLimited(until: now.addingTimeInterval(60)), "CloudWatch \(region): \(settings.callsPerMinute) "
+                    + "calls a minute spent (calls_per_minute:); reading again in a minute")
+            }
+            var body: [String: Any] = ["AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 100]
+            if let token { body["NextToken"] = token }
+            if let prefix = settings.namePrefix { body["AlarmNamePrefix"] = prefix }
+            let page = try CloudWatchDecoder.page(try await call("DescribeAlarms", body, region: region,
+                                                                   credentials: credentials, now: now))
+            all += (page.MetricAlarms ?? []) + (page.CompositeAlarms ?? [])
+            token = page.NextToken.flatMap { $0.isEmpty ? nil : $0 }
+            pages += 1
+        } while token != nil && pages < 500
+        var out: [Incident] = []
+        var untagged = 0
+        for alarm in all where ["ALARM", "INSUFFICIENT_DATA"].contains((alarm.StateValue ?? "").uppercased()) {
+            var alarmTags: [String: String] = [:]
+            if let arn = alarm.AlarmArn {
+                if let kept = tags.withLock({ $0[arn] }), now.timeIntervalSince(kept.at) < Self.tagsKeptFor {
+                    alarmTags = kept.tags
+                } else if take(region, now: now) {
+                    alarmTags = (try? await tagsOf(arn, region: region, credentials: credentials, now: now)) ?? kept(arn)
+                } else {
+                    alarmTags = kept(arn)
+                    untagged += 1
+                }
+            }
+            if let i = CloudWatchDecoder.incident(alarm, region: region, tags: alarmTags, source: id, rules: rules, now: now) {
+                out.append(i)
+            }
+        }
+        if untagged > 0 {
+            warnings.append(SourceWarning(panel: .incidents, message: "CloudWatch \(region): tags of \(untagged) alarms not "
+                + "read yet (calls_per_minute: \(settings.callsPerMinute)); their severity and service are from the name"))
+        }
+        return out
+    }
+
+    private func kept(_ arn: String) -> [String: String] { tags.withLock { $0[arn]?.tags } ?? [:] }
+
+    private func tagsOf(_ arn: String, region: String, credentials: AWSCredentials, now: Date) async throws -> [String: String] {
+        struct Answer: Decodable {
+            struct Tag: Decodable { var Key: String; var Value: String? }
+            var Tags: [Tag]?
+        }
+        let data = try await call("ListTagsForResource", ["ResourceARN": arn], region: region, credentials: credentials, now: now)
+        let answer = try SourceJSON.decode(Answer.self, from: data, what: "CloudWatch ListTagsForResource")
+        var out: [String: String] = [:]
+        for t in answer.Tags ?? [] { out[t.Key] = t.Value ?? "" }
+        tags.withLock { $0[arn] = (now, out) }
+        return out
+    }
+}
