@@ -260,6 +260,25 @@ write("jenkins", "seed-job.json", dump({"_class": "hudson.model.FreeStyleProject
                                         "allBuilds": jenkins_root["jobs"][1]["builds"]}))
 
 
+# MARK: - CloudWatch DescribeAlarms (JSON protocol), as moto and AWS answer it
+
+cw_alarm = {"AlarmName": "checkout-5xx", "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-5xx",
+            "AlarmDescription": "5xx above 5 a minute", "ActionsEnabled": True, "OKActions": [],
+            "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:oncall-page"], "InsufficientDataActions": [],
+            "StateValue": "ALARM", "StateReason": "Threshold Crossed: 1 datapoint [12.0] > 5.0",
+            "StateUpdatedTimestamp": 1796492536.081, "MetricName": "HTTPCode_Target_5XX_Count",
+            "Namespace": "AWS/ApplicationELB", "Statistic": "Sum",
+            "Dimensions": [{"Name": "LoadBalancer", "Value": "app/checkout"}], "Period": 60, "EvaluationPeriods": 1,
+            "Threshold": 5.0, "ComparisonOperator": "GreaterThanThreshold"}
+cw_composite = {"AlarmName": "checkout-degraded", "AlarmRule": "ALARM(checkout-5xx) OR ALARM(checkout-latency)",
+                "StateValue": "INSUFFICIENT_DATA", "StateUpdatedTimestamp": 1796492000}
+cw_page = {"MetricAlarms": [cw_alarm, dict(cw_alarm, AlarmName="search-latency", StateValue="OK")],
+           "CompositeAlarms": [cw_composite], "NextToken": "token-2"}
+cw_minimal = {"MetricAlarms": [{"AlarmName": "a", "StateValue": "ALARM"}]}
+write("cloudwatch-alarms", "seed-page.json", dump(cw_page))
+write("cloudwatch-alarms", "seed-minimal.json", dump(cw_minimal))
+
+
 # MARK: - Nasty cases, for every JSON target
 
 json_targets = {
@@ -270,6 +289,7 @@ json_targets = {
     "alertmanager-silences": (am_silence_minimal, am_silences),
     "github-actions-runs": (gha_minimal, {"total_count": 3, "workflow_runs": unique[:3]}),
     "jenkins": (jenkins_minimal, jenkins_root),
+    "cloudwatch-alarms": (cw_minimal, cw_page),
     "prometheus": ({"status": "success", "data": {"resultType": "matrix", "result": [
         {"metric": {"service": "a"}, "values": [[t, "1"], [t + 60, "2"]]}]}},
                    {"status": "success", "data": {"resultType": "matrix", "result": counter_series[:2]}}),

@@ -63,6 +63,16 @@ struct FindingsTests {
         #expect(outcome.contains("more than 200000 events"), "\(outcome)")
     }
 
+    @Test("F8 (fixed): a CloudWatch alarm whose state changed at 1e300 s is an alarm of now, not a trap")
+    func cloudWatchTimeOutOfRange() throws {
+        let page = try CloudWatchDecoder.page(Data(#"{"MetricAlarms":[{"AlarmName":"a-1","StateValue":"ALARM","StateUpdatedTimestamp":1e300}]}"#.utf8))
+        let rules = CloudWatchDecoder.Rules(namePattern: nil, settings: CloudWatchSettings(id: "cw", regions: ["us-east-1"]))
+        let now = Date(timeIntervalSince1970: Self.t1)
+        let incident = try #require(CloudWatchDecoder.incident(page.MetricAlarms![0], region: "us-east-1", tags: [:],
+                                                               source: "cw", rules: rules, now: now))
+        #expect(incident.triggeredAt == now)
+    }
+
     @Test("just inside the limits, the counter mapper answers")
     func counterNearLimits() async {
         let body = Data(#"""

@@ -53,6 +53,9 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// Jenkins `api/json` answers (a folder's jobs with their builds, a job's builds), decoded and
     /// classified as the live source does.
     case jenkins = "jenkins"
+    /// CloudWatch `DescribeAlarms` answers (JSON protocol), each alarm made an incident as the live
+    /// source does.
+    case cloudWatch = "cloudwatch-alarms"
     /// `PrometheusDecoder.series`, `labelledSeries` and `errorText` (query and query_range).
     case prometheus = "prometheus"
     /// `PrometheusSource.poll` with counter (deployments, builds) and gauge queries, fed each
@@ -184,6 +187,21 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
                                             rules: rules, since: .distantPast, into: &runs, &deployments)
                 }
                 Sanity.runs(GitHubActionsRuns(builds: runs, deployments: deployments), &report)
+            } catch {
+                report.rejected(error)
+            }
+        case .cloudWatch:
+            do {
+                let page = try CloudWatchDecoder.page(data)
+                report.accepted = true
+                let rules = CloudWatchDecoder.Rules(namePattern: try? Regex(CloudWatchSettings.defaultNamePattern),
+                                                    settings: CloudWatchSettings(id: "cw", regions: ["us-east-1"]))
+                for alarm in (page.MetricAlarms ?? []) + (page.CompositeAlarms ?? []) {
+                    guard let i = CloudWatchDecoder.incident(alarm, region: "us-east-1", tags: ["severity": "sev2"], source: "cw",
+                                                              rules: rules, now: Date(timeIntervalSince1970: 1_796_400_000)) else { continue }
+                    report.check(!i.id.isEmpty && !i.service.isEmpty, "an alarm incident without id or service")
+                    report.check(i.status == .triggered, "an alarm incident that is not open")
+                }
             } catch {
                 report.rejected(error)
             }

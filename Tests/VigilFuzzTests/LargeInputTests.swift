@@ -133,6 +133,12 @@ enum LargeJSON {
                         + "\(Int64(t) * 1_000),\"msg\":\"m\"}]}]}"
                 }.joined(separator: ",") + "]}"
             }.joined(separator: ",") + "]}"
+        case .cloudWatch:
+            text = "{\"MetricAlarms\":[" + (0..<items).map {
+                "{\"AlarmName\":\"svc\($0 % 40)-alarm-\($0)\",\"AlarmArn\":\"arn:aws:cloudwatch:us-east-1:1:alarm:a\($0)\","
+                    + "\"StateValue\":\"\($0 % 3 == 0 ? "ALARM" : "OK")\",\"StateUpdatedTimestamp\":\(t + $0),"
+                    + "\"Dimensions\":[{\"Name\":\"LoadBalancer\",\"Value\":\"app/x\"}]}"
+            }.joined(separator: ",") + "],\"CompositeAlarms\":[]}"
         case .prometheus, .prometheusSource:
             let series = max(1, items / 100)
             text = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[" + (0..<series).map { s in
@@ -155,6 +161,7 @@ enum LargeJSON {
         case .alertmanagerSilences: hole = { "[{\"id\":\"s\",\"startsAt\":\"2026-11-26T14:00:00Z\",\"endsAt\":\"2026-11-26T15:00:00Z\",\"comment\":\($0)}]" }
         case .gitHubActionsRuns: hole = { "{\"workflow_runs\":[{\"id\":1,\"name\":\"Deploy\",\"created_at\":\"2026-11-26T14:00:00Z\",\"status\":\"completed\",\"conclusion\":\"success\",\"display_title\":\($0)}]}" }
         case .jenkins: hole = { "{\"jobs\":[{\"name\":\"deploy\",\"builds\":[{\"number\":1,\"timestamp\":0,\"displayName\":\($0)}]}]}" }
+        case .cloudWatch: hole = { "{\"MetricAlarms\":[{\"AlarmName\":\($0),\"StateValue\":\"ALARM\"}]}" }
         case .prometheus, .prometheusSource: hole = { "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"service\":\($0)},\"value\":[1764000000,\"1\"]}]}}" }
         }
         let fourMB = 4 << 20

@@ -45,7 +45,8 @@ enum CloudWatchDecoder {
         let state = (a.StateValue ?? "").uppercased()
         guard state == "ALARM" || state == "INSUFFICIENT_DATA" else { return nil }
         let s = rules.settings
-        let since = a.StateUpdatedTimestamp.flatMap { $0.isFinite ? Date(timeIntervalSince1970: $0) : nil } ?? now
+        // A time out of any plausible range (the fuzzer sent 1e300) is "now", not a trap later.
+        let since = a.StateUpdatedTimestamp.flatMap { (0...1e11).contains($0) ? Date(timeIntervalSince1970: $0) : nil } ?? now
         var service = tags[s.serviceTag].flatMap { $0.isEmpty ? nil : $0 }
         if service == nil, let r = rules.namePattern, let m = try? r.firstMatch(in: String(a.AlarmName.prefix(256))),
            let g = m.output["service"]?.substring, !g.isEmpty {
@@ -71,7 +72,8 @@ enum CloudWatchDecoder {
             + HTTPRequest.percentEncoded(a.AlarmName)
         let title = a.AlarmDescription.map { "\(a.AlarmName): \($0)" } ?? a.AlarmName
         return Incident(
-            id: "CW-\(region)/\(a.AlarmName)@\(Int64(since.timeIntervalSince1970))", source: source,
+            id: "CW-\(region)/\(a.AlarmName)@\(Int64(clamping: Int(exactly: since.timeIntervalSince1970.rounded(.down)) ?? 0))",
+            source: source,
             sourceKey: a.AlarmArn ?? a.AlarmName, title: String(title.prefix(500)), service: service ?? a.AlarmName,
             severity: severity, status: .triggered, triggeredAt: since,
             paged: !insufficient && s.pagingSeverities.contains(severity), labels: labels,
