@@ -17,7 +17,7 @@ import VigilSources
         #expect(config.metrics.timeZone.identifier == "Europe/Berlin")
         #expect(config.metrics.outageSeverities == [.critical])
         #expect(config.metrics.failureLinkWindow == 3_600)
-        #expect(config.sources.map(\.id) == ["prom", "am", "pd", "gh", "ci", "demo"])
+        #expect(config.sources.map(\.id) == ["prom", "am", "pd", "gh", "ci", "aws", "demo"])
 
         guard let prom = config.sources[0].prometheus else { Issue.record("not prometheus"); return }
         #expect(prom.url.absoluteString == "http://127.0.0.1:9090")
@@ -43,7 +43,9 @@ import VigilSources
         #expect(gh.repositories == ["octo-org/checkout", "octo-org/payments"] && gh.decoder.deployWorkflows == ["Deploy", "deploy.yml"])
         let ci = try #require(config.sources[4].settings as? JenkinsSettings)
         #expect(ci.user == "alice" && ci.jobs == ["checkout", "payments/deploy-payments"] && ci.maxBuilds == 100)
-        #expect(config.sources[5] == .demo(id: "demo", data: nil))
+        let aws = try #require(config.sources[5].settings as? CloudWatchSettings)
+        #expect(aws.regions == ["us-east-1", "eu-west-1"] && aws.pagingSeverities == [.critical, .high])
+        #expect(config.sources[6] == .demo(id: "demo", data: nil))
     }
 
     @Test func defaultsWhenKeysAreOmitted() throws {

@@ -28,8 +28,8 @@ public enum CloudWatchKind: SourceKind {
                 return text
             }
         }
-        guard let regions else { return nil }
-        var s = CloudWatchSettings(id: entry.id, regions: regions)
+        // The other keys are read even without regions, so every problem is listed at once.
+        var s = CloudWatchSettings(id: entry.id, regions: regions ?? [])
         s.profile = entry.text("profile", expected: "an AWS CLI profile name, e.g. prod")
         s.endpointURL = entry.optional("endpoint_url") { (n, p) throws(ConfigError) in try r.url(n, p) }
         s.namePrefix = entry.text("name_prefix", expected: "the start of the alarm names to read, e.g. prod-")
@@ -59,7 +59,7 @@ public enum CloudWatchKind: SourceKind {
             return v
         }) { s.callsPerMinute = n }
         entry.timing(interval: &s.pollInterval, timeout: &s.timeout)
-        return s
+        return regions == nil ? nil : s
     }
 
     public static func make(_ settings: CloudWatchSettings, _ context: SourceContext) throws -> any Source {
