@@ -84,3 +84,22 @@ public final class MetadataServer: PythonTestServer {
         MetadataServer(process: try await startProcess("imds"))
     }
 }
+
+/// AWS answers moto cannot produce, in AWS's documented shapes, behind a signature check done with
+/// botocore's signer (`Tests/Servers/aws/server.py`). Its one key is `AKIDVIGILTEST` /
+/// `vigil-test-secret-key`.
+public final class RecordedAWSServer: PythonTestServer {
+    /// The process.
+    public let process: ProcessServer
+    private init(process: ProcessServer) { self.process = process }
+
+    /// Starts the server.
+    public static func start() async throws -> RecordedAWSServer {
+        RecordedAWSServer(process: try await startProcess("aws"))
+    }
+
+    /// Adds CodeDeploy deployments (`BatchGetDeployments`' deploymentInfo shape) to a region.
+    public func addDeployments(_ deployments: [[String: Any]], region: String = "us-east-1") throws {
+        try control("POST", "/-/deployments", ["region": region, "deployments": deployments])
+    }
+}

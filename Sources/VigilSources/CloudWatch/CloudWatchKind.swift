@@ -16,18 +16,7 @@ public enum CloudWatchKind: SourceKind {
 
     public static func settings(from entry: SourceEntry) -> CloudWatchSettings? {
         let r = entry.reader
-        let regions = entry.required("regions", example: "regions: [us-east-1, eu-west-1]") { (n, p) throws(ConfigError) in
-            let list = try r.list(n, p, expected: "a list of AWS regions, e.g. [us-east-1, eu-west-1]")
-            guard !list.isEmpty else { throw r.error(n, p, .invalid("no region given; e.g. regions: [us-east-1]")) }
-            return try list.enumerated().map { (i, item) throws(ConfigError) in
-                let text = try r.text(item, "\(p)[\(i)]", expected: "an AWS region, e.g. us-east-1")
-                guard text.range(of: #"^[a-z]{2}(-[a-z]+)+-\d+$"#, options: .regularExpression) != nil else {
-                    throw r.error(item, "\(p)[\(i)]", .invalid("'\(r.shown(text))' is not an AWS region name; write it as "
-                        + "the CLI does, e.g. us-east-1"))
-                }
-                return text
-            }
-        }
+        let regions = AWSConfigKeys.regions(entry)
         // The other keys are read even without regions, so every problem is listed at once.
         var s = CloudWatchSettings(id: entry.id, regions: regions ?? [])
         s.profile = entry.text("profile", expected: "an AWS CLI profile name, e.g. prod")

@@ -21,6 +21,7 @@ public struct SourceRegistry: Sendable {
         RegisteredKind(GitHubKind.self),
         RegisteredKind(JenkinsKind.self),
         RegisteredKind(CloudWatchKind.self),
+        RegisteredKind(CodeDeployKind.self),
         RegisteredKind(DemoKind.self),
     ])
 

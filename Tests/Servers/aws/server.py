@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""AWS answers moto cannot produce (CodeDeploy deployments that failed, succeeded, were rolled
+back; CodeDeploy in moto stays "Created"), served in the shapes AWS documents, behind a real
+signature check: every request's SigV4 signature is recomputed with botocore (the AWS SDK for
+Python's own signer, installed with moto) from the key id's secret, and a wrong one is refused
+403 InvalidSignatureException, as AWS does, and recorded.
+
+    server.py --port PORT
+
+Keys: AKIDVIGILTEST / vigil-test-secret-key. CodeDeploy (awsJson1.1, X-Amz-Target
+CodeDeploy_20141006.*): ListDeployments (createTimeRange; 20 ids a page with nextToken;
+applicationName without deploymentGroupName is refused, as AWS does), BatchGetDeployments (at most
+25 ids, as AWS allows).
+
+Test controls: GET /-/ready; POST /-/deployments {"region": "us-east-1", "deployments": [info, ...]}
+(BatchGetDeployments' deploymentInfo shape; times as epoch seconds); GET /-/requests, /-/violations.
+"""
+import argparse
+import json
+import re
+import sys
+import threading
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+sys.path.insert(0, __file__.rsplit("/", 2)[0])
+import testserver  # noqa: E402
+
+SECRETS = {"AKIDVIGILTEST": "vigil-test-secret-key"}
+PAGE = 20
+AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, "
+                  r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$")
+
+
+class State:
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.fault = {}
+        self.deployments = {}      # region -> [info]
+        self.requests, self.violations = [], []
+
+
+def check_signature(method, path, headers, body):
+    """None when the signature is right, else why not."""
+    auth = headers.get("authorization", "")
+    m = AUTH.match(auth)
+    if not m:
+        return "no SigV4 Authorization header"
+    key, day, region, service, signed, signature = m.groups()
+    if key not in SECRETS:
+        return f"unknown access key {key}"
+    names = signed.split(";")
+    if names != sorted(names):
+        return "SignedHeaders not sorted"
+    amz_date = headers.get("x-amz-date", "")
+    if not amz_date.startswith(day):
+        return "X-Amz-Date is not the credential scope's day"
+    request = AWSRequest(method=method, url=f"http://{headers.get('host', '')}{path}", data=body,
+                         headers={n: headers[n] for n in names if n in headers})
+    request.context["timestamp"] = amz_date
+    signer = SigV4Auth(Credentials(key, SECRETS[key], headers.get("x-amz-security-token")), service, region)
+    canonical = signer.canonical_request(request)
+    expected = signer.signature(signer.string_to_sign(request, canonical), request)
+    return None if expected == signature else f"signature does not match botocore's ({expected[:12]}…)"
+
+
+def make_handler(state):
+    class Handler(testserver.Handler):
+        def reply(self, status, obj, error_type=None):
+            data = json.dumps(obj).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            if error_type:
+                self.send_header("x-amzn-ErrorType", error_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def refuse(self, status, kind, message, record=True):
+            if record:
+                with state.lock:
+                    state.violations.append({"method": "POST", "path": self.path, "problems": [f"{kind}: {message}"]})
+            return self.reply(status, {"__type": kind, "message": message}, kind)
+
+        def do_GET(self):
+            with state.lock:
+                if self.path == "/-/ready":
+                    return self.reply(200, {})
+                if self.path == "/-/requests":
+                    return self.reply(200, {"requests": state.requests})
+                if self.path == "/-/violations":
+                    return self.reply(200, {"violations": state.violations})
+            self.reply(404, {})
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if self.path == "/-/deployments":
+                p = json.loads(body)
+                with state.lock:
+                    state.deployments.setdefault(p["region"], []).extend(p["deployments"])
+                return self.reply(200, {})
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            target = headers.get("x-amz-target", "")
+            with state.lock:
+                state.requests.append({"method": "POST", "path": self.path, "target": target})
+            problem = check_signature("POST", self.path, headers, body)
+            if problem:
+                return self.refuse(403, "InvalidSignatureException", problem)
+            region = AUTH.match(headers["authorization"]).group(3)
+            if headers.get("content-type") != "application/x-amz-json-1.1":
+                return self.refuse(400, "SerializationException", "Content-Type must be application/x-amz-json-1.1")
+            request = json.loads(body or b"{}")
+            with state.lock:
+                all_ = sorted(state.deployments.get(region, []), key=lambda d: d["createTime"], reverse=True)
+            if target == "CodeDeploy_20141006.ListDeployments":
+                if "applicationName" in request and "deploymentGroupName" not in request:
+                    return self.refuse(400, "DeploymentGroupNameRequiredException",
+                                       "If applicationName is specified, then deploymentGroupName must be specified.")
+                r = request.get("createTimeRange", {})
+                ids = [d["deploymentId"] for d in all_
+                       if r.get("start", 0) <= d["createTime"] <= r.get("end", 1e12)]
+                start = int(request.get("nextToken") or 0)
+                out = {"deployments": ids[start:start + PAGE]}
+                if start + PAGE < len(ids):
+                    out["nextToken"] = str(start + PAGE)
+                return self.reply(200, out)
+            if target == "CodeDeploy_20141006.BatchGetDeployments":
+                ids = request.get("deploymentIds", [])
+                if not 1 <= len(ids) <= 25:
+                    return self.refuse(400, "BatchLimitExceededException", "The maximum number of names or IDs allowed "
+                                       "for this request (25) was exceeded.")
+                by_id = {d["deploymentId"]: d for d in all_}
+                return self.reply(200, {"deploymentsInfo": [by_id[i] for i in ids if i in by_id]})
+            return self.refuse(400, "UnknownOperationException", f"{target} is not served here")
+
+    return testserver.handler_for(Handler, state)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    testserver.serve("aws", args.port, make_handler(State()))
+
+
+if __name__ == "__main__":
+    main()
