@@ -48,6 +48,25 @@ public final class MotoServer: Sendable {
         return (try? JSONSerialization.jsonObject(with: answer) as? [String: Any]) ?? [:]
     }
 
+    /// Calls an operation of a query-protocol service (IAM, STS): form-encoded, XML answer.
+    @discardableResult
+    public func query(_ params: [(String, String)], service: String, region: String = "us-east-1") throws -> String {
+        let day = String(ISO8601DateFormatter().string(from: Date()).prefix(10)).replacingOccurrences(of: "-", with: "")
+        let auth = "AWS4-HMAC-SHA256 Credential=testing/\(day)/\(region)/\(service)/aws4_request, SignedHeaders=host, "
+            + "Signature=0"
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let body = params.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }
+            .joined(separator: "&")
+        let (status, answer) = try LoopbackHTTP.exchange(
+            port: process.port, method: "POST", path: "/", body: Data(body.utf8),
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", auth)])
+        guard status == 200 else {
+            throw AlertmanagerServer.RequestFailed(description: "moto \(service) → HTTP \(status): "
+                + String(decoding: answer.prefix(500), as: UTF8.self))
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
+
     /// Creates a metric alarm (in `OK`, as moto starts them) with tags.
     public func putAlarm(_ name: String, tags: [String: String] = [:], description: String? = nil, region: String = "us-east-1",
                          actions: [String] = []) throws {
@@ -96,6 +115,11 @@ public final class RecordedAWSServer: PythonTestServer {
     /// Starts the server.
     public static func start() async throws -> RecordedAWSServer {
         RecordedAWSServer(process: try await startProcess("aws"))
+    }
+
+    /// Adds CodePipeline executions (`ListPipelineExecutions`' summary shape) to a pipeline.
+    public func addExecutions(_ executions: [[String: Any]], pipeline: String, region: String = "us-east-1") throws {
+        try control("POST", "/-/executions", ["region": region, "pipeline": pipeline, "executions": executions])
     }
 
     /// Adds CodeDeploy deployments (`BatchGetDeployments`' deploymentInfo shape) to a region.

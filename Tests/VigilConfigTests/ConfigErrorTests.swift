@@ -64,7 +64,7 @@ import VigilCore
         let e = try #require(loadError("sources:\n  - name: p\n    type: prometeus\n    url: http://p:9090\n"))
         #expect(e.line == 3 && e.key == "sources[0].type")
         #expect(e.description.hasSuffix("unknown source type 'prometeus'; did you mean 'prometheus'? "
-            + "valid types: prometheus, alertmanager, pagerduty, github, jenkins, cloudwatch, codedeploy, demo"))
+            + "valid types: prometheus, alertmanager, pagerduty, github, jenkins, cloudwatch, codedeploy, codepipeline, demo"))
     }
 
     /// One run of check-config lists every problem of a source entry, even with a misspelt type:
@@ -123,7 +123,7 @@ import VigilCore
 
         let noType = try #require(loadError("sources:\n  - name: p\n"))
         #expect(noType.line == 2 && noType.key == "sources[0]")
-        #expect(noType.problem == .missingKey("type", example: "type: prometheus (or alertmanager, pagerduty, github, jenkins, cloudwatch, codedeploy, demo)"))
+        #expect(noType.problem == .missingKey("type", example: "type: prometheus (or alertmanager, pagerduty, github, jenkins, cloudwatch, codedeploy, codepipeline, demo)"))
 
         let noName = try #require(loadError("sources:\n  - type: demo\n"))
         #expect(noName.line == 2 && noName.description.contains("missing required key 'name'"))

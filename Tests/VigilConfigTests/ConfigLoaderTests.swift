@@ -17,7 +17,7 @@ import VigilSources
         #expect(config.metrics.timeZone.identifier == "Europe/Berlin")
         #expect(config.metrics.outageSeverities == [.critical])
         #expect(config.metrics.failureLinkWindow == 3_600)
-        #expect(config.sources.map(\.id) == ["prom", "am", "pd", "gh", "ci", "aws", "deploys", "demo"])
+        #expect(config.sources.map(\.id) == ["prom", "am", "pd", "gh", "ci", "aws", "deploys", "pipelines", "demo"])
 
         guard let prom = config.sources[0].prometheus else { Issue.record("not prometheus"); return }
         #expect(prom.url.absoluteString == "http://127.0.0.1:9090")
@@ -46,7 +46,8 @@ import VigilSources
         let aws = try #require(config.sources[5].settings as? CloudWatchSettings)
         #expect(aws.regions == ["us-east-1", "eu-west-1"] && aws.pagingSeverities == [.critical, .high])
         #expect((config.sources[6].settings as? CodeDeploySettings)?.applications == ["checkout", "payments"])
-        #expect(config.sources[7] == .demo(id: "demo", data: nil))
+        #expect((config.sources[7].settings as? CodePipelineSettings)?.environment == "production")
+        #expect(config.sources[8] == .demo(id: "demo", data: nil))
     }
 
     @Test func defaultsWhenKeysAreOmitted() throws {

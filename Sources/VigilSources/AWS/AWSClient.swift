@@ -19,6 +19,26 @@ enum AWSEndpoints {
     }
 }
 
+/// A timestamp of an AWS JSON answer: epoch seconds, as AWS's JSON protocols send them, or an
+/// ISO 8601 text, as some emulators (moto's CodePipeline) do. A value out of any plausible range
+/// (0 … 1e11 s) reads as none.
+struct AWSTime: Decodable, Sendable {
+    var seconds: Double?
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(Double.self) {
+            seconds = (0...1e11).contains(n) ? n : nil
+        } else if let text = try? c.decode(String.self), let date = ISO8601Timestamp.parse(text) {
+            seconds = date.timeIntervalSince1970
+        } else {
+            seconds = nil
+        }
+    }
+
+    var date: Date? { seconds.map { Date(timeIntervalSince1970: $0) } }
+}
+
 /// Signed calls to AWS's JSON and query protocols, and what their errors mean in words.
 struct AWSClient: Sendable {
     let transport: any HTTPTransport

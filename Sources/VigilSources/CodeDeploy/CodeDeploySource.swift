@@ -34,9 +34,9 @@ final class CodeDeploySource: Source {
         var applicationName: String?
         var deploymentGroupName: String?
         var status: String?
-        var createTime: Double?
-        var startTime: Double?
-        var completeTime: Double?
+        var createTime: AWSTime?
+        var startTime: AWSTime?
+        var completeTime: AWSTime?
         var creator: String?
         var rollbackInfo: Rollback?
         var revision: Revision?
@@ -139,8 +139,7 @@ final class CodeDeploySource: Source {
                 outcome = .failure
             default: outcome = .inProgress
             }
-            func date(_ t: Double?) -> Date? { t.flatMap { (0...1e11).contains($0) ? Date(timeIntervalSince1970: $0) : nil } }
-            let at = date(i.completeTime) ?? date(i.startTime) ?? date(i.createTime) ?? Date(timeIntervalSince1970: 0)
+            let at = i.completeTime?.date ?? i.startTime?.date ?? i.createTime?.date ?? Date(timeIntervalSince1970: 0)
             let group = i.deploymentGroupName ?? "default"
             let isProduction = production.map { (try? $0.firstMatch(in: String(group.prefix(256)))) != nil } ?? false
             let env = isProduction ? "production" : group

@@ -22,6 +22,7 @@ public struct SourceRegistry: Sendable {
         RegisteredKind(JenkinsKind.self),
         RegisteredKind(CloudWatchKind.self),
         RegisteredKind(CodeDeployKind.self),
+        RegisteredKind(CodePipelineKind.self),
         RegisteredKind(DemoKind.self),
     ])
 

@@ -7,13 +7,16 @@ Python's own signer, installed with moto) from the key id's secret, and a wrong 
 
     server.py --port PORT
 
-Keys: AKIDVIGILTEST / vigil-test-secret-key. CodeDeploy (awsJson1.1, X-Amz-Target
+Keys: AKIDVIGILTEST / vigil-test-secret-key. CodePipeline (awsJson1.1, CodePipeline_20150709.*):
+ListPipelines, ListPipelineExecutions (newest first, maxResults at most 100, nextToken), executions
+in every status moto cannot make (Failed, InProgress, Stopped, Superseded, ROLLBACK). CodeDeploy (awsJson1.1, X-Amz-Target
 CodeDeploy_20141006.*): ListDeployments (createTimeRange; 20 ids a page with nextToken;
 applicationName without deploymentGroupName is refused, as AWS does), BatchGetDeployments (at most
 25 ids, as AWS allows).
 
 Test controls: GET /-/ready; POST /-/deployments {"region": "us-east-1", "deployments": [info, ...]}
-(BatchGetDeployments' deploymentInfo shape; times as epoch seconds); GET /-/requests, /-/violations.
+(BatchGetDeployments' deploymentInfo shape; times as epoch seconds); POST /-/executions
+{"region": ..., "pipeline": "name", "executions": [summary, ...]}; GET /-/requests, /-/violations.
 """
 import argparse
 import json
@@ -39,6 +42,7 @@ class State:
         self.lock = threading.RLock()
         self.fault = {}
         self.deployments = {}      # region -> [info]
+        self.executions = {}       # (region, pipeline) -> [summary]
         self.requests, self.violations = [], []
 
 
@@ -102,6 +106,11 @@ def make_handler(state):
                 with state.lock:
                     state.deployments.setdefault(p["region"], []).extend(p["deployments"])
                 return self.reply(200, {})
+            if self.path == "/-/executions":
+                p = json.loads(body)
+                with state.lock:
+                    state.executions.setdefault((p["region"], p["pipeline"]), []).extend(p["executions"])
+                return self.reply(200, {})
             headers = {k.lower(): v for k, v in self.headers.items()}
             target = headers.get("x-amz-target", "")
             with state.lock:
@@ -134,6 +143,25 @@ def make_handler(state):
                                        "for this request (25) was exceeded.")
                 by_id = {d["deploymentId"]: d for d in all_}
                 return self.reply(200, {"deploymentsInfo": [by_id[i] for i in ids if i in by_id]})
+            if target == "CodePipeline_20150709.ListPipelines":
+                with state.lock:
+                    names = sorted({p for (r, p) in state.executions if r == region})
+                return self.reply(200, {"pipelines": [{"name": n, "version": 1} for n in names]})
+            if target == "CodePipeline_20150709.ListPipelineExecutions":
+                limit = request.get("maxResults", 100)
+                if not isinstance(limit, int) or not 1 <= limit <= 100:
+                    return self.refuse(400, "ValidationException", "maxResults must be between 1 and 100")
+                with state.lock:
+                    key = (region, request.get("pipelineName"))
+                    if key not in state.executions:
+                        return self.refuse(400, "PipelineNotFoundException", f"Account '123456789012' does not have a "
+                                           f"pipeline with name '{key[1]}'", record=False)
+                    runs = sorted(state.executions[key], key=lambda e: e["startTime"], reverse=True)
+                start = int(request.get("nextToken") or 0)
+                out = {"pipelineExecutionSummaries": runs[start:start + limit]}
+                if start + limit < len(runs):
+                    out["nextToken"] = str(start + limit)
+                return self.reply(200, out)
             return self.refuse(400, "UnknownOperationException", f"{target} is not served here")
 
     return testserver.handler_for(Handler, state)

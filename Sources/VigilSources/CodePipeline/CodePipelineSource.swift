@@ -1,0 +1,221 @@
+import Foundation
+import VigilCore
+
+/// Settings of a CodePipeline source (from the config file).
+public struct CodePipelineSettings: SourceSettings {
+    public var id: SourceID
+    /// The regions read.
+    public var regions: [String]
+    /// The AWS CLI profile; nil: the CLI's order.
+    public var profile: String?
+    /// Another endpoint (an emulator, a VPC endpoint).
+    public var endpointURL: URL?
+    /// Pipelines to read; empty: every pipeline (`ListPipelines`).
+    public var pipelines: [String]
+    /// Pipelines whose name matches this are deployments (to `environment`); the others are builds.
+    public var deployPipelines: String
+    /// The environment of a deployment pipeline.
+    public var environment: String
+    /// How far back executions are read.
+    public var history: Duration
+    public var pollInterval: Duration
+    public var timeout: Duration
+
+    /// Creates settings.
+    public init(id: SourceID, regions: [String], profile: String? = nil, endpointURL: URL? = nil, pipelines: [String] = [],
+                deployPipelines: String = "(?i)deploy|release|prod", environment: String = "production",
+                history: Duration = .seconds(30 * 86_400), pollInterval: Duration = .seconds(60),
+                timeout: Duration = .seconds(10)) {
+        self.id = id; self.regions = regions; self.profile = profile; self.endpointURL = endpointURL
+        self.pipelines = pipelines; self.deployPipelines = deployPipelines; self.environment = environment
+        self.history = history; self.pollInterval = pollInterval; self.timeout = timeout
+    }
+
+    public var requestTimeout: Duration? { timeout }
+
+    public var summary: String {
+        let f = DurationText.format
+        return "regions \(regions.joined(separator: ", ")) every \(f(pollInterval)), credentials from "
+            + (profile.map { "profile \($0)" } ?? "the AWS CLI's order") + "; "
+            + (pipelines.isEmpty ? "every pipeline" : "pipelines " + pipelines.joined(separator: ", "))
+            + "; deployments: pipelines matching /\(deployPipelines)/ to \(environment); history \(f(history))"
+    }
+}
+
+/// AWS CodePipeline: executions (`ListPipelineExecutions`, newest first, paged until the window's
+/// start) of the configured pipelines, as deployments (pipelines matching `deployPipelines`) or
+/// CI runs. `Succeeded` succeeded, `Failed` failed, `Stopped`/`Cancelled` cancelled,
+/// `Superseded` skipped (a newer execution took over), the rest in progress; an execution of type
+/// `ROLLBACK` is a rollback.
+final class CodePipelineSource: Source {
+    let settings: CodePipelineSettings
+    let chain: AWSCredentialChain
+    let client: AWSClient
+    let environment: [String: String]
+    var id: SourceID { settings.id }
+    var pollInterval: Duration { settings.pollInterval }
+
+    struct Execution: Decodable, Sendable {
+        struct Revision: Decodable, Sendable { var revisionId: String?; var revisionSummary: String? }
+        var pipelineExecutionId: String
+        var status: String?
+        var startTime: AWSTime?
+        var lastUpdateTime: AWSTime?
+        var sourceRevisions: [Revision]?
+        var executionType: String?
+    }
+
+    init(settings: CodePipelineSettings, transport: any HTTPTransport,
+         environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.settings = settings; self.environment = environment
+        chain = AWSCredentialChain(profile: settings.profile, environment: environment, transport: transport)
+        client = AWSClient(transport: transport, timeout: settings.timeout)
+    }
+
+    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
+        -> ActionConfirmation {
+        throw unsupported(action)
+    }
+
+    private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
+                      now: Date) async throws -> Data {
+        let endpoint = settings.endpointURL ?? AWSEndpoints.url(service: "codepipeline", region: region, environment: environment)
+        return try await client.send(endpoint: endpoint, region: region, service: "codepipeline", credentials: credentials,
+                                     contentType: "application/x-amz-json-1.1", target: "CodePipeline_20150709.\(operation)",
+                                     body: try JSONSerialization.data(withJSONObject: body), now: now,
+                                     doing: "call codepipeline:\(operation)")
+    }
+
+    func poll(now: Date) async throws -> PollResult {
+        let credentials = try await chain.credentials(now: now)
+        let deploy = try? Regex(settings.deployPipelines)
+        let since = now.addingTimeInterval(-settings.history.seconds)
+        var builds: [BuildRun] = [], deployments: [Deployment] = [], warnings: [SourceWarning] = []
+        var firstError: SourceError?
+        var answered = 0
+        for region in settings.regions {
+            do {
+                for name in try await pipelines(region, credentials: credentials, now: now) {
+                    let executions = try await executions(of: name, region: region, since: since, credentials: credentials, now: now)
+                    let isDeploy = deploy.map { (try? $0.firstMatch(in: String(name.prefix(256)))) != nil } ?? false
+                    Self.convert(executions, pipeline: name, region: region, deploy: isDeploy, environment: settings.environment,
+                                 builds: &builds, deployments: &deployments)
+                }
+                answered += 1
+            } catch let error as SourceError {
+                if case .unauthorised = error.kind { chain.forget() }
+                firstError = firstError ?? error
+                warnings.append(SourceWarning(panel: .deployments, message: "\(region): \(error.message)"))
+            }
+        }
+        if answered == 0, let firstError { throw firstError }
+        builds.sort { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+        deployments.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        return PollResult(SourceSnapshot(deployments: deployments, builds: builds), warnings: warnings)
+    }
+
+    private func pipelines(_ region: String, credentials: AWSCredentials, now: Date) async throws -> [String] {
+        guard settings.pipelines.isEmpty else { return settings.pipelines }
+        struct List: Decodable {
+            struct Summary: Decodable { var name: String? }
+            var pipelines: [Summary]?
+            var nextToken: String?
+        }
+        var names: [String] = [], token: String?, pages = 0
+        repeat {
+            var body: [String: Any] = [:]
+            if let token { body["nextToken"] = token }
+            let page = try SourceJSON.decode(List.self, from: try await call("ListPipelines", body, region: region,
+                                                                             credentials: credentials, now: now),
+                                             what: "CodePipeline ListPipelines")
+            names += (page.pipelines ?? []).compactMap(\.name)
+            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+            pages += 1
+        } while token != nil && pages < 100
+        return names
+    }
+
+    private func executions(of name: String, region: String, since: Date, credentials: AWSCredentials,
+                            now: Date) async throws -> [Execution] {
+        struct List: Decodable { var pipelineExecutionSummaries: [Execution]?; var nextToken: String? }
+        var all: [Execution] = [], token: String?, pages = 0
+        repeat {
+            try Task.checkCancellation()
+            var body: [String: Any] = ["pipelineName": name, "maxResults": 100]
+            if let token { body["nextToken"] = token }
+            let page = try SourceJSON.decode(List.self, from: try await call("ListPipelineExecutions", body, region: region,
+                                                                             credentials: credentials, now: now),
+                                             what: "CodePipeline ListPipelineExecutions")
+            let items = page.pipelineExecutionSummaries ?? []
+            all += items
+            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+            pages += 1
+            // Newest first: once a page reaches back past the window, the rest is older still.
+            if let oldest = items.compactMap({ $0.startTime?.seconds }).min(), oldest < since.timeIntervalSince1970 { break }
+        } while token != nil && pages < 100
+        return all.filter { ($0.startTime?.seconds ?? 0) >= since.timeIntervalSince1970 }
+    }
+
+    static func convert(_ executions: [Execution], pipeline: String, region: String, deploy: Bool, environment: String,
+                        builds: inout [BuildRun], deployments: inout [Deployment]) {
+        for e in executions {
+            guard let start = e.startTime?.date else { continue }
+            let conclusion: BuildConclusion
+            switch e.status ?? "" {
+            case "Succeeded": conclusion = .success
+            case "Failed": conclusion = .failure
+            case "Stopped", "Cancelled": conclusion = .cancelled
+            case "Superseded": conclusion = .skipped
+            default: conclusion = .inProgress
+            }
+            let end = conclusion == .inProgress ? nil : max(e.lastUpdateTime?.date ?? start, start)
+            let id = "CP-\(region)/\(pipeline)/\(e.pipelineExecutionId)"
+            if !deploy {
+                builds.append(BuildRun(id: id, pipeline: pipeline, startedAt: start, finishedAt: end, conclusion: conclusion))
+                continue
+            }
+            let outcome: DeploymentOutcome
+            switch conclusion {
+            case .success: outcome = .success
+            case .failure, .timedOut: outcome = .failure
+            case .inProgress: outcome = .inProgress
+            case .cancelled, .skipped: continue
+            }
+            let version = e.sourceRevisions?.first?.revisionId.map { String($0.prefix(7)) } ?? String(e.pipelineExecutionId.prefix(8))
+            deployments.append(Deployment(id: id, service: pipeline, environment: environment, version: version,
+                                          at: end ?? start, outcome: outcome, markedRollback: e.executionType == "ROLLBACK"))
+        }
+    }
+}
+
+/// AWS CodePipeline executions as builds or deployments, signed natively.
+public enum CodePipelineKind: SourceKind {
+    public static let type = "codepipeline"
+    public static let summary = "AWS CodePipeline: executions as builds or deployments (by pipeline name)"
+    public static let provides: Set<DataKind> = [.builds, .deployments]
+    public static let keepsHistory = true
+    public static let actions: Set<ActionKind> = []
+    public static let keys = ["regions", "profile", "endpoint_url", "pipelines", "deploy_pipelines", "environment", "history",
+                              "poll_interval", "timeout"]
+
+    public static func settings(from entry: SourceEntry) -> CodePipelineSettings? {
+        let regions = AWSConfigKeys.regions(entry)
+        var s = CodePipelineSettings(id: entry.id, regions: regions ?? [])
+        s.profile = entry.text("profile", expected: "an AWS CLI profile name, e.g. prod")
+        s.endpointURL = entry.optional("endpoint_url") { (n, p) throws(ConfigError) in try entry.reader.url(n, p) }
+        if let l = entry.texts("pipelines", expected: "pipeline names, e.g. [checkout-release]", item: "a pipeline name") {
+            s.pipelines = l
+        }
+        if let p = GitHubKind.regex(entry, "deploy_pipelines", example: "(?i)deploy|release") { s.deployPipelines = p }
+        if let e = entry.text("environment", expected: "an environment name, e.g. production") { s.environment = e }
+        if let d = entry.duration("history", minimum: .seconds(86_400), reason: "the metrics need at least a day") {
+            s.history = d
+        }
+        entry.timing(interval: &s.pollInterval, timeout: &s.timeout)
+        return regions == nil ? nil : s
+    }
+
+    public static func make(_ settings: CodePipelineSettings, _ context: SourceContext) throws -> any Source {
+        CodePipelineSource(settings: settings, transport: context.transport)
+    }
+}
