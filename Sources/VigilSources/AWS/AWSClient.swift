@@ -122,3 +122,58 @@ struct AWSClient: Sendable {
         }
     }
 }
+
+/// What every AWS source shares: its credentials (the CLI's chain), its client, how one of its
+/// service's operations is called, and reading each region in turn with a failing region named
+/// on the panel while the others still count.
+struct AWSService: Sendable {
+    let chain: AWSCredentialChain
+    let client: AWSClient
+    let environment: [String: String]
+    let endpointURL: URL?
+    /// The endpoint id and signing name ("monitoring", "codedeploy"…).
+    let service: String
+    /// The `X-Amz-Target` prefix ("GraniteServiceVersion20100801").
+    let targetPrefix: String
+    /// `application/x-amz-json-1.0` or `-1.1`.
+    let contentType: String
+
+    init(service: String, targetPrefix: String, json: String, profile: String?, endpointURL: URL?, timeout: Duration,
+         transport: any HTTPTransport, environment: [String: String], chain: AWSCredentialChain? = nil) {
+        self.service = service; self.targetPrefix = targetPrefix; self.contentType = "application/x-amz-json-\(json)"
+        self.endpointURL = endpointURL; self.environment = environment
+        self.chain = chain ?? AWSCredentialChain(profile: profile, environment: environment, transport: transport)
+        client = AWSClient(transport: transport, timeout: timeout)
+    }
+
+    /// One operation, signed; the answer's body.
+    func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
+              now: Date) async throws -> Data {
+        let endpoint = endpointURL ?? AWSEndpoints.url(service: service, region: region, environment: environment)
+        return try await client.send(endpoint: endpoint, region: region, service: service, credentials: credentials,
+                                     contentType: contentType, target: "\(targetPrefix).\(operation)",
+                                     body: try JSONSerialization.data(withJSONObject: body), now: now,
+                                     doing: "call \(service == "monitoring" ? "cloudwatch" : service):\(operation)")
+    }
+
+    /// `read` for each region with the current credentials; a region that fails is a warning on
+    /// `panel` (refused credentials are dropped so the next poll finds them again), and only when
+    /// every region failed is the poll a failure.
+    func eachRegion<T>(_ regions: [String], panel: PanelID, now: Date, warnings: inout [SourceWarning],
+                       _ read: (String, AWSCredentials) async throws -> [T]) async throws -> [T] {
+        let credentials = try await chain.credentials(now: now)
+        var out: [T] = [], firstError: SourceError?, answered = 0
+        for region in regions {
+            do {
+                out += try await read(region, credentials)
+                answered += 1
+            } catch let error as SourceError {
+                if case .unauthorised = error.kind { chain.forget() }
+                firstError = firstError ?? error
+                warnings.append(SourceWarning(panel: panel, message: "\(region): \(error.message)"))
+            }
+        }
+        if answered == 0, let firstError { throw firstError }
+        return out
+    }
+}

@@ -8,9 +8,7 @@ import VigilCore
 /// minute left) or its name. No acknowledgement: CloudWatch has none (DECISIONS.md).
 final class CloudWatchSource: Source {
     let settings: CloudWatchSettings
-    let chain: AWSCredentialChain
-    let client: AWSClient
-    let environment: [String: String]
+    let aws: AWSService
     var id: SourceID { settings.id }
     var pollInterval: Duration { settings.pollInterval }
 
@@ -21,38 +19,25 @@ final class CloudWatchSource: Source {
     init(settings: CloudWatchSettings, transport: any HTTPTransport,
          environment: [String: String] = ProcessInfo.processInfo.environment,
          chain: AWSCredentialChain? = nil) {
-        self.settings = settings; self.environment = environment
-        self.chain = chain ?? AWSCredentialChain(profile: settings.profile, environment: environment, transport: transport)
-        client = AWSClient(transport: transport, timeout: settings.timeout)
+        self.settings = settings
+        aws = AWSService(service: "monitoring", targetPrefix: "GraniteServiceVersion20100801", json: "1.0",
+                         profile: settings.profile, endpointURL: settings.endpointURL, timeout: settings.timeout,
+                         transport: transport, environment: environment, chain: chain)
     }
 
     func poll(now: Date) async throws -> PollResult {
-        let credentials = try await chain.credentials(now: now)
         let rules = CloudWatchDecoder.Rules(namePattern: try? Regex(settings.namePattern), settings: settings)
-        var incidents: [Incident] = [], warnings: [SourceWarning] = []
-        var firstError: SourceError?
-        var answered = 0
-        for region in settings.regions {
-            do {
-                incidents += try await alarms(in: region, credentials: credentials, rules: rules, now: now, warnings: &warnings)
-                answered += 1
-            } catch let error as SourceError {
-                if case .unauthorised = error.kind { chain.forget() }
-                firstError = firstError ?? error
-                warnings.append(SourceWarning(panel: .incidents, message: "\(region): \(error.message)"))
-            }
+        var warnings: [SourceWarning] = [], notes: [SourceWarning] = []
+        let incidents = try await aws.eachRegion(settings.regions, panel: .incidents, now: now, warnings: &warnings) {
+            region, credentials in
+            try await alarms(in: region, credentials: credentials, rules: rules, now: now, warnings: &notes)
         }
-        if answered == 0, let firstError { throw firstError }
-        return PollResult(SourceSnapshot(incidents: incidents), warnings: warnings)
+        return PollResult(SourceSnapshot(incidents: incidents), warnings: warnings + notes)
     }
 
     func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
         -> ActionConfirmation {
         throw unsupported(action)
-    }
-
-    private func endpoint(_ region: String) -> URL {
-        settings.endpointURL ?? AWSEndpoints.url(service: "cloudwatch", region: region, environment: environment)
     }
 
     /// Takes one call from the region's budget; false when the minute's calls are spent.
@@ -68,11 +53,7 @@ final class CloudWatchSource: Source {
 
     private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
                       now: Date) async throws -> Data {
-        let data = try JSONSerialization.data(withJSONObject: body)
-        return try await client.send(endpoint: endpoint(region), region: region, service: "monitoring",
-                                     credentials: credentials, contentType: "application/x-amz-json-1.0",
-                                     target: "GraniteServiceVersion20100801.\(operation)", body: data, now: now,
-                                     doing: "call cloudwatch:\(operation)")
+        try await aws.call(operation, body, region: region, credentials: credentials, now: now)
     }
 
     private func alarms(in region: String, credentials: AWSCredentials, rules: CloudWatchDecoder.Rules, now: Date,

@@ -10,9 +10,7 @@ import VigilCore
 /// deployment that was rolled back failed.
 final class CodeDeploySource: Source {
     let settings: CodeDeploySettings
-    let chain: AWSCredentialChain
-    let client: AWSClient
-    let environment: [String: String]
+    let aws: AWSService
     var id: SourceID { settings.id }
     var pollInterval: Duration { settings.pollInterval }
 
@@ -44,9 +42,10 @@ final class CodeDeploySource: Source {
 
     init(settings: CodeDeploySettings, transport: any HTTPTransport,
          environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.settings = settings; self.environment = environment
-        chain = AWSCredentialChain(profile: settings.profile, environment: environment, transport: transport)
-        client = AWSClient(transport: transport, timeout: settings.timeout)
+        self.settings = settings
+        aws = AWSService(service: "codedeploy", targetPrefix: "CodeDeploy_20141006", json: "1.1", profile: settings.profile,
+                         endpointURL: settings.endpointURL, timeout: settings.timeout, transport: transport,
+                         environment: environment)
     }
 
     func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
@@ -56,32 +55,17 @@ final class CodeDeploySource: Source {
 
     private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
                       now: Date) async throws -> Data {
-        let endpoint = settings.endpointURL ?? AWSEndpoints.url(service: "codedeploy", region: region, environment: environment)
-        return try await client.send(endpoint: endpoint, region: region, service: "codedeploy", credentials: credentials,
-                                     contentType: "application/x-amz-json-1.1", target: "CodeDeploy_20141006.\(operation)",
-                                     body: try JSONSerialization.data(withJSONObject: body), now: now,
-                                     doing: "call codedeploy:\(operation)")
+        try await aws.call(operation, body, region: region, credentials: credentials, now: now)
     }
 
     func poll(now: Date) async throws -> PollResult {
-        let credentials = try await chain.credentials(now: now)
         let production = try? Regex(settings.productionGroups)
-        var deployments: [Deployment] = [], warnings: [SourceWarning] = []
-        var firstError: SourceError?
-        var answered = 0
-        for region in settings.regions {
-            do {
-                let infos = try await read(region, credentials: credentials, now: now)
-                deployments += Self.deployments(infos, region: region, multiRegion: settings.regions.count > 1,
-                                                production: production)
-                answered += 1
-            } catch let error as SourceError {
-                if case .unauthorised = error.kind { chain.forget() }
-                firstError = firstError ?? error
-                warnings.append(SourceWarning(panel: .deployments, message: "\(region): \(error.message)"))
-            }
+        var warnings: [SourceWarning] = []
+        var deployments = try await aws.eachRegion(settings.regions, panel: .deployments, now: now, warnings: &warnings) {
+            region, credentials in
+            Self.deployments(try await read(region, credentials: credentials, now: now), region: region,
+                             multiRegion: settings.regions.count > 1, production: production)
         }
-        if answered == 0, let firstError { throw firstError }
         deployments.sort { ($0.at, $0.id) < ($1.at, $1.id) }
         return PollResult(SourceSnapshot(deployments: deployments), warnings: warnings)
     }

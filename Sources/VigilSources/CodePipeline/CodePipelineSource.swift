@@ -49,9 +49,7 @@ public struct CodePipelineSettings: SourceSettings {
 /// `ROLLBACK` is a rollback.
 final class CodePipelineSource: Source {
     let settings: CodePipelineSettings
-    let chain: AWSCredentialChain
-    let client: AWSClient
-    let environment: [String: String]
+    let aws: AWSService
     var id: SourceID { settings.id }
     var pollInterval: Duration { settings.pollInterval }
 
@@ -67,9 +65,10 @@ final class CodePipelineSource: Source {
 
     init(settings: CodePipelineSettings, transport: any HTTPTransport,
          environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.settings = settings; self.environment = environment
-        chain = AWSCredentialChain(profile: settings.profile, environment: environment, transport: transport)
-        client = AWSClient(transport: transport, timeout: settings.timeout)
+        self.settings = settings
+        aws = AWSService(service: "codepipeline", targetPrefix: "CodePipeline_20150709", json: "1.1", profile: settings.profile,
+                         endpointURL: settings.endpointURL, timeout: settings.timeout, transport: transport,
+                         environment: environment)
     }
 
     func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
@@ -79,36 +78,25 @@ final class CodePipelineSource: Source {
 
     private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
                       now: Date) async throws -> Data {
-        let endpoint = settings.endpointURL ?? AWSEndpoints.url(service: "codepipeline", region: region, environment: environment)
-        return try await client.send(endpoint: endpoint, region: region, service: "codepipeline", credentials: credentials,
-                                     contentType: "application/x-amz-json-1.1", target: "CodePipeline_20150709.\(operation)",
-                                     body: try JSONSerialization.data(withJSONObject: body), now: now,
-                                     doing: "call codepipeline:\(operation)")
+        try await aws.call(operation, body, region: region, credentials: credentials, now: now)
     }
 
     func poll(now: Date) async throws -> PollResult {
-        let credentials = try await chain.credentials(now: now)
         let deploy = try? Regex(settings.deployPipelines)
         let since = now.addingTimeInterval(-settings.history.seconds)
-        var builds: [BuildRun] = [], deployments: [Deployment] = [], warnings: [SourceWarning] = []
-        var firstError: SourceError?
-        var answered = 0
-        for region in settings.regions {
-            do {
-                for name in try await pipelines(region, credentials: credentials, now: now) {
-                    let executions = try await executions(of: name, region: region, since: since, credentials: credentials, now: now)
-                    let isDeploy = deploy.map { (try? $0.firstMatch(in: String(name.prefix(256)))) != nil } ?? false
-                    Self.convert(executions, pipeline: name, region: region, deploy: isDeploy, environment: settings.environment,
-                                 builds: &builds, deployments: &deployments)
-                }
-                answered += 1
-            } catch let error as SourceError {
-                if case .unauthorised = error.kind { chain.forget() }
-                firstError = firstError ?? error
-                warnings.append(SourceWarning(panel: .deployments, message: "\(region): \(error.message)"))
+        var warnings: [SourceWarning] = []
+        let both = try await aws.eachRegion(settings.regions, panel: .deployments, now: now, warnings: &warnings) {
+            region, credentials -> [(builds: [BuildRun], deployments: [Deployment])] in
+            var builds: [BuildRun] = [], deployments: [Deployment] = []
+            for name in try await pipelines(region, credentials: credentials, now: now) {
+                let executions = try await executions(of: name, region: region, since: since, credentials: credentials, now: now)
+                let isDeploy = deploy.map { (try? $0.firstMatch(in: String(name.prefix(256)))) != nil } ?? false
+                Self.convert(executions, pipeline: name, region: region, deploy: isDeploy, environment: settings.environment,
+                             builds: &builds, deployments: &deployments)
             }
+            return [(builds, deployments)]
         }
-        if answered == 0, let firstError { throw firstError }
+        var builds = both.flatMap(\.builds), deployments = both.flatMap(\.deployments)
         builds.sort { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         deployments.sort { ($0.at, $0.id) < ($1.at, $1.id) }
         return PollResult(SourceSnapshot(deployments: deployments, builds: builds), warnings: warnings)
