@@ -95,5 +95,13 @@ private func codedeploy(_ url: URL, environment: [String: String] = keys, applic
         })
         #expect(wrong.kind == .unauthorised && wrong.message.contains("InvalidSignatureException"))
         #expect(!wrong.message.contains("not-the-secret"))
+
+        // Signed right, but the policy allows nothing: AccessDenied, naming the call to allow.
+        let denied = try #require(await failure {
+            _ = try await codedeploy(aws.url, environment: ["AWS_ACCESS_KEY_ID": "AKIDDENIED",
+                                                            "AWS_SECRET_ACCESS_KEY": "denied-secret-key"]).poll(now: Date())
+        })
+        #expect(denied.kind == .forbidden && denied.message.contains("may not call codedeploy:ListDeployments")
+                && denied.message.contains("allow it in the IAM policy"), "\(denied.message)")
     }
 }

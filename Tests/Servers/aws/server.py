@@ -7,7 +7,8 @@ Python's own signer, installed with moto) from the key id's secret, and a wrong 
 
     server.py --port PORT
 
-Keys: AKIDVIGILTEST / vigil-test-secret-key. CodePipeline (awsJson1.1, CodePipeline_20150709.*):
+Keys: AKIDVIGILTEST / vigil-test-secret-key; AKIDDENIED / denied-secret-key signs correctly and is
+refused every call with AccessDeniedException, as a user without the permission is. CodePipeline (awsJson1.1, CodePipeline_20150709.*):
 ListPipelines, ListPipelineExecutions (newest first, maxResults at most 100, nextToken), executions
 in every status moto cannot make (Failed, InProgress, Stopped, Superseded, ROLLBACK). CodeDeploy (awsJson1.1, X-Amz-Target
 CodeDeploy_20141006.*): ListDeployments (createTimeRange; 20 ids a page with nextToken;
@@ -31,7 +32,7 @@ from botocore.credentials import Credentials
 sys.path.insert(0, __file__.rsplit("/", 2)[0])
 import testserver  # noqa: E402
 
-SECRETS = {"AKIDVIGILTEST": "vigil-test-secret-key"}
+SECRETS = {"AKIDVIGILTEST": "vigil-test-secret-key", "AKIDDENIED": "denied-secret-key"}
 PAGE = 20
 AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, "
                   r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$")
@@ -119,6 +120,13 @@ def make_handler(state):
             if problem:
                 return self.refuse(403, "InvalidSignatureException", problem)
             region = AUTH.match(headers["authorization"]).group(3)
+            if AUTH.match(headers["authorization"]).group(1) == "AKIDDENIED":
+                # A signature AWS accepts, from a user whose policy allows nothing.
+                operation = target.split(".")[-1]
+                service = "codedeploy" if target.startswith("CodeDeploy") else "codepipeline"
+                return self.reply(400, {"__type": "AccessDeniedException", "message": f"User: arn:aws:iam::123456789012:"
+                                        f"user/denied is not authorized to perform: {service}:{operation}"},
+                                  "AccessDeniedException")
             if headers.get("content-type") != "application/x-amz-json-1.1":
                 return self.refuse(400, "SerializationException", "Content-Type must be application/x-amz-json-1.1")
             request = json.loads(body or b"{}")
