@@ -117,6 +117,12 @@ public final class RecordedAWSServer: PythonTestServer {
         RecordedAWSServer(process: try await startProcess("aws"))
     }
 
+    /// Adds CloudWatch alarms (`DescribeAlarms`' MetricAlarm shape) and alarm history items
+    /// (`DescribeAlarmHistory`'s shape) to a region.
+    public func addAlarms(_ alarms: [[String: Any]], history: [[String: Any]] = [], region: String = "us-east-1") throws {
+        try control("POST", "/-/alarms", ["region": region, "alarms": alarms, "history": history])
+    }
+
     /// Adds CodePipeline executions (`ListPipelineExecutions`' summary shape) to a pipeline.
     public func addExecutions(_ executions: [[String: Any]], pipeline: String, region: String = "us-east-1") throws {
         try control("POST", "/-/executions", ["region": region, "pipeline": pipeline, "executions": executions])

@@ -47,6 +47,8 @@ private func awsFiles(config: String, credentials: String = "") throws -> (dir: 
         #expect(page.labels.contains(KeyValue("acknowledge", "not in CloudWatch; it pages through oncall-page")))
         #expect(page.timeline.first?.text.contains("Threshold Crossed") == true)
         #expect(abs(page.triggeredAt.timeIntervalSinceNow) < 30)
+        // moto does not implement DescribeAlarmHistory: said on the panel, the alarms still read.
+        #expect(first.warnings.contains { $0.message.contains("alarm history not read") && $0.message.contains("what Vigil saw") })
         let data = try #require(incidents.first { $0.title == "search-latency" })
         #expect(data.severity == .info && !data.paged && data.service == "search")    // service from the name
 
@@ -57,6 +59,50 @@ private func awsFiles(config: String, credentials: String = "") throws -> (dir: 
         try moto.setState("checkout-5xx", "ALARM")
         let again = try #require(try await cw.poll(now: Date()).snapshot.incidents?.first { $0.title.hasPrefix("checkout-5xx") })
         #expect(again.id != page.id)
+    }
+
+    @Test func pagesOfAlarmsAndEpisodesThatEndedFromTheAlarmHistory() async throws {
+        let aws = try await RecordedAWSServer.start()
+        let now = Date().timeIntervalSince1970
+        func alarm(_ name: String, _ state: String, since: Double) -> [String: Any] {
+            ["AlarmName": name, "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:\(name)", "StateValue": state,
+             "StateReason": "Threshold Crossed", "StateUpdatedTimestamp": since, "Namespace": "AWS/SQS",
+             "MetricName": "ApproximateNumberOfMessagesVisible", "AlarmActions": []]
+        }
+        func change(_ name: String, _ from: String, _ to: String, at: Double) -> [String: Any] {
+            ["AlarmName": name, "AlarmType": "MetricAlarm", "Timestamp": at, "HistoryItemType": "StateUpdate",
+             "HistorySummary": "Alarm updated from \(from) to \(to)",
+             "HistoryData": #"{"version":"1.0","oldState":{"stateValue":"\#(from)"},"newState":{"stateValue":"\#(to)","stateReason":"Threshold Crossed: orders piling up"}}"#]
+        }
+        // Seven alarms (three pages of DescribeAlarms); orders-dlq fired twice and recovered, and
+        // fires now; the history comes four items a page.
+        var alarms = (0..<6).map { alarm("svc\($0)-errors", "OK", since: now - 86_400) }
+        alarms.append(alarm("orders-dlq", "ALARM", since: now - 1_800))
+        try aws.addAlarms(alarms, history: [
+            change("orders-dlq", "OK", "ALARM", at: now - 5 * 3_600), change("orders-dlq", "ALARM", "OK", at: now - 4 * 3_600),
+            change("orders-dlq", "OK", "ALARM", at: now - 2 * 3_600), change("orders-dlq", "ALARM", "OK", at: now - 3_600 - 600),
+            change("orders-dlq", "OK", "ALARM", at: now - 1_800), change("svc1-errors", "OK", "INSUFFICIENT_DATA", at: now - 9_000),
+        ])
+        let cw = CloudWatchSource(settings: CloudWatchSettings(id: "cw", regions: ["us-east-1"], endpointURL: aws.url,
+                                                               timeout: .seconds(10)),
+                                  transport: AsyncHTTPTransport.shared,
+                                  environment: ["AWS_ACCESS_KEY_ID": "AKIDVIGILTEST", "AWS_SECRET_ACCESS_KEY": "vigil-test-secret-key"])
+        let result = try await cw.poll(now: Date())
+        let incidents = try #require(result.snapshot.incidents).filter { $0.title == "orders-dlq" }
+        #expect(incidents.count == 3)
+        let open = try #require(incidents.first { $0.status == .triggered })
+        #expect(abs(open.triggeredAt.timeIntervalSince1970 - (now - 1_800)) < 1 && open.severity == .critical)
+        let past = incidents.filter { $0.status == .resolved }.sorted { $0.triggeredAt < $1.triggeredAt }
+        #expect(past.map { Int(($0.resolvedAt ?? .distantPast).timeIntervalSince($0.triggeredAt).rounded()) } == [3_600, 3_000])
+        #expect(past.allSatisfy { $0.id.hasPrefix("CW-us-east-1/orders-dlq@") && $0.service == "orders" })
+        #expect(!incidents.contains { $0.id == past.first?.id && $0.status == .triggered })
+        let targets = try aws.requests().compactMap { $0["target"] as? String }.map { $0.split(separator: ".").last ?? "" }
+        #expect(targets.filter { $0 == "DescribeAlarms" }.count == 3 && targets.filter { $0 == "DescribeAlarmHistory" }.count == 2)
+        // The next poll reads the history from where it stopped; the episodes stay.
+        let again = try await cw.poll(now: Date())
+        #expect(again.snapshot.incidents?.filter { $0.title == "orders-dlq" }.count == 3)
+        let refused = try aws.violations()
+        #expect(refused.isEmpty, "\(refused)")
     }
 
     @Test func severalRegionsEachRowLabelledWithItsRegion() async throws {

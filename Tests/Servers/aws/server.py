@@ -7,6 +7,10 @@ Python's own signer, installed with moto) from the key id's secret, and a wrong 
 
     server.py --port PORT
 
+CloudWatch (awsJson1.0, GraniteServiceVersion20100801.*): DescribeAlarms (3 alarms a page with
+NextToken, so paging is exercised; MaxRecords at most 100), DescribeAlarmHistory (StateUpdate items
+between StartDate and EndDate, newest first, 4 a page with NextToken), ListTagsForResource.
+
 Keys: AKIDVIGILTEST / vigil-test-secret-key; AKIDDENIED / denied-secret-key signs correctly and is
 refused every call with AccessDeniedException, as a user without the permission is. CodePipeline (awsJson1.1, CodePipeline_20150709.*):
 ListPipelines, ListPipelineExecutions (newest first, maxResults at most 100, nextToken), executions
@@ -17,7 +21,8 @@ applicationName without deploymentGroupName is refused, as AWS does), BatchGetDe
 
 Test controls: GET /-/ready; POST /-/deployments {"region": "us-east-1", "deployments": [info, ...]}
 (BatchGetDeployments' deploymentInfo shape; times as epoch seconds); POST /-/executions
-{"region": ..., "pipeline": "name", "executions": [summary, ...]}; GET /-/requests, /-/violations.
+{"region": ..., "pipeline": "name", "executions": [summary, ...]}; POST /-/alarms {"region": ...,
+"alarms": [MetricAlarm, ...], "history": [AlarmHistoryItem, ...]}; GET /-/requests, /-/violations.
 """
 import argparse
 import json
@@ -44,6 +49,8 @@ class State:
         self.fault = {}
         self.deployments = {}      # region -> [info]
         self.executions = {}       # (region, pipeline) -> [summary]
+        self.alarms = {}           # region -> [alarm]
+        self.history = {}          # region -> [history item]
         self.requests, self.violations = [], []
 
 
@@ -107,6 +114,12 @@ def make_handler(state):
                 with state.lock:
                     state.deployments.setdefault(p["region"], []).extend(p["deployments"])
                 return self.reply(200, {})
+            if self.path == "/-/alarms":
+                p = json.loads(body)
+                with state.lock:
+                    state.alarms.setdefault(p["region"], []).extend(p.get("alarms", []))
+                    state.history.setdefault(p["region"], []).extend(p.get("history", []))
+                return self.reply(200, {})
             if self.path == "/-/executions":
                 p = json.loads(body)
                 with state.lock:
@@ -123,13 +136,41 @@ def make_handler(state):
             if AUTH.match(headers["authorization"]).group(1) == "AKIDDENIED":
                 # A signature AWS accepts, from a user whose policy allows nothing.
                 operation = target.split(".")[-1]
-                service = "codedeploy" if target.startswith("CodeDeploy") else "codepipeline"
+                service = ("codedeploy" if target.startswith("CodeDeploy") else
+                           "cloudwatch" if target.startswith("Granite") else "codepipeline")
                 return self.reply(400, {"__type": "AccessDeniedException", "message": f"User: arn:aws:iam::123456789012:"
                                         f"user/denied is not authorized to perform: {service}:{operation}"},
                                   "AccessDeniedException")
-            if headers.get("content-type") != "application/x-amz-json-1.1":
-                return self.refuse(400, "SerializationException", "Content-Type must be application/x-amz-json-1.1")
+            want = "application/x-amz-json-1.0" if target.startswith("GraniteServiceVersion20100801.") \
+                else "application/x-amz-json-1.1"
+            if headers.get("content-type") != want:
+                return self.refuse(400, "SerializationException", f"Content-Type must be {want}")
             request = json.loads(body or b"{}")
+            if target == "GraniteServiceVersion20100801.DescribeAlarms":
+                if not 1 <= request.get("MaxRecords", 50) <= 100:
+                    return self.refuse(400, "InvalidParameterValue", "MaxRecords must be between 1 and 100")
+                with state.lock:
+                    alarms = [a for a in state.alarms.get(region, [])
+                              if a["AlarmName"].startswith(request.get("AlarmNamePrefix", ""))]
+                start = int(request.get("NextToken") or 0)
+                out = {"MetricAlarms": alarms[start:start + 3], "CompositeAlarms": []}
+                if start + 3 < len(alarms):
+                    out["NextToken"] = str(start + 3)
+                return self.reply(200, out)
+            if target == "GraniteServiceVersion20100801.DescribeAlarmHistory":
+                lo, hi = request.get("StartDate", 0), request.get("EndDate", 1e12)
+                with state.lock:
+                    items = sorted((h for h in state.history.get(region, [])
+                                    if lo <= h["Timestamp"] <= hi and h.get("HistoryItemType") == request.get(
+                                        "HistoryItemType", h.get("HistoryItemType"))),
+                                   key=lambda h: h["Timestamp"], reverse=True)
+                start = int(request.get("NextToken") or 0)
+                out = {"AlarmHistoryItems": items[start:start + 4]}
+                if start + 4 < len(items):
+                    out["NextToken"] = str(start + 4)
+                return self.reply(200, out)
+            if target == "GraniteServiceVersion20100801.ListTagsForResource":
+                return self.reply(200, {"Tags": [{"Key": "severity", "Value": "critical"}]})
             with state.lock:
                 all_ = sorted(state.deployments.get(region, []), key=lambda d: d["createTime"], reverse=True)
             if target == "CodeDeploy_20141006.ListDeployments":
