@@ -117,6 +117,9 @@ public final class RecordedAWSServer: PythonTestServer {
         RecordedAWSServer(process: try await startProcess("aws"))
     }
 
+    /// The next `count` calls are answered `ThrottlingException`, as AWS throttles.
+    public func throttle(_ count: Int) throws { try control("POST", "/-/throttle", ["count": count]) }
+
     /// Adds CloudWatch alarms (`DescribeAlarms`' MetricAlarm shape) and alarm history items
     /// (`DescribeAlarmHistory`'s shape) to a region.
     public func addAlarms(_ alarms: [[String: Any]], history: [[String: Any]] = [], region: String = "us-east-1") throws {

@@ -184,6 +184,15 @@ private func awsFiles(config: String, credentials: String = "") throws -> (dir: 
         let calls = try imds.requests().map { "\($0["method"] ?? "") \($0["path"] ?? "")" }
         #expect(calls == ["PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
                           "GET /latest/meta-data/iam/security-credentials/vigil-reader"])
+
+        // An ECS task's role, from the container endpoint with its authorization token (before IMDS).
+        let task = try await AWSCredentialChain(profile: nil, environment: [
+            "HOME": files.dir.appendingPathComponent("none").path,
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": imds.url.absoluteString + "v2/credentials/task-1",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ecs-token",
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.url.absoluteString,
+        ], transport: AsyncHTTPTransport.shared).credentials(now: Date())
+        #expect(task.accessKeyID == "ASIAECSEXAMPLE" && task.origin == "the ECS container role")
     }
 
     @Test func missingAndWrongCredentialsSayWhatToDo() async throws {

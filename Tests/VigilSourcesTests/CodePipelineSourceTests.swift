@@ -74,5 +74,12 @@ private func codepipeline(_ url: URL, pipelines: [String] = []) -> CodePipelineS
                             "CodePipeline_20150709.ListPipelineExecutions"])
         let refused = try aws.violations()
         #expect(refused.isEmpty, "\(refused.joined(separator: "\n"))")
+
+        // Throttled: a rate-limited failure (the runner backs off with jitter), then it reads again.
+        try aws.throttle(1)
+        let throttled = try #require(await failure { _ = try await codepipeline(aws.url).poll(now: Date()) })
+        if case .rateLimited = throttled.kind {} else { Issue.record("throttling is \(throttled.kind)") }
+        #expect(throttled.message.contains("throttled (ThrottlingException)"))
+        #expect(try await codepipeline(aws.url).poll(now: Date()).snapshot.deployments?.count == 123)
     }
 }

@@ -20,7 +20,8 @@ applicationName without deploymentGroupName is refused, as AWS does), BatchGetDe
 25 ids, as AWS allows).
 
 Test controls: GET /-/ready; POST /-/deployments {"region": "us-east-1", "deployments": [info, ...]}
-(BatchGetDeployments' deploymentInfo shape; times as epoch seconds); POST /-/executions
+(BatchGetDeployments' deploymentInfo shape; times as epoch seconds); POST /-/throttle {"count": N}
+(the next N calls get ThrottlingException); POST /-/executions
 {"region": ..., "pipeline": "name", "executions": [summary, ...]}; POST /-/alarms {"region": ...,
 "alarms": [MetricAlarm, ...], "history": [AlarmHistoryItem, ...]}; GET /-/requests, /-/violations.
 """
@@ -50,6 +51,7 @@ class State:
         self.deployments = {}      # region -> [info]
         self.executions = {}       # (region, pipeline) -> [summary]
         self.alarms = {}           # region -> [alarm]
+        self.throttle = 0          # the next N calls are throttled
         self.history = {}          # region -> [history item]
         self.requests, self.violations = [], []
 
@@ -114,6 +116,10 @@ def make_handler(state):
                 with state.lock:
                     state.deployments.setdefault(p["region"], []).extend(p["deployments"])
                 return self.reply(200, {})
+            if self.path == "/-/throttle":
+                with state.lock:
+                    state.throttle = json.loads(body)["count"]
+                return self.reply(200, {})
             if self.path == "/-/alarms":
                 p = json.loads(body)
                 with state.lock:
@@ -133,6 +139,11 @@ def make_handler(state):
             if problem:
                 return self.refuse(403, "InvalidSignatureException", problem)
             region = AUTH.match(headers["authorization"]).group(3)
+            with state.lock:
+                throttled = state.throttle > 0
+                state.throttle -= 1 if throttled else 0
+            if throttled:
+                return self.reply(400, {"__type": "ThrottlingException", "message": "Rate exceeded"}, "ThrottlingException")
             if AUTH.match(headers["authorization"]).group(1) == "AKIDDENIED":
                 # A signature AWS accepts, from a user whose policy allows nothing.
                 operation = target.split(".")[-1]

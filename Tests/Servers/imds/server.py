@@ -7,6 +7,9 @@ need it in X-aws-ec2-metadata-token, or answer 401 as IMDSv2 does.
     GET /latest/meta-data/iam/security-credentials/ROLE    -> {"Code": "Success", "AccessKeyId": ..., "Token": ..., "Expiration": ...}
 
     server.py --port PORT [--role NAME] [--expires-in SECONDS]
+It also answers as the ECS container credentials endpoint: GET /v2/credentials/ID with the
+Authorization header the task's AWS_CONTAINER_AUTHORIZATION_TOKEN gives ("ecs-token"; else 403).
+
 Test controls: GET /-/ready, GET /-/requests.
 """
 import argparse
@@ -59,6 +62,14 @@ def make_handler(state):
             with state.lock:
                 state.requests.append({"method": "GET", "path": self.path, "headers": dict(self.headers.items())})
                 known = self.headers.get("X-aws-ec2-metadata-token") in state.tokens
+            if self.path.startswith("/v2/credentials/"):
+                if self.headers.get("Authorization") != "ecs-token":
+                    return self.reply(403, "Forbidden")
+                expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=state.expires_in)
+                return self.reply(200, json.dumps({
+                    "AccessKeyId": "ASIAECSEXAMPLE", "SecretAccessKey": "ecs-secret", "Token": "ecs-session-token",
+                    "Expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "RoleArn": "arn:aws:iam::123456789012:role/task"}),
+                    "application/json")
             if not known:
                 return self.reply(401, "Unauthorized")
             base = "/latest/meta-data/iam/security-credentials/"
