@@ -279,6 +279,27 @@ write("cloudwatch-alarms", "seed-page.json", dump(cw_page))
 write("cloudwatch-alarms", "seed-minimal.json", dump(cw_minimal))
 
 
+# MARK: - CodeDeploy BatchGetDeployments and CodePipeline ListPipelineExecutions (one target)
+
+cd_info = {"deploymentId": "d-BAD1", "applicationName": "checkout", "deploymentGroupName": "checkout-prod",
+           "status": "Failed", "creator": "user", "createTime": 1796400000.5, "completeTime": 1796400300.25,
+           "rollbackInfo": {"rollbackDeploymentId": "d-RB1", "rollbackMessage": "Automatic rollback"},
+           "revision": {"revisionType": "GitHub", "gitHubLocation": {"repository": "octo/checkout", "commitId": "abcdef1234"}}}
+cd_batch = {"deploymentsInfo": [cd_info, dict(cd_info, deploymentId="d-RB1", status="Succeeded", creator="codeDeployRollback",
+                                              rollbackInfo={"rollbackTriggeringDeploymentId": "d-BAD1"}),
+                                dict(cd_info, deploymentId="d-S3", status="Stopped", rollbackInfo={},
+                                     revision={"revisionType": "S3", "s3Location": {"bucket": "b", "key": "k.zip",
+                                                                                    "eTag": "0123456789abcdef"}})]}
+cp_page = {"pipelineExecutionSummaries": [
+    {"pipelineExecutionId": "e1", "status": "Failed", "startTime": 1796400000, "lastUpdateTime": 1796400300,
+     "sourceRevisions": [{"actionName": "Source", "revisionId": "abcdef123456"}]},
+    {"pipelineExecutionId": "e2", "status": "Succeeded", "startTime": "2026-12-05T17:56:31.018Z",
+     "lastUpdateTime": "2026-12-05T17:58:31.018Z", "executionType": "ROLLBACK"},
+    {"pipelineExecutionId": "e3", "status": "InProgress", "startTime": 1796401000}], "nextToken": None}
+write("aws-delivery", "seed-codedeploy.json", dump(cd_batch))
+write("aws-delivery", "seed-codepipeline.json", dump(cp_page))
+
+
 # MARK: - Nasty cases, for every JSON target
 
 json_targets = {
@@ -290,6 +311,7 @@ json_targets = {
     "github-actions-runs": (gha_minimal, {"total_count": 3, "workflow_runs": unique[:3]}),
     "jenkins": (jenkins_minimal, jenkins_root),
     "cloudwatch-alarms": (cw_minimal, cw_page),
+    "aws-delivery": ({"deploymentsInfo": [{"deploymentId": "d", "status": "Succeeded"}]}, cd_batch),
     "prometheus": ({"status": "success", "data": {"resultType": "matrix", "result": [
         {"metric": {"service": "a"}, "values": [[t, "1"], [t + 60, "2"]]}]}},
                    {"status": "success", "data": {"resultType": "matrix", "result": counter_series[:2]}}),

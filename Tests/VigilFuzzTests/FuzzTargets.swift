@@ -56,6 +56,9 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// CloudWatch `DescribeAlarms` answers (JSON protocol), each alarm made an incident as the live
     /// source does.
     case cloudWatch = "cloudwatch-alarms"
+    /// CodeDeploy `BatchGetDeployments` and CodePipeline `ListPipelineExecutions` answers, made
+    /// deployments and CI runs as the live sources do.
+    case awsDelivery = "aws-delivery"
     /// `PrometheusDecoder.series`, `labelledSeries` and `errorText` (query and query_range).
     case prometheus = "prometheus"
     /// `PrometheusSource.poll` with counter (deployments, builds) and gauge queries, fed each
@@ -187,6 +190,29 @@ enum JSONTarget: String, CaseIterable, Sendable, CustomTestStringConvertible {
                                             rules: rules, since: .distantPast, into: &runs, &deployments)
                 }
                 Sanity.runs(GitHubActionsRuns(builds: runs, deployments: deployments), &report)
+            } catch {
+                report.rejected(error)
+            }
+        case .awsDelivery:
+            do {
+                let infos = try CodeDeploySource.infos(data)
+                report.accepted = true
+                let deployments = CodeDeploySource.deployments(infos, region: "us-east-1", multiRegion: true,
+                                                               production: try? Regex("(?i)prod"))
+                Sanity.runs(GitHubActionsRuns(builds: [], deployments: deployments), &report)
+            } catch {
+                report.rejected(error)
+            }
+            do {
+                let page = try CodePipelineSource.executions(data)
+                report.accepted = true
+                var builds: [BuildRun] = [], deployments: [Deployment] = []
+                for deploy in [true, false] {
+                    CodePipelineSource.convert(page.pipelineExecutionSummaries ?? [], pipeline: "checkout-release",
+                                               region: "us-east-1", deploy: deploy, environment: "production",
+                                               builds: &builds, deployments: &deployments)
+                }
+                Sanity.runs(GitHubActionsRuns(builds: builds, deployments: deployments), &report)
             } catch {
                 report.rejected(error)
             }

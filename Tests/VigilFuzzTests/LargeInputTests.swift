@@ -133,6 +133,11 @@ enum LargeJSON {
                         + "\(Int64(t) * 1_000),\"msg\":\"m\"}]}]}"
                 }.joined(separator: ",") + "]}"
             }.joined(separator: ",") + "]}"
+        case .awsDelivery:
+            text = "{\"deploymentsInfo\":[" + (0..<items).map {
+                "{\"deploymentId\":\"d-\($0)\",\"applicationName\":\"svc\($0 % 30)\",\"deploymentGroupName\":\"prod\","
+                    + "\"status\":\"\($0 % 5 == 0 ? "Failed" : "Succeeded")\",\"createTime\":\(t + $0),\"completeTime\":\(t + $0 + 60)}"
+            }.joined(separator: ",") + "],\"pipelineExecutionSummaries\":[]}"
         case .cloudWatch:
             text = "{\"MetricAlarms\":[" + (0..<items).map {
                 "{\"AlarmName\":\"svc\($0 % 40)-alarm-\($0)\",\"AlarmArn\":\"arn:aws:cloudwatch:us-east-1:1:alarm:a\($0)\","
@@ -161,6 +166,7 @@ enum LargeJSON {
         case .alertmanagerSilences: hole = { "[{\"id\":\"s\",\"startsAt\":\"2026-11-26T14:00:00Z\",\"endsAt\":\"2026-11-26T15:00:00Z\",\"comment\":\($0)}]" }
         case .gitHubActionsRuns: hole = { "{\"workflow_runs\":[{\"id\":1,\"name\":\"Deploy\",\"created_at\":\"2026-11-26T14:00:00Z\",\"status\":\"completed\",\"conclusion\":\"success\",\"display_title\":\($0)}]}" }
         case .jenkins: hole = { "{\"jobs\":[{\"name\":\"deploy\",\"builds\":[{\"number\":1,\"timestamp\":0,\"displayName\":\($0)}]}]}" }
+        case .awsDelivery: hole = { "{\"deploymentsInfo\":[{\"deploymentId\":\"d\",\"status\":\"Succeeded\",\"deploymentGroupName\":\($0)}]}" }
         case .cloudWatch: hole = { "{\"MetricAlarms\":[{\"AlarmName\":\($0),\"StateValue\":\"ALARM\"}]}" }
         case .prometheus, .prometheusSource: hole = { "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"service\":\($0)},\"value\":[1764000000,\"1\"]}]}}" }
         }

@@ -73,7 +73,6 @@ final class CodeDeploySource: Source {
     /// Every deployment of the window in `region`, new or unfinished ones read again.
     private func read(_ region: String, credentials: AWSCredentials, now: Date) async throws -> [Info] {
         struct List: Decodable { var deployments: [String]?; var nextToken: String? }
-        struct Batch: Decodable { var deploymentsInfo: [Info]? }
         let start = now.addingTimeInterval(-settings.history.seconds).timeIntervalSince1970
         var ids: [String] = [], token: String?, pages = 0
         repeat {
@@ -93,10 +92,8 @@ final class CodeDeploySource: Source {
         var fresh: [Info] = []
         for chunk in stride(from: 0, to: wanted.count, by: 25).map({ Array(wanted[$0..<min($0 + 25, wanted.count)]) }) {
             try Task.checkCancellation()
-            let batch = try SourceJSON.decode(Batch.self, from: try await call("BatchGetDeployments", ["deploymentIds": chunk],
-                                                                               region: region, credentials: credentials, now: now),
-                                              what: "CodeDeploy BatchGetDeployments")
-            fresh += batch.deploymentsInfo ?? []
+            fresh += try Self.infos(try await call("BatchGetDeployments", ["deploymentIds": chunk], region: region,
+                                                   credentials: credentials, now: now))
         }
         finished.withLock { f in
             for i in fresh where ["Succeeded", "Failed", "Stopped"].contains(i.status ?? "") { f["\(region)/\(i.deploymentId)"] = i }
@@ -106,6 +103,12 @@ final class CodeDeploySource: Source {
         }
         let apps = Set(settings.applications)
         return (known + fresh).filter { apps.isEmpty || apps.contains($0.applicationName ?? "") }
+    }
+
+    /// A `BatchGetDeployments` answer's deployments.
+    static func infos(_ data: Data) throws(SourceError) -> [Info] {
+        struct Batch: Decodable { var deploymentsInfo: [Info]? }
+        return try SourceJSON.decode(Batch.self, from: data, what: "CodeDeploy BatchGetDeployments").deploymentsInfo ?? []
     }
 
     /// Deployments from what CodeDeploy said.

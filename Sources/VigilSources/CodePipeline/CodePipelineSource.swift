@@ -125,15 +125,13 @@ final class CodePipelineSource: Source {
 
     private func executions(of name: String, region: String, since: Date, credentials: AWSCredentials,
                             now: Date) async throws -> [Execution] {
-        struct List: Decodable { var pipelineExecutionSummaries: [Execution]?; var nextToken: String? }
         var all: [Execution] = [], token: String?, pages = 0
         repeat {
             try Task.checkCancellation()
             var body: [String: Any] = ["pipelineName": name, "maxResults": 100]
             if let token { body["nextToken"] = token }
-            let page = try SourceJSON.decode(List.self, from: try await call("ListPipelineExecutions", body, region: region,
-                                                                             credentials: credentials, now: now),
-                                             what: "CodePipeline ListPipelineExecutions")
+            let page = try Self.executions(try await call("ListPipelineExecutions", body, region: region,
+                                                          credentials: credentials, now: now))
             let items = page.pipelineExecutionSummaries ?? []
             all += items
             token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
@@ -142,6 +140,13 @@ final class CodePipelineSource: Source {
             if let oldest = items.compactMap({ $0.startTime?.seconds }).min(), oldest < since.timeIntervalSince1970 { break }
         } while token != nil && pages < 100
         return all.filter { ($0.startTime?.seconds ?? 0) >= since.timeIntervalSince1970 }
+    }
+
+    struct ExecutionPage: Decodable, Sendable { var pipelineExecutionSummaries: [Execution]?; var nextToken: String? }
+
+    /// A `ListPipelineExecutions` answer.
+    static func executions(_ data: Data) throws(SourceError) -> ExecutionPage {
+        try SourceJSON.decode(ExecutionPage.self, from: data, what: "CodePipeline ListPipelineExecutions")
     }
 
     static func convert(_ executions: [Execution], pipeline: String, region: String, deploy: Bool, environment: String,
