@@ -81,5 +81,16 @@ private func codepipeline(_ url: URL, pipelines: [String] = []) -> CodePipelineS
         if case .rateLimited = throttled.kind {} else { Issue.record("throttling is \(throttled.kind)") }
         #expect(throttled.message.contains("throttled (ThrottlingException)"))
         #expect(try await codepipeline(aws.url).poll(now: Date()).snapshot.deployments?.count == 123)
+
+        // calls_per_minute bounds the calls in a region: the third call of a minute is not sent.
+        var tight = CodePipelineSettings(id: "cp", regions: ["us-east-1"], endpointURL: aws.url, timeout: .seconds(10))
+        tight.callsPerMinute = 2
+        let sent = try aws.requests().count
+        let bounded = try #require(await failure {
+            _ = try await CodePipelineSource(settings: tight, transport: AsyncHTTPTransport.shared, environment: keys)
+                .poll(now: Date())
+        })
+        #expect(bounded.message.contains("2 calls a minute spent"))
+        #expect(try aws.requests().count == sent + 2)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 
 /// Where an AWS service answers: `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL` (the
@@ -123,9 +124,29 @@ struct AWSClient: Sendable {
     }
 }
 
+/// Calls a minute, at most, per region: AWS throttles per account and region, and a dashboard
+/// must not use up what the team's own tools need.
+final class CallBudget: Sendable {
+    let perMinute: Int
+    private let calls = Mutex<[String: [Date]]>([:])
+
+    init(perMinute: Int) { self.perMinute = perMinute }
+
+    /// Takes one call from the region's minute; false when it is spent.
+    func take(_ region: String, now: Date) -> Bool {
+        calls.withLock { b in
+            var recent = (b[region] ?? []).filter { now.timeIntervalSince($0) < 60 }
+            defer { b[region] = recent }
+            guard recent.count < perMinute else { return false }
+            recent.append(now)
+            return true
+        }
+    }
+}
+
 /// What every AWS source shares: its credentials (the CLI's chain), its client, how one of its
-/// service's operations is called, and reading each region in turn with a failing region named
-/// on the panel while the others still count.
+/// service's operations is called (within the calls a minute it may make in a region), and reading
+/// each region in turn with a failing region named on the panel while the others still count.
 struct AWSService: Sendable {
     let chain: AWSCredentialChain
     let client: AWSClient
@@ -137,23 +158,32 @@ struct AWSService: Sendable {
     let targetPrefix: String
     /// `application/x-amz-json-1.0` or `-1.1`.
     let contentType: String
+    /// The calls a minute it may make per region.
+    let budget: CallBudget
 
     init(service: String, targetPrefix: String, json: String, profile: String?, endpointURL: URL?, timeout: Duration,
-         transport: any HTTPTransport, environment: [String: String], chain: AWSCredentialChain? = nil) {
+         callsPerMinute: Int, transport: any HTTPTransport, environment: [String: String], chain: AWSCredentialChain? = nil) {
         self.service = service; self.targetPrefix = targetPrefix; self.contentType = "application/x-amz-json-\(json)"
+        budget = CallBudget(perMinute: callsPerMinute)
         self.endpointURL = endpointURL; self.environment = environment
         self.chain = chain ?? AWSCredentialChain(profile: profile, environment: environment, transport: transport)
         client = AWSClient(transport: transport, timeout: timeout)
     }
 
-    /// One operation, signed; the answer's body.
+    /// One operation, signed; the answer's body. Refused without a call when the region's calls
+    /// a minute are spent.
     func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
               now: Date) async throws -> Data {
+        let name = service == "monitoring" ? "cloudwatch" : service
+        guard budget.take(region, now: now) else {
+            throw SourceError(.rateLimited(until: now.addingTimeInterval(60)), "AWS \(name) \(region): \(budget.perMinute) "
+                + "calls a minute spent (calls_per_minute:); reading again in a minute")
+        }
         let endpoint = endpointURL ?? AWSEndpoints.url(service: service, region: region, environment: environment)
         return try await client.send(endpoint: endpoint, region: region, service: service, credentials: credentials,
                                      contentType: contentType, target: "\(targetPrefix).\(operation)",
                                      body: try JSONSerialization.data(withJSONObject: body), now: now,
-                                     doing: "call \(service == "monitoring" ? "cloudwatch" : service):\(operation)")
+                                     doing: "call \(name):\(operation)")
     }
 
     /// `read` for each region with the current credentials; a region that fails is a warning on

@@ -41,12 +41,7 @@ public enum CloudWatchKind: SourceKind {
             }
             s.pagingSeverities = Set(mapped)
         }
-        if let n = entry.optional("calls_per_minute", { (n, p) throws(ConfigError) in
-            guard let v = Int(try r.text(n, p, expected: "a number, e.g. 60")), (2...6_000).contains(v) else {
-                throw r.error(n, p, .invalid("calls_per_minute is a whole number from 2 to 6000, e.g. 60"))
-            }
-            return v
-        }) { s.callsPerMinute = n }
+        if let n = AWSConfigKeys.callsPerMinute(entry) { s.callsPerMinute = n }
         entry.timing(interval: &s.pollInterval, timeout: &s.timeout)
         return regions == nil ? nil : s
     }

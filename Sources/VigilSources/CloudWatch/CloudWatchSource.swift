@@ -14,7 +14,6 @@ final class CloudWatchSource: Source {
 
     static let tagsKeptFor: TimeInterval = 1_800
     private let tags = Mutex<[String: (at: Date, tags: [String: String])]>([:])
-    private let budget = Mutex<[String: [Date]]>([:])
     private let history = Mutex<[String: CloudWatchHistory]>([:])
     /// How far back alarm history is read (CloudWatch keeps two weeks of it).
     static let historyWindow: TimeInterval = 14 * 86_400
@@ -25,7 +24,7 @@ final class CloudWatchSource: Source {
         self.settings = settings
         aws = AWSService(service: "monitoring", targetPrefix: "GraniteServiceVersion20100801", json: "1.0",
                          profile: settings.profile, endpointURL: settings.endpointURL, timeout: settings.timeout,
-                         transport: transport, environment: environment, chain: chain)
+                         callsPerMinute: settings.callsPerMinute, transport: transport, environment: environment, chain: chain)
     }
 
     func poll(now: Date) async throws -> PollResult {
@@ -43,17 +42,6 @@ final class CloudWatchSource: Source {
         throw unsupported(action)
     }
 
-    /// Takes one call from the region's budget; false when the minute's calls are spent.
-    private func take(_ region: String, now: Date) -> Bool {
-        budget.withLock { b in
-            var calls = (b[region] ?? []).filter { now.timeIntervalSince($0) < 60 }
-            defer { b[region] = calls }
-            guard calls.count < settings.callsPerMinute else { return false }
-            calls.append(now)
-            return true
-        }
-    }
-
     private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
                       now: Date) async throws -> Data {
         try await aws.call(operation, body, region: region, credentials: credentials, now: now)
@@ -66,10 +54,6 @@ final class CloudWatchSource: Source {
         var pages = 0
         repeat {
             try Task.checkCancellation()
-            guard take(region, now: now) else {
-                throw SourceError(.rateLimited(until: now.addingTimeInterval(60)), "CloudWatch \(region): \(settings.callsPerMinute) "
-                    + "calls a minute spent (calls_per_minute:); reading again in a minute")
-            }
             var body: [String: Any] = ["AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 100]
             if let token { body["NextToken"] = token }
             if let prefix = settings.namePrefix { body["AlarmNamePrefix"] = prefix }
@@ -87,10 +71,10 @@ final class CloudWatchSource: Source {
             if let arn = alarm.AlarmArn {
                 if let kept = tags.withLock({ $0[arn] }), now.timeIntervalSince(kept.at) < Self.tagsKeptFor {
                     alarmTags = kept.tags
-                } else if take(region, now: now) {
-                    alarmTags = (try? await tagsOf(arn, region: region, credentials: credentials, now: now)) ?? kept(arn)
+                } else if let fresh = try? await tagsOf(arn, region: region, credentials: credentials, now: now) {
+                    alarmTags = fresh
                 } else {
-                    alarmTags = kept(arn)
+                    alarmTags = kept(arn)        // the minute's calls spent (or the call failed): next poll
                     untagged += 1
                 }
             }
@@ -122,7 +106,6 @@ final class CloudWatchSource: Source {
             do {
                 var token: String?, pages = 0, fresh: [CloudWatchHistory.Change] = []
                 repeat {
-                    guard take(region, now: now) else { break }
                     var body: [String: Any] = ["HistoryItemType": "StateUpdate", "MaxRecords": 100,
                                                "StartDate": (state.readUntil ?? since).timeIntervalSince1970,
                                                "EndDate": now.timeIntervalSince1970, "ScanBy": "TimestampDescending"]
@@ -140,9 +123,12 @@ final class CloudWatchSource: Source {
                     state.unavailableUntil = nil
                 }
             } catch let error as SourceError {
-                state.unavailableUntil = now.addingTimeInterval(3_600)
-                warnings.append(SourceWarning(panel: .incidents, message: "CloudWatch \(region): alarm history not read "
-                    + "(\(error.message)); MTTR and outages count what Vigil saw; trying again in an hour"))
+                // The minute's calls spent: simply the next poll. Anything else: not answered here.
+                if case .rateLimited = error.kind {} else {
+                    state.unavailableUntil = now.addingTimeInterval(3_600)
+                    warnings.append(SourceWarning(panel: .incidents, message: "CloudWatch \(region): alarm history not read "
+                        + "(\(error.message)); MTTR and outages count what Vigil saw; trying again in an hour"))
+                }
             } catch {
                 state.unavailableUntil = now.addingTimeInterval(3_600)
             }

@@ -11,7 +11,7 @@ public enum CodeDeployKind: SourceKind {
     public static let keepsHistory = true
     public static let actions: Set<ActionKind> = []
     public static let keys = ["regions", "profile", "endpoint_url", "applications", "production_groups", "history",
-                              "poll_interval", "timeout"]
+                              "calls_per_minute", "poll_interval", "timeout"]
 
     public static func settings(from entry: SourceEntry) -> CodeDeploySettings? {
         let regions = AWSConfigKeys.regions(entry)
@@ -21,6 +21,7 @@ public enum CodeDeployKind: SourceKind {
         if let l = entry.texts("applications", expected: "CodeDeploy application names, e.g. [checkout]",
                                item: "an application name") { s.applications = l }
         if let p = GitHubKind.regex(entry, "production_groups", example: "(?i)prod") { s.productionGroups = p }
+        if let n = AWSConfigKeys.callsPerMinute(entry) { s.callsPerMinute = n }
         if let d = entry.duration("history", minimum: .seconds(86_400), reason: "the metrics need at least a day") {
             s.history = d
         }
@@ -35,6 +36,17 @@ public enum CodeDeployKind: SourceKind {
 
 /// Config keys every AWS source reads the same way.
 enum AWSConfigKeys {
+    /// `calls_per_minute:`, 2…6000.
+    static func callsPerMinute(_ entry: SourceEntry) -> Int? {
+        let r = entry.reader
+        return entry.optional("calls_per_minute") { (n, p) throws(ConfigError) in
+            guard let v = Int(try r.text(n, p, expected: "a number, e.g. 60")), (2...6_000).contains(v) else {
+                throw r.error(n, p, .invalid("calls_per_minute is a whole number from 2 to 6000, e.g. 60"))
+            }
+            return v
+        }
+    }
+
     /// `regions:`, required, each checked.
     static func regions(_ entry: SourceEntry) -> [String]? {
         let r = entry.reader

@@ -18,6 +18,8 @@ public struct CodeDeploySettings: SourceSettings {
     public var productionGroups: String
     /// How far back deployments are read.
     public var history: Duration
+    /// Calls per minute at most, per region.
+    public var callsPerMinute = 60
     /// How often to poll.
     public var pollInterval: Duration
     /// Per-request timeout.

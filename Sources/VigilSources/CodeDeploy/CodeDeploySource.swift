@@ -44,7 +44,8 @@ final class CodeDeploySource: Source {
          environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.settings = settings
         aws = AWSService(service: "codedeploy", targetPrefix: "CodeDeploy_20141006", json: "1.1", profile: settings.profile,
-                         endpointURL: settings.endpointURL, timeout: settings.timeout, transport: transport,
+                         endpointURL: settings.endpointURL, timeout: settings.timeout,
+                         callsPerMinute: settings.callsPerMinute, transport: transport,
                          environment: environment)
     }
 

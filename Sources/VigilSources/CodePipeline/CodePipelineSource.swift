@@ -18,6 +18,8 @@ public struct CodePipelineSettings: SourceSettings {
     public var environment: String
     /// How far back executions are read.
     public var history: Duration
+    /// Calls per minute at most, per region.
+    public var callsPerMinute = 60
     public var pollInterval: Duration
     public var timeout: Duration
 
@@ -67,7 +69,8 @@ final class CodePipelineSource: Source {
          environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.settings = settings
         aws = AWSService(service: "codepipeline", targetPrefix: "CodePipeline_20150709", json: "1.1", profile: settings.profile,
-                         endpointURL: settings.endpointURL, timeout: settings.timeout, transport: transport,
+                         endpointURL: settings.endpointURL, timeout: settings.timeout,
+                         callsPerMinute: settings.callsPerMinute, transport: transport,
                          environment: environment)
     }
 
@@ -189,7 +192,7 @@ public enum CodePipelineKind: SourceKind {
     public static let keepsHistory = true
     public static let actions: Set<ActionKind> = []
     public static let keys = ["regions", "profile", "endpoint_url", "pipelines", "deploy_pipelines", "environment", "history",
-                              "poll_interval", "timeout"]
+                              "calls_per_minute", "poll_interval", "timeout"]
 
     public static func settings(from entry: SourceEntry) -> CodePipelineSettings? {
         let regions = AWSConfigKeys.regions(entry)
@@ -201,6 +204,7 @@ public enum CodePipelineKind: SourceKind {
         }
         if let p = GitHubKind.regex(entry, "deploy_pipelines", example: "(?i)deploy|release") { s.deployPipelines = p }
         if let e = entry.text("environment", expected: "an environment name, e.g. production") { s.environment = e }
+        if let n = AWSConfigKeys.callsPerMinute(entry) { s.callsPerMinute = n }
         if let d = entry.duration("history", minimum: .seconds(86_400), reason: "the metrics need at least a day") {
             s.history = d
         }
