@@ -44,6 +44,7 @@ private func awsFiles(config: String, credentials: String = "") throws -> (dir: 
         #expect(page.title == "checkout-5xx: 5xx above 5 a minute" && page.service == "checkout-api")
         #expect(page.severity == .critical && page.paged && page.status == .triggered)
         #expect(page.labels.contains(KeyValue("region", "us-east-1")) && page.labels.contains(KeyValue("tag:team", "payments")))
+        #expect(page.labels.contains(KeyValue("account", MotoServer.account)))
         #expect(page.labels.contains(KeyValue("acknowledge", "not in CloudWatch; it pages through oncall-page")))
         #expect(page.timeline.first?.text.contains("Threshold Crossed") == true)
         #expect(abs(page.triggeredAt.timeIntervalSinceNow) < 30)

@@ -21,16 +21,20 @@ private func codepipeline(_ url: URL, pipelines: [String] = []) -> CodePipelineS
         try moto.query([("Action", "CreateRole"), ("Version", "2010-05-08"), ("RoleName", "cp-role"),
                         ("AssumeRolePolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codepipeline.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)],
                        service: "iam")
-        for name in ["checkout-release", "checkout-ci"] {
+        for name in ["checkout-release", "checkout-ci", "payments-main"] {
             let source: [String: Any] = ["name": "Source", "actions": [[
                 "name": "Source", "actionTypeId": ["category": "Source", "owner": "AWS", "provider": "S3", "version": "1"],
                 "configuration": ["S3Bucket": "b", "S3ObjectKey": "k"], "outputArtifacts": [["name": "out"]]]]]
             let build: [String: Any] = ["name": "Build", "actions": [[
                 "name": "Build", "actionTypeId": ["category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"],
                 "configuration": ["ProjectName": "p"], "inputArtifacts": [["name": "out"]]]]]
+            let deployStage: [String: Any] = ["name": "DeployProd", "actions": [[
+                "name": "Deploy", "actionTypeId": ["category": "Deploy", "owner": "AWS", "provider": "CodeDeploy", "version": "1"],
+                "configuration": ["ApplicationName": "a", "DeploymentGroupName": "g"], "inputArtifacts": [["name": "out"]]]]]
             try moto.call("CodePipeline_20150709.CreatePipeline", ["pipeline": [
                 "name": name, "roleArn": "arn:aws:iam::123456789012:role/cp-role",
-                "artifactStore": ["type": "S3", "location": "bucket"], "stages": [source, build]]],
+                "artifactStore": ["type": "S3", "location": "bucket"],
+                "stages": name == "payments-main" ? [source, deployStage] : [source, build]]],
                           service: "codepipeline", contentType: "application/x-amz-json-1.1")
             try moto.call("CodePipeline_20150709.StartPipelineExecution", ["name": name], service: "codepipeline",
                           contentType: "application/x-amz-json-1.1")
@@ -38,8 +42,15 @@ private func codepipeline(_ url: URL, pipelines: [String] = []) -> CodePipelineS
         let result = try await codepipeline(moto.url).poll(now: Date().addingTimeInterval(5))
         #expect(result.snapshot.deployments?.map(\.service) == ["checkout-release"])      // "release": a deployment
         #expect(result.snapshot.deployments?.first?.outcome == .success)
-        #expect(result.snapshot.builds?.map(\.pipeline) == ["checkout-ci"])
+        #expect(Set(result.snapshot.builds?.map(\.pipeline) ?? []) == ["checkout-ci", "payments-main"])
         #expect(result.snapshot.builds?.first?.conclusion == .success)
+        // With deploy_stages: payments-main has a stage named DeployProd, so it deploys too.
+        var byStage = CodePipelineSettings(id: "cp", regions: ["us-east-1"], endpointURL: moto.url, timeout: .seconds(10))
+        byStage.deployStages = "(?i)^deploy"
+        let staged = try await CodePipelineSource(settings: byStage, transport: AsyncHTTPTransport.shared, environment: keys)
+            .poll(now: Date().addingTimeInterval(5))
+        #expect(Set(staged.snapshot.deployments?.map(\.service) ?? []) == ["checkout-release", "payments-main"])
+        #expect(staged.snapshot.builds?.map(\.pipeline) == ["checkout-ci"])
     }
 
     @Test func everyStatusMotoCannotMakeAndPagesBehindARealSignatureCheck() async throws {

@@ -55,6 +55,10 @@ enum CloudWatchDecoder {
         let insufficient = state == "INSUFFICIENT_DATA"
         let severity = insufficient ? .info : (tags[s.severityTag].flatMap(Severity.init(word:)) ?? s.defaultSeverity)
         var labels = [KeyValue("region", region), KeyValue("state", state)]
+        // The account, from the alarm's ARN (arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME), so rows
+        // of several accounts (one source per profile) say whose they are.
+        let arnParts = (a.AlarmArn ?? "").split(separator: ":", omittingEmptySubsequences: false)
+        if arnParts.count > 4, !arnParts[4].isEmpty { labels.append(KeyValue("account", String(arnParts[4]))) }
         if let ns = a.Namespace { labels.append(KeyValue("namespace", ns)) }
         if let m = a.MetricName { labels.append(KeyValue("metric", m)) }
         for d in a.Dimensions ?? [] { if let n = d.Name, let v = d.Value { labels.append(KeyValue(n, v)) } }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 
 /// Settings of a CodePipeline source (from the config file).
@@ -14,6 +15,9 @@ public struct CodePipelineSettings: SourceSettings {
     public var pipelines: [String]
     /// Pipelines whose name matches this are deployments (to `environment`); the others are builds.
     public var deployPipelines: String
+    /// Also deployments: pipelines with a stage whose name matches this (read with `GetPipeline`,
+    /// kept for an hour); nil: by name only.
+    public var deployStages: String?
     /// The environment of a deployment pipeline.
     public var environment: String
     /// How far back executions are read.
@@ -40,7 +44,8 @@ public struct CodePipelineSettings: SourceSettings {
         return "regions \(regions.joined(separator: ", ")) every \(f(pollInterval)), credentials from "
             + (profile.map { "profile \($0)" } ?? "the AWS CLI's order") + "; "
             + (pipelines.isEmpty ? "every pipeline" : "pipelines " + pipelines.joined(separator: ", "))
-            + "; deployments: pipelines matching /\(deployPipelines)/ to \(environment); history \(f(history))"
+            + "; deployments: pipelines matching /\(deployPipelines)/" + (deployStages.map { " or with a stage matching /\($0)/" } ?? "")
+            + " to \(environment); history \(f(history))"
     }
 }
 
@@ -52,6 +57,8 @@ public struct CodePipelineSettings: SourceSettings {
 final class CodePipelineSource: Source {
     let settings: CodePipelineSettings
     let aws: AWSService
+    /// Each pipeline's stage names (region/name), with when they were read.
+    private let stages = Mutex<[String: (at: Date, names: [String])]>([:])
     var id: SourceID { settings.id }
     var pollInterval: Duration { settings.pollInterval }
 
@@ -86,6 +93,7 @@ final class CodePipelineSource: Source {
 
     func poll(now: Date) async throws -> PollResult {
         let deploy = try? Regex(settings.deployPipelines)
+        let stagePattern = settings.deployStages.flatMap { try? Regex($0) }
         let since = now.addingTimeInterval(-settings.history.seconds)
         var warnings: [SourceWarning] = []
         let both = try await aws.eachRegion(settings.regions, panel: .deployments, now: now, warnings: &warnings) {
@@ -93,7 +101,11 @@ final class CodePipelineSource: Source {
             var builds: [BuildRun] = [], deployments: [Deployment] = []
             for name in try await pipelines(region, credentials: credentials, now: now) {
                 let executions = try await executions(of: name, region: region, since: since, credentials: credentials, now: now)
-                let isDeploy = deploy.map { (try? $0.firstMatch(in: String(name.prefix(256)))) != nil } ?? false
+                var isDeploy = deploy.map { (try? $0.firstMatch(in: String(name.prefix(256)))) != nil } ?? false
+                if !isDeploy, let pattern = stagePattern {
+                    isDeploy = try await stageNames(of: name, region: region, credentials: credentials, now: now)
+                        .contains { (try? pattern.firstMatch(in: String($0.prefix(256)))) != nil }
+                }
                 Self.convert(executions, pipeline: name, region: region, deploy: isDeploy, environment: settings.environment,
                              builds: &builds, deployments: &deployments)
             }
@@ -103,6 +115,25 @@ final class CodePipelineSource: Source {
         builds.sort { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         deployments.sort { ($0.at, $0.id) < ($1.at, $1.id) }
         return PollResult(SourceSnapshot(deployments: deployments, builds: builds), warnings: warnings)
+    }
+
+    /// A pipeline's stage names (`GetPipeline`), kept for an hour.
+    private func stageNames(of name: String, region: String, credentials: AWSCredentials, now: Date) async throws -> [String] {
+        let key = "\(region)/\(name)"
+        if let kept = stages.withLock({ $0[key] }), now.timeIntervalSince(kept.at) < 3_600 { return kept.names }
+        struct Answer: Decodable {
+            struct Pipeline: Decodable {
+                struct Stage: Decodable { var name: String? }
+                var stages: [Stage]?
+            }
+            var pipeline: Pipeline?
+        }
+        let answer = try SourceJSON.decode(Answer.self, from: try await call("GetPipeline", ["name": name], region: region,
+                                                                             credentials: credentials, now: now),
+                                           what: "CodePipeline GetPipeline")
+        let names = (answer.pipeline?.stages ?? []).compactMap(\.name)
+        stages.withLock { $0[key] = (now, names) }
+        return names
     }
 
     private func pipelines(_ region: String, credentials: AWSCredentials, now: Date) async throws -> [String] {
@@ -191,7 +222,8 @@ public enum CodePipelineKind: SourceKind {
     public static let provides: Set<DataKind> = [.builds, .deployments]
     public static let keepsHistory = true
     public static let actions: Set<ActionKind> = []
-    public static let keys = ["regions", "profile", "endpoint_url", "pipelines", "deploy_pipelines", "environment", "history",
+    public static let keys = ["regions", "profile", "endpoint_url", "pipelines", "deploy_pipelines", "deploy_stages",
+                              "environment", "history",
                               "calls_per_minute", "poll_interval", "timeout"]
 
     public static func settings(from entry: SourceEntry) -> CodePipelineSettings? {
@@ -203,6 +235,7 @@ public enum CodePipelineKind: SourceKind {
             s.pipelines = l
         }
         if let p = GitHubKind.regex(entry, "deploy_pipelines", example: "(?i)deploy|release") { s.deployPipelines = p }
+        s.deployStages = GitHubKind.regex(entry, "deploy_stages", example: "(?i)^deploy|prod")
         if let e = entry.text("environment", expected: "an environment name, e.g. production") { s.environment = e }
         if let n = AWSConfigKeys.callsPerMinute(entry) { s.callsPerMinute = n }
         if let d = entry.duration("history", minimum: .seconds(86_400), reason: "the metrics need at least a day") {
