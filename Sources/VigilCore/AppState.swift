@@ -81,6 +81,8 @@ public struct SourceWarning: Sendable, Hashable {
 public enum Mode: Sendable, Hashable {
     case dashboard
     case details(String)
+    /// Typing the incident filter (`/`): the table follows every key.
+    case filter
     /// Asks "do this?" before an action is sent.
     case confirm(IncidentAction, String, returnTo: ReturnMode)
     /// Typing the text an action needs (a note), one line.
@@ -97,6 +99,7 @@ public enum Mode: Sendable, Hashable {
         switch self {
         case .dashboard: return .dashboard
         case .details: return .details
+        case .filter: return .filter
         case .confirm: return .confirm
         case .input: return .input
         case .pick: return .picker
@@ -131,6 +134,8 @@ public struct AppState: Sendable {
     public var window: TimeWindow = .week { didSet { revision = Revision.next() } }
     /// The focused panel.
     public var focus: PanelID = .incidents
+    /// What the incident table shows: the filter, "mine", the order.
+    public var query = IncidentQuery()
     /// The selected incident, by id (stable across refreshes).
     public var selectedIncident: String?
     /// Scroll offset of list panels other than incidents.

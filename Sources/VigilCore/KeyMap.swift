@@ -9,11 +9,19 @@ public enum Action: Sendable, Hashable {
     case choose(Int)
     /// Empty the input line.
     case clearInput
+    /// Start typing the incident filter.
+    case filter
+    /// Clear the filter and "mine".
+    case clearFilter
+    /// Show only my incidents, or all again.
+    case toggleMine
+    /// Order the incident table by the next key.
+    case cycleSort
 }
 
 /// Where a binding applies.
 public enum KeyContext: String, Sendable, Hashable, CaseIterable {
-    case dashboard = "Dashboard", details = "Incident details", confirm = "Confirmation", input = "Text input"
+    case dashboard = "Dashboard", filter = "Filter", details = "Incident details", confirm = "Confirmation", input = "Text input"
     case picker = "Choice", help = "Help"
 }
 
@@ -81,11 +89,26 @@ public struct KeyMap: Sendable, Hashable {
                 mutates: true),
         Binding([.char("R")], .act(.reassign), .dashboard,
                 help: "Reassign the selected incident to someone on call (pick from a list)", mutates: true),
+        Binding([.char("/")], .filter, .dashboard,
+                help: "Filter as you type: service, title, label, assignee, id (all words)",
+                hint: "filter"),
+        Binding([.char("m")], .toggleMine, .dashboard,
+                help: "Only mine: assigned to or acked by me, or on my escalation policy", hint: "mine"),
+        Binding([.char("o")], .cycleSort, .dashboard, help: "Order by severity / newest / service / unacknowledged",
+                hint: "sort"),
+        Binding([.escape], .clearFilter, .dashboard, help: "Clear the filter and \"mine\""),
         Binding([.char("w")], .cycleWindow, .dashboard, help: "Cycle the window 24h / 7d / 30d", hint: "window"),
         Binding([.char("t")], .cycleTheme, .dashboard, help: "Cycle themes", hint: "theme"),
         Binding([.ctrl("l")], .repaint, .dashboard, help: "Repaint the whole screen"),
         Binding([.char("?")], .help, .dashboard, help: "Show this help", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, .dashboard, help: "Quit", hint: "quit"),
+
+        Binding([.enter], .close, .filter, help: "Keep the filter and go back to the list", hint: "keep"),
+        Binding([.escape], .clearFilter, .filter, help: "Clear the filter", hint: "clear"),
+        Binding([.down], .down, .filter, help: "Next incident"),
+        Binding([.up], .up, .filter, help: "Previous incident"),
+        Binding([.ctrl("u")], .clearInput, .filter, help: "Empty the filter, keep typing"),
+        Binding([.ctrl("c")], .quit, .filter, help: "Quit"),
 
         Binding([.char("a")], .act(.acknowledge), .details, help: "Acknowledge this incident", hint: "ack", mutates: true),
         Binding([.char("u")], .act(.unacknowledge), .details, help: "Take back the acknowledgement of this incident",

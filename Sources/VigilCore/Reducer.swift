@@ -148,7 +148,7 @@ func showConfirmed(_ action: IncidentAction, _ id: String, _ confirmation: Actio
 /// on its incident (or the row now in its place). A wall monitor that asked for it rings the
 /// bell for a new page or outage.
 func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) -> [Effect] {
-    let oldIndex = state.selectedIncident.flatMap { state.openIncidentsSummary.rowOf[$0] }
+    let oldIndex = state.selectedIncident.flatMap { state.visibleRowOf[$0] }
     // A page that was not there before (and is not from the first answer) is announced.
     let known = state.sources[id]?.snapshot.map { Set(($0.incidents ?? []).map(\.id)) }
     let arrived = known.map { known in (snapshot.incidents ?? []).filter { !known.contains($0.id) && $0.isOpen } } ?? []
@@ -247,6 +247,37 @@ func perform(_ action: Action, on state: inout AppState) -> [Effect] {
         return []
     case .clearInput:
         if case .input(let kind, let id, _, let back) = state.mode { state.mode = .input(kind, id, text: "", returnTo: back) }
+        if state.mode == .filter {
+            state.query.text = ""
+            reconcileSelection(&state, previousIndex: nil)
+        }
+        return []
+    case .filter:
+        state.focus = .incidents
+        state.mode = .filter
+        return []
+    case .clearFilter:
+        let had = state.query.narrows
+        state.query.text = ""
+        state.query.mine = false
+        state.mode = .dashboard
+        if had { reconcileSelection(&state, previousIndex: nil) }
+        return []
+    case .toggleMine:
+        state.query.mine.toggle()
+        state.focus = .incidents
+        reconcileSelection(&state, previousIndex: nil)
+        if state.query.mine {
+            let me = state.me
+            let policies = me.policies.isEmpty ? "" : " or on " + me.policies.sorted().joined(separator: ", ")
+            flash(&state, "Mine: assigned to or acknowledged by \(state.user)\(policies) (m again: everyone's)", error: false)
+        } else {
+            flash(&state, "Everyone's incidents", error: false)
+        }
+        return []
+    case .cycleSort:
+        state.query.sort = state.query.sort.next
+        flash(&state, "Incidents by \(state.query.sort.label)", error: false)
         return []
     case .confirm:
         if case .input(.note, let id, let text, let back) = state.mode {
@@ -291,10 +322,10 @@ func moveSelection(_ action: Action, _ state: inout AppState) {
         if let n = state.layout.neighbour(of: state.focus, dx: 0, dy: dy) { state.focus = n }
         return
     }
-    let rows = state.openIncidents
+    let rows = state.visibleIncidents
     guard !rows.isEmpty else { state.selectedIncident = nil; return }
-    let current = state.selectedIncident.flatMap { state.openIncidentsSummary.rowOf[$0] }
-    if !inDetails, action == .up, current == 0, let above = state.layout.neighbour(of: .incidents, dx: 0, dy: -1) {
+    let current = state.selectedIncident.flatMap { state.visibleRowOf[$0] }
+    if !inDetails, state.mode == .dashboard, action == .up, current == 0, let above = state.layout.neighbour(of: .incidents, dx: 0, dy: -1) {
         state.focus = above   // k at the first incident goes back up, as j came down
         return
     }
@@ -317,8 +348,8 @@ func moveSelection(_ action: Action, _ state: inout AppState) {
 /// Keeps a selection when its incident resolves: the row now in its place is selected.
 func reconcileSelection(_ state: inout AppState, previousIndex: Int?) {
     guard state.wall == nil else { return }  // no cursor on a wall
-    let rows = state.openIncidents
-    if let id = state.selectedIncident, state.openIncidentsSummary.rowOf[id] != nil { return }
+    let rows = state.visibleIncidents
+    if let id = state.selectedIncident, state.visibleRowOf[id] != nil { return }
     guard !rows.isEmpty else { state.selectedIncident = nil; return }
     state.selectedIncident = rows[min(previousIndex ?? 0, rows.count - 1)].id
 }

@@ -6,6 +6,7 @@ import Foundation
 /// Backspace removes the last character (a whole wide or combined one); the rest goes to the key
 /// map (Enter, Esc, Ctrl-U). True when the key was typed.
 func typeInto(_ key: Key, _ state: inout AppState) -> Bool {
+    if state.mode == .filter { return typeFilter(key, &state) }
     guard case .input(let kind, let id, var text, let back) = state.mode else { return false }
     switch key {
     case .char(let c):
@@ -22,6 +23,23 @@ func typeInto(_ key: Key, _ state: inout AppState) -> Bool {
         return false
     }
     state.mode = .input(kind, id, text: text, returnTo: back)
+    return true
+}
+
+/// While filtering, printable keys extend the filter and Backspace takes a character back; the
+/// table (and the selection) follow each key.
+func typeFilter(_ key: Key, _ state: inout AppState) -> Bool {
+    switch key {
+    case .char(let c):
+        guard state.query.text.count < 200 else { return true }
+        state.query.text.append(c.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } ? " " : c)
+    case .backspace:
+        guard !state.query.text.isEmpty else { return true }
+        state.query.text.removeLast()
+    default:
+        return false
+    }
+    reconcileSelection(&state, previousIndex: nil)
     return true
 }
 

@@ -19,7 +19,7 @@ public enum DashboardView {
         footer(state, layout.footer, ctx, &grid)
         let body = Rect(x: 0, y: 1, width: state.size.width, height: max(0, state.size.height - 2))
         switch state.mode {
-        case .dashboard: break
+        case .dashboard, .filter: break
         case .details(let id): DetailsView.render(state, id, body, ctx, &grid)
         case .confirm(let action, let id, _): ConfirmView.render(state, action, id, body, ctx, &grid)
         case .input(let kind, let id, let text, _): InputView.render(state, kind, id, text, body, ctx, &grid)

@@ -4,24 +4,26 @@ import VigilCore
 /// The open incidents, most severe and oldest first.
 enum IncidentsView {
     static func render(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
-        let rows = state.openIncidents
-        let summary = state.openIncidentsSummary
-        let unacked = summary.unacknowledged
+        let open = state.openIncidents
+        let rows = state.visibleIncidents
+        let unacked = state.openIncidentsSummary.unacknowledged
         // Acknowledgements saved and not yet confirmed, including those of incidents not listed
         // now (after a restart while the source is down): never out of sight.
         let pending = state.actions.filter { $0.value.isPending }.keys.sorted()
-        let unlisted = pending.filter { id in !rows.contains { $0.id == id } }
-        var prefix = "\(rows.count) open \(ctx.glyphs.dot) \(unacked) unacked"
+        let unlisted = pending.filter { id in !open.contains { $0.id == id } }
+        // The counts are over every open incident: a filter never hides that pages wait.
+        var prefix = "\(open.count) open \(ctx.glyphs.dot) \(unacked) unacked"
         if !pending.isEmpty {
             // "ack" while every pending action is an acknowledgement, as before other actions existed.
             let acks = pending.allSatisfy { state.actions[$0]?.action == .acknowledge }
             let noun = acks ? "ack" : "action"
             prefix += " \(ctx.glyphs.dot) \(pending.count) \(noun)\(pending.count == 1 ? "" : "s") pending"
         }
-        let badge = DashboardView.healthBadge(PanelHealth.of(.incidents, state), title: PanelID.incidents.title, rect: rect,
+        let title = self.title(state, hidden: open.count - rows.count, ctx)
+        let badge = DashboardView.healthBadge(PanelHealth.of(.incidents, state), title: title, rect: rect,
                                               state, ctx, prefix: prefix,
                                               prefixRole: unacked > 0 ? .statusTriggered : .textDim)
-        let panel = Panel(title: PanelID.incidents.title, focused: state.wall == nil && state.focus == .incidents && state.mode == .dashboard,
+        let panel = Panel(title: title, focused: state.wall == nil && state.focus == .incidents && (state.mode == .dashboard || state.mode == .filter),
                           theme: ctx.theme, glyphs: ctx.glyphs, badge: badge)
         let inner = panel.render(in: rect, on: &grid)
         guard !inner.isEmpty else { return }
@@ -34,29 +36,69 @@ enum IncidentsView {
             }
             return
         }
-        if rows.isEmpty {
+        if open.isEmpty {
             grid.put("\(ctx.glyphs.check) No open incidents", x: inner.x, y: inner.y, style: ctx.theme[.statusResolved],
                      maxWidth: inner.width)
+            return
+        }
+        if rows.isEmpty {
+            let what = state.query.mine && state.query.words.isEmpty ? "None of the \(open.count) open incidents is yours"
+                : "No open incident matches" + (state.query.mine ? " among yours" : "")
+            grid.put(what + " (Esc: show all)", x: inner.x, y: inner.y, style: ctx.theme[.textDim], maxWidth: inner.width)
             return
         }
         // Narrow: drop who acknowledged (the status still says acked) before squeezing titles.
         let showWho = inner.width >= 76
         let wide = inner.width >= 110
+        // With several sources, each row names its own (short, in the source's colour).
+        let sources = state.sources(feeding: .incidents)
+        let sourceWidth = sources.count > 1 ? min(wide ? 12 : 8, max(3, sources.map { drawnWidth($0) }.max() ?? 3)) : 0
+        let mark = String(ctx.glyphs.moreBelow)
+        func header(_ name: String, _ key: IncidentSort) -> String { state.query.sort == key ? name + mark : name }
         var columns = [
-            Table.Column("SEV", width: .fixed(6)),
-            Table.Column("STATUS", width: .fixed(9)),
-            Table.Column("SERVICE", width: .fixed(wide ? 16 : (inner.width >= 60 ? 12 : 9))),
-            Table.Column("AGE", width: .fixed(5), alignment: .right),
+            Table.Column(header("SEV", .severity), width: .fixed(6)),
+            Table.Column(header("STATUS", .status), width: .fixed(9)),
+        ]
+        if sourceWidth > 0 { columns.append(Table.Column("SRC", width: .fixed(sourceWidth))) }
+        columns += [
+            Table.Column(header("SERVICE", .service), width: .fixed(wide ? 16 : (inner.width >= 60 ? 12 : 9))),
+            Table.Column(header("AGE", .age), width: .fixed(5), alignment: .right),
         ]
         if showWho { columns.append(Table.Column("ACK", width: .fixed(wide ? 22 : 18))) }
         columns.append(Table.Column("TITLE", width: .flex(min: 10)))
-        let selected = state.selectedIncident.flatMap { summary.rowOf[$0] }
+        let selected = state.selectedIncident.flatMap { state.visibleRowOf[$0] }
         Table(columns: columns, rowCount: rows.count, row: { index in
             var c = row(rows[index], state, ctx)
             if !showWho { c.remove(at: 4) }
+            if sourceWidth > 0 { c.insert(sourceSpan(rows[index].source, sources, ctx), at: 2) }
             return c
         }, selected: selected, theme: ctx.theme, glyphs: ctx.glyphs)
             .render(in: inner, on: &grid)
+    }
+
+    /// The panel's title: "Incidents", then what narrows or orders it: "mine", the filter as
+    /// typed (with a cursor while typing), how many open incidents it hides, the order when it is
+    /// not the default.
+    static func title(_ state: AppState, hidden: Int, _ ctx: ViewContext) -> String {
+        var parts = [PanelID.incidents.title]
+        if state.query.mine { parts.append("mine") }
+        if state.mode == .filter {
+            parts.append("/" + state.query.text + (ctx.glyphs == .ascii ? "_" : "█"))
+        } else if !state.query.text.isEmpty {
+            parts.append("/" + state.query.text)
+        }
+        if hidden > 0 { parts.append("\(hidden) hidden") }
+        if state.query.sort != .severity { parts.append("by " + state.query.sort.label) }
+        return parts.joined(separator: " \(ctx.glyphs.dot) ")
+    }
+
+    /// The colours source names take, in configured order.
+    static let sourceRoles: [Role] = [.sparkline, .deployMark, .label, .rollbackMark, .value]
+
+    /// A row's source, in its colour.
+    static func sourceSpan(_ source: SourceID, _ sources: [SourceID], _ ctx: ViewContext) -> Span {
+        let index = sources.firstIndex(of: source) ?? sources.count
+        return ctx.span(source, sourceRoles[index % sourceRoles.count])
     }
 
     static func row(_ i: Incident, _ state: AppState, _ ctx: ViewContext) -> [Span] {
