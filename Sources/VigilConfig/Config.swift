@@ -25,6 +25,8 @@ public struct VigilConfig: Sendable, Hashable, CustomStringConvertible {
     public var wall = WallSettings()
     /// Start as a wall monitor (`wall: {start: true}`).
     public var startOnWall = false
+    /// How to tell an engineer looking elsewhere: desktop notifications, bell, title.
+    public var notify = NotifySettings()
 
     /// Creates a config.
     public init(path: String, user: String, window: TimeWindow = .week, theme: String = "default", readOnly: Bool = false,
@@ -47,6 +49,13 @@ public struct VigilConfig: Sendable, Hashable, CustomStringConvertible {
                 + "outages: \(severities), change failure window "
                 + ConfigDuration.format(.milliseconds(Int64(m.failureLinkWindow * 1_000))),
         ]
+        if notify.desktop || notify.bell {
+            let how = [notify.desktop ? "desktop notifications (\(notify.protocolChoice.rawValue))" : nil,
+                       notify.bell ? "bell" : nil].compactMap { $0 }.joined(separator: " and ")
+            lines.append("  notify: \(how), at most one per "
+                + ConfigDuration.format(.milliseconds(Int64(notify.minInterval * 1_000)))
+                + (notify.onWall ? ", also on the wall" : ""))
+        }
         lines += sources.map { "  " + $0.description }
         return lines.joined(separator: "\n")
     }

@@ -19,10 +19,11 @@ struct ConfigParser {
         self.registry = registry
     }
 
-    static let topKeys = ["user", "window", "theme", "read_only", "wall", "working_hours", "outage_severities",
+    static let topKeys = ["user", "window", "theme", "read_only", "wall", "notify", "working_hours", "outage_severities",
                           "change_failure_window", "sources"]
     static let workingHoursKeys = ["start", "end", "time_zone"]
     static let wallKeys = ["start", "rotate", "bell", "repaint"]
+    static let notifyKeys = ["desktop", "bell", "protocol", "min_interval", "on_wall", "title"]
 
     // MARK: Top level
 
@@ -52,6 +53,7 @@ struct ConfigParser {
         var sawSources = false
         var wall = WallSettings()
         var startOnWall = false
+        var notify = NotifySettings()
 
         for (k, v) in top {
             let key = k.string ?? ""
@@ -81,6 +83,7 @@ struct ConfigParser {
                     theme = r.isPathLike(t) ? r.resolve(t) : t
                 case "read_only": readOnly = try r.bool(v, key)
                 case "wall": try wallSettings(v, key, into: &wall, start: &startOnWall)
+                case "notify": try notifySettings(v, key, into: &notify)
                 case "working_hours": try workingHours(v, key, into: &metrics)
                 case "outage_severities": metrics.outageSeverities = try severities(v, key)
                 case "change_failure_window":
@@ -101,6 +104,7 @@ struct ConfigParser {
                                  sources: sources)
         config.wall = wall
         config.startOnWall = startOnWall
+        config.notify = notify
         return config
     }
 
@@ -121,6 +125,32 @@ struct ConfigParser {
             default:
                 let d = try r.duration(v, p, minimum: .seconds(10), reason: "a full repaint sends the whole screen")
                 wall.repaintEvery = d.seconds
+            }
+        }
+    }
+
+    func notifySettings(_ node: Node, _ path: String, into notify: inout NotifySettings) throws(ConfigError) {
+        let map = try r.mapping(node, path, expected: "a mapping such as {desktop: true, bell: false, min_interval: 30s}")
+        for (k, v) in map {
+            let key = k.string ?? ""
+            let p = "\(path).\(key)"
+            try r.checkKey(k, path: p, valid: Self.notifyKeys)
+            if r.isNull(v) { continue }
+            switch key {
+            case "desktop": notify.desktop = try r.bool(v, p)
+            case "bell": notify.bell = try r.bool(v, p)
+            case "on_wall": notify.onWall = try r.bool(v, p)
+            case "title": notify.title = try r.bool(v, p)
+            case "protocol":
+                let text = try r.text(v, p, expected: "auto, osc9, osc777 or both")
+                guard let choice = NotifyProtocol(rawValue: text.lowercased()) else {
+                    throw r.error(v, p, .notOneOf(r.shown(text), valid: NotifyProtocol.allCases.map(\.rawValue)))
+                }
+                notify.protocolChoice = choice
+            default:
+                let d = try r.duration(v, p, minimum: .seconds(Int64(NotifySettings.shortestInterval)),
+                                     reason: "a burst of pages must not become a burst of notifications")
+                notify.minInterval = d.seconds
             }
         }
     }

@@ -134,6 +134,10 @@ public struct AppState: Sendable {
     public var window: TimeWindow = .week { didSet { revision = Revision.next() } }
     /// The focused panel.
     public var focus: PanelID = .incidents
+    /// How to tell an engineer who is looking elsewhere (config `notify:`).
+    public var notify = NotifySettings()
+    /// What was told and what waits for its turn.
+    public var notifier = NotifierState()
     /// What the incident table shows: the filter, "mine", the order.
     public var query = IncidentQuery()
     /// The selected incident, by id (stable across refreshes).

@@ -71,6 +71,8 @@ public enum Effect: Sendable, Hashable {
     case repaint
     /// Ring the terminal bell (a wall monitor, for a new page or outage, when asked for).
     case bell
+    /// A desktop notification through the terminal (OSC 9 / OSC 777), when asked for.
+    case notify(title: String, body: String)
     /// Quit, restoring the terminal.
     case quit
 }

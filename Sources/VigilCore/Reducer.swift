@@ -7,12 +7,13 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .tick(let now):
         state.now = now
         if let f = state.flash, f.until <= now { state.flash = nil }
+        var effects = releaseNotices(&state)
         if var wall = state.wallState {
             let repaint = wall.tick(now)
             state.wallState = wall
-            if repaint { return [.repaint] }
+            if repaint { effects.append(.repaint) }
         }
-        return []
+        return effects
 
     case .resized(let size):
         state.size = size
@@ -154,6 +155,8 @@ func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSn
     let arrived = known.map { known in (snapshot.incidents ?? []).filter { !known.contains($0.id) && $0.isOpen } } ?? []
     let newPages = arrived.filter { $0.paged && $0.status == .triggered }
     let newOutages = arrived.filter { state.metricsConfig.outageSeverities.contains($0.severity) }
+    let notices = state.notifying ? Notice.arising(old: state.sources[id]?.snapshot.map { $0.incidents ?? [] },
+                                                   new: snapshot.incidents ?? [], me: state.me) : []
     var s = state.sources[id] ?? SourceState(pollInterval: 60)
     if state.sources[id] == nil { state.sourceOrder.append(id) }
     s.snapshot = snapshot
@@ -169,7 +172,9 @@ func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSn
         flash(&state, "New page: \(page.severity.label) \(page.service): \(page.title)\(more)", error: true)
     }
     let ring = state.wallState?.settings.bell == true && !(newPages.isEmpty && newOutages.isEmpty)
-    return ring ? [.bell] : []
+    var effects: [Effect] = tell(notices, &state)
+    if ring && !effects.contains(.bell) { effects.append(.bell) }
+    return effects
 }
 
 /// A failed poll: the data that was there stays; the error is recorded.

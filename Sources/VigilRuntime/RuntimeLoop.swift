@@ -28,6 +28,7 @@ public final class RuntimeLoop {
     private let now: @Sendable () -> Date
     private var mapped: [Int: Theme] = [:]
     private var lastFrame: CellGrid?
+    private var lastTitle: String?
     private var lastRetryCheck = Date.distantPast
 
     /// Creates a loop.
@@ -81,6 +82,14 @@ public final class RuntimeLoop {
             terminal.draw(grid, previous: lastFrame)
             lastFrame = grid
         }
+        if draw, state.notify.title {
+            // The count of unacknowledged pages in the title: a background tab tells.
+            let title = state.terminalTitle
+            if title != lastTitle {
+                terminal.setTitle(title)
+                lastTitle = title
+            }
+        }
     }
 
     /// Keys and resizes from the terminal, as events.
@@ -116,6 +125,8 @@ public final class RuntimeLoop {
             terminal.repaintAll()
         case .bell:
             terminal.bell()
+        case .notify(let title, let body):
+            terminal.notify(title: title, body: body, using: state.notify.protocolChoice)
         case .act(let action, let id, _, let by):
             guard let incident = state.incident(id) else { break }
             if let task = outbox.submit(action, on: incident, by: by) { tasks.append(task) }

@@ -57,6 +57,8 @@ public final class NcursesTerminal {
     // drawing state
     var lastDrawn: CellGrid?
     var needsFullRepaint = true
+    /// Whether the terminal's own title was saved (`setTitle`), to be restored on leaving.
+    var titlePushed = false
     var pendingWinch = false
 
     // colours
@@ -317,6 +319,7 @@ public final class NcursesTerminal {
         }
         attachedWakeup = nil
         if synchronizedOutput { writeToTerminal(NcursesTerminal.endSynchronizedUpdate) }
+        if titlePushed { writeToTerminal(TerminalEscapes.popTitle) }
         // A terminal without an alternate screen (vt100, linux console) would keep the dashboard
         // under the shell prompt: clear it first.
         if !headless, vigil_has_string_cap("rmcup") != 1, let win {

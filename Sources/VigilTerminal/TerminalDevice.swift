@@ -24,6 +24,10 @@ public protocol TerminalDevice: AnyObject {
     func repaintAll()
     /// Rings the bell.
     func bell()
+    /// Sets the window title.
+    func setTitle(_ text: String)
+    /// A desktop notification through the terminal.
+    func notify(title: String, body: String, using choice: NotifyProtocol)
 }
 
 extension NcursesTerminal: TerminalDevice {}

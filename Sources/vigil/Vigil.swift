@@ -74,6 +74,10 @@ struct Dashboard: ParsableCommand {
     @Flag(help: "With --wall: ring the terminal bell for a new page or outage.")
     var bell = false
 
+    @Flag(help: ArgumentHelp("Desktop notifications through the terminal (OSC 9/777) for a new page, a page that "
+        + "fires again, or one escalated to you (the config's notify.desktop)."))
+    var notify = false
+
     @Option(help: ArgumentHelp("Theme name from themes/ (default, light, high-contrast, ansi16, …) or a theme file path.",
                                valueName: "NAME|PATH"))
     var theme: String?
@@ -167,6 +171,7 @@ struct Dashboard: ParsableCommand {
                              title: URL(fileURLWithPath: config.path).lastPathComponent)
             state.register(sources)
             state.metricsConfig = config.metrics
+            state.notify = config.notify
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? config.window
         } else {
             let demo = try (demoSource ?? startDemoSource(startedAt: start, prefetched: nil))()
@@ -179,6 +184,10 @@ struct Dashboard: ParsableCommand {
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? .week
         }
         state.themeIndex = themes.selected
+        if notify {
+            state.notify.desktop = true
+            if wall { state.notify.onWall = true }   // asked for on the wall, explicitly
+        }
         if wall || config?.startOnWall == true {
             var settings = config?.wall ?? WallSettings()
             if let rotate, let d = ConfigDuration.parse(rotate) { settings.rotateEvery = d.seconds }
