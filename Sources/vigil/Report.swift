@@ -32,7 +32,7 @@ struct Report: ParsableCommand {
     var dataDirectory: String?
 
     @Option(name: .customLong("state"), help: ArgumentHelp(
-        "State directory whose history and audit log to read (default: $XDG_STATE_HOME/vigil; with --demo, none "
+        "State directory whose history and audit log to read (default: $XDG_STATE_HOME/vigil; for the demo, none "
         + "unless given). Only read, never written.", valueName: "DIR"))
     var stateDirectory: String?
 
