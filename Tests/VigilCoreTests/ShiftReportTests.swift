@@ -245,3 +245,26 @@ struct ShiftReportTests {
         #expect(text.hasSuffix("}\n"))
     }
 }
+
+/// What the store remembers counts: an incident a forgetful source no longer lists, resolved
+/// in the window, is in MTTR, MTTA and the outages (as on the dashboard after a restart).
+struct ShiftReportHistoryTests {
+    @Test func rememberedIncidentsCount() {
+        var state = AppState(now: noon, size: Size(width: 120, height: 40), user: "alice", sources: [("am", 30)])
+        _ = reduce(&state, .sourceUpdated("am", SourceSnapshot(incidents: [incident("AM-1", triggered: -hour)]), at: noon))
+        let before = ShiftReport(state: state, seconds: day, label: "24h")
+        #expect(before.mttr.current.count == 0)
+        _ = reduce(&state, .historyLoaded([
+            incident("AM-0", severity: .critical, triggered: -5 * hour, acked: -5 * hour + 60, resolved: -4 * hour, source: "am"),
+            // Open in the store's memory but not listed now: whether it is open is the source's word.
+            incident("AM-9", triggered: -3 * hour, source: "am"),
+        ]))
+        let r = ShiftReport(state: state, seconds: day, label: "24h")
+        #expect(r.mttr.current.count == 1)
+        #expect(r.mttr.current.meanSeconds == 3_600)
+        #expect(r.mtta.current.meanSeconds == 60)
+        #expect(r.outages.list.map(\.incidentId) == ["AM-0"])
+        #expect(r.outages.minutes == 60)
+        #expect(r.openIncidents.map(\.id) == ["AM-1"])
+    }
+}
