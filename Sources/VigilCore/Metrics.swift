@@ -22,6 +22,8 @@ public struct BuildStats: Sendable, Hashable {
     public var perDay: Double
     /// Successful / finished (cancelled and skipped runs excluded); nil with none.
     public var successRate: Double?
+    /// Finished runs that failed or timed out (the runs `successRate` counts against).
+    public var failed: Int = 0
     /// Durations of finished runs.
     public var duration: DurationSummary
     /// Finished runs per bucket, for the sparkline.
@@ -131,6 +133,23 @@ public struct OngoingOutage: Sendable, Hashable {
     public var title: String
     /// Seconds since it started.
     public var running: TimeInterval
+}
+
+/// One outage incident's time down inside a window (`MetricsIndex.outageSpans`).
+public struct OutageSpan: Sendable, Hashable {
+    /// The incident.
+    public var incidentID: String
+    /// Its service.
+    public var service: String
+    /// Its title.
+    public var title: String
+    /// When it started.
+    public var start: Date
+    /// When it was resolved; nil while it is open.
+    public var end: Date?
+    /// Seconds down inside the window (clipped to the window and to `now`), this outage alone:
+    /// overlapping outages of one service count once in `OutageStats.minutes`, here each in full.
+    public var secondsInWindow: Double
 }
 
 /// Outages over one window.

@@ -92,6 +92,17 @@ public final class MetricsIndex: Sendable {
         }
     }
 
+    /// The production deployments that finished in the window and failed (as the change failure
+    /// rate counts them: ended in failure, rolled back, or followed by an incident of the
+    /// service), oldest first, each marked with whether it was itself a rollback.
+    public func failedDeployments(in w: DateInterval) -> [DeployMark] {
+        Columns.range(deployAt, w).compactMap { k in
+            guard deployFlags[k] & 2 != 0 else { return nil }
+            return DeployMark(at: Date(timeIntervalSinceReferenceDate: deployAt[k]), rollback: deployFlags[k] & 4 != 0,
+                              service: deployServiceNames[Int(deployService[k])])
+        }
+    }
+
     // MARK: Delivery
 
     /// CI runs that finished in the window.
@@ -121,6 +132,7 @@ public final class MetricsIndex: Sendable {
             finished: finished,
             perDay: Double(finished) / (w.duration / 86_400),
             successRate: judged == 0 ? nil : Double(ok) / Double(judged),
+            failed: judged - ok,
             duration: DurationSummary(count: finished, sum: sum, sorting: durations),
             buckets: buckets,
             byPipeline: NamedCount.ranked(byPipeline))
@@ -260,6 +272,26 @@ public final class MetricsIndex: Sendable {
         }
         ongoing.sort { $0.running != $1.running ? $0.running > $1.running : $0.incidentID < $1.incidentID }
         return OutageStats(count: count, minutes: minutes, ongoing: ongoing, buckets: buckets)
+    }
+
+    /// Each outage that was down at some time in the window (the incidents `outages(in:now:bucket:)`
+    /// counts, by the same outage severities), with its time down inside the window; oldest
+    /// first, then by incident id.
+    public func outageSpans(in w: DateInterval, now: Date) -> [OutageSpan] {
+        let ws = w.start.timeIntervalSinceReferenceDate, we = w.end.timeIntervalSinceReferenceDate
+        let n = now.timeIntervalSinceReferenceDate
+        var out: [OutageSpan] = []
+        for d in incidentDigests {
+            for o in d.outages {
+                let s = max(o.start, ws), e = min(o.end ?? n, we, n)
+                guard s < e else { continue }
+                out.append(OutageSpan(incidentID: o.id, service: o.service, title: o.title,
+                                      start: Date(timeIntervalSinceReferenceDate: o.start),
+                                      end: o.open ? nil : o.end.map { Date(timeIntervalSinceReferenceDate: $0) },
+                                      secondsInWindow: e - s))
+            }
+        }
+        return out.sorted { $0.start != $1.start ? $0.start < $1.start : $0.incidentID < $1.incidentID }
     }
 
     /// MTTA: acknowledged − triggered over incidents triggered in the window that were acknowledged.

@@ -33,11 +33,21 @@ public enum TimeWindow: String, Sendable, Hashable, CaseIterable {
 
     /// The interval ending at `now`.
     public func interval(endingAt now: Date) -> DateInterval {
-        DateInterval(start: now.addingTimeInterval(-seconds), end: now)
+        Self.interval(seconds: seconds, endingAt: now)
     }
 
     /// The interval of the same length just before the current one.
     public func previousInterval(endingAt now: Date) -> DateInterval {
+        Self.previousInterval(seconds: seconds, endingAt: now)
+    }
+
+    /// A window of any length ending at `now`, `[now - seconds, now)` (`vigil report --window 12h`).
+    public static func interval(seconds: TimeInterval, endingAt now: Date) -> DateInterval {
+        DateInterval(start: now.addingTimeInterval(-seconds), end: now)
+    }
+
+    /// The window of `seconds` just before the one ending at `now`: what a figure is compared with.
+    public static func previousInterval(seconds: TimeInterval, endingAt now: Date) -> DateInterval {
         DateInterval(start: now.addingTimeInterval(-2 * seconds), end: now.addingTimeInterval(-seconds))
     }
 }

@@ -27,7 +27,7 @@ struct Vigil: ParsableCommand {
             vigil check-config --help says what each reads.
             """,
         version: version,
-        subcommands: [Dashboard.self, CheckConfig.self, Log.self, Soak.self],
+        subcommands: [Dashboard.self, CheckConfig.self, Log.self, Report.self, Soak.self],
         defaultSubcommand: Dashboard.self)
 
     /// Starts loading the demo's data when the arguments ask for the demo (`DemoPrefetch`), then
@@ -217,44 +217,21 @@ struct Dashboard: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// The durable state; when it cannot be opened, why (the dashboard says so and runs without it).
-    func openStore() -> (store: VigilStore?, problem: String?) {
-        do {
-            return (try VigilStore(directory: stateDirectory.map { URL(fileURLWithPath: $0) } ?? VigilStore.defaultDirectory()), nil)
-        } catch {
-            return (nil, "\(error)")
-        }
+    /// Where the sources and the durable state come from (shared with `vigil report`).
+    var setup: SourceSetup {
+        SourceSetup(configPath: configPath, demo: demo, dataDirectory: dataDirectory, stateDirectory: stateDirectory)
     }
 
-    /// The config to run against: `--config FILE` (which must exist), else the default file when
-    /// it exists, else nil (the demo). `--demo` ignores any config. Errors stop here, before the
-    /// terminal is touched.
-    func loadConfig(_ env: [String: String]) throws -> VigilConfig? {
-        guard !demo, let located = ConfigLoader.locate(explicit: configPath, environment: env) else { return nil }
-        guard located.exists else {
-            throw failure("--config \(located.path): no such file. Copy config.example.yaml there, or run without --config for the demo.")
-        }
-        do {
-            return try ConfigLoader.load(path: located.path)
-        } catch {
-            throw failure("\(error)\nCheck it with: vigil check-config \(located.path)")
-        }
-    }
+    /// The durable state; when it cannot be opened, why (the dashboard says so and runs without it).
+    func openStore() -> (store: VigilStore?, problem: String?) { setup.openStore() }
+
+    /// The config to run against (`SourceSetup.loadConfig`).
+    func loadConfig(_ env: [String: String]) throws -> VigilConfig? { try setup.loadConfig(env) }
 
     /// One frame to standard output, after one poll of every source (in parallel).
     func printOnce(state: AppState, sources: [ConfiguredSource], at start: Date) throws {
         var state = state
-        let semaphore = DispatchSemaphore(value: 0)
-        let inbox = Inbox(wakeup: nil)
-        let runner = SourceRunner(sources: sources, inbox: inbox, now: { start })
-        Task.detached {
-            await withTaskGroup(of: Void.self) { group in
-                for source in sources { group.addTask { await runner.pollOnce(source.source) } }
-            }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        for e in inbox.drain() { _ = reduce(&state, e) }
+        SourceSetup.pollOnce(&state, sources: sources, at: start)
         // Cron and scripts often run with LANG=C: box drawing would then be mojibake.
         let unicode = !ascii && Self.localeIsUTF8(ProcessInfo.processInfo.environment)
         let grid = DashboardView.render(state, ViewContext(theme: .monochrome, glyphs: unicode ? .unicode : .ascii))
@@ -268,38 +245,9 @@ struct Dashboard: ParsableCommand {
         return lower.contains("utf-8") || lower.contains("utf8")
     }
 
-    /// Starts loading the demo source on another thread (or takes the loading `DemoPrefetch`
-    /// started); the returned function waits for it, or reports (on standard error) and throws
-    /// why there is none.
+    /// Starts loading the demo source (`SourceSetup.startDemoSource`).
     func startDemoSource(startedAt: Date, prefetched: DemoPrefetch.Started?) -> () throws -> DemoSource {
-        if let prefetched {
-            return {
-                do {
-                    return try prefetched.loading.value()
-                } catch {
-                    throw self.failure("cannot load the demo data in \(prefetched.directory.path): \(error)")
-                }
-            }
-        }
-        guard let dir = DemoSource.locateSampleData(explicit: dataDirectory) else {
-            return {
-                if let dataDirectory = self.dataDirectory {
-                    throw self.failure("--data \(dataDirectory): no scenario.json there. Point --data at the sample-data directory of the repository.")
-                }
-                throw self.failure("""
-                    cannot find the demo data (sample-data/scenario.json).
-                    Run vigil from the repository, or pass --data DIR, or set VIGIL_SAMPLE_DATA.
-                    """)
-            }
-        }
-        let loading = DemoSource.startLoading(directory: dir, startedAt: startedAt)
-        return {
-            do {
-                return try loading.value()
-            } catch {
-                throw self.failure("cannot load the demo data in \(dir.path): \(error)")
-            }
-        }
+        setup.startDemoSource(startedAt: startedAt, prefetched: prefetched)
     }
 
     func loadThemes(selected theme: String) throws -> (list: [LoadedTheme], selected: Int) {
@@ -317,8 +265,5 @@ struct Dashboard: ParsableCommand {
         }
     }
 
-    func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("vigil: \(message)\n".utf8))
-        return ExitCode(1)
-    }
+    func failure(_ message: String) -> ExitCode { SourceSetup.failure(message) }
 }

@@ -15,6 +15,7 @@ enum Reference {
             finished: done.count,
             perDay: Double(done.count) / (w.duration / 86_400),
             successRate: judged.isEmpty ? nil : Double(ok) / Double(judged.count),
+            failed: judged.count - ok,
             duration: summary(done.compactMap(\.duration)),
             buckets: w.bucketCounts(done.compactMap(\.finishedAt), bucket: bucket),
             byPipeline: NamedCount.ranked(byPipeline))
