@@ -72,6 +72,30 @@ static inline int vigil_key_resize(void) { return KEY_RESIZE; }
 static inline int vigil_err(void) { return ERR; }
 static inline int vigil_ok(void) { return OK; }
 
+/* ---- mouse ------------------------------------------------------------------------------ */
+
+static inline int vigil_key_mouse(void) { return KEY_MOUSE; }
+
+/* Reports a press of the first button and the wheel (buttons 4 and 5), at once (no click
+ * resolution delay); 0 turns the mouse off. */
+static inline void vigil_enable_mouse(int on) {
+    mmask_t mask = on ? (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0;
+    mousemask(mask, NULL);
+    mouseinterval(0);
+}
+
+/* The mouse event waiting after KEY_MOUSE: 1 press, 2 wheel up, 3 wheel down, 0 other or none. */
+static inline int vigil_getmouse(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) { return 0; }
+    *x = e.x;
+    *y = e.y;
+    if (e.bstate & BUTTON4_PRESSED) { return 2; }
+    if (e.bstate & BUTTON5_PRESSED) { return 3; }
+    if (e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) { return 1; }
+    return 0;
+}
+
 /* ---- wide characters -------------------------------------------------------------------- */
 
 /* Fills a cchar_t; `pair` may exceed 32767 (it travels through setcchar's opts pointer). */

@@ -27,6 +27,8 @@ public struct VigilConfig: Sendable, Hashable, CustomStringConvertible {
     public var startOnWall = false
     /// How to tell an engineer looking elsewhere: desktop notifications, bell, title.
     public var notify = NotifySettings()
+    /// Clicks and the wheel (`mouse: true`; off by default, since it takes over text selection).
+    public var mouse = false
 
     /// Creates a config.
     public init(path: String, user: String, window: TimeWindow = .week, theme: String = "default", readOnly: Bool = false,

@@ -19,7 +19,7 @@ struct ConfigParser {
         self.registry = registry
     }
 
-    static let topKeys = ["user", "window", "theme", "read_only", "wall", "notify", "working_hours", "outage_severities",
+    static let topKeys = ["user", "window", "theme", "read_only", "wall", "notify", "mouse", "working_hours", "outage_severities",
                           "change_failure_window", "sources"]
     static let workingHoursKeys = ["start", "end", "time_zone"]
     static let wallKeys = ["start", "rotate", "bell", "repaint"]
@@ -54,6 +54,7 @@ struct ConfigParser {
         var wall = WallSettings()
         var startOnWall = false
         var notify = NotifySettings()
+        var mouse = false
 
         for (k, v) in top {
             let key = k.string ?? ""
@@ -82,6 +83,7 @@ struct ConfigParser {
                     }
                     theme = r.isPathLike(t) ? r.resolve(t) : t
                 case "read_only": readOnly = try r.bool(v, key)
+                case "mouse": mouse = try r.bool(v, key)
                 case "wall": try wallSettings(v, key, into: &wall, start: &startOnWall)
                 case "notify": try notifySettings(v, key, into: &notify)
                 case "working_hours": try workingHours(v, key, into: &metrics)
@@ -105,6 +107,7 @@ struct ConfigParser {
         config.wall = wall
         config.startOnWall = startOnWall
         config.notify = notify
+        config.mouse = mouse
         return config
     }
 

@@ -8,6 +8,8 @@ public enum Event: Sendable {
     case resized(Size)
     /// A key was pressed.
     case key(Key)
+    /// A click or a turn of the wheel (with the mouse on).
+    case mouse(MouseEvent)
     /// A scheduled poll ended: its outcome, how long it took, and when the runner polls again.
     /// One event, so the screen never shows a failure without its retry time.
     case sourcePolled(SourceID, PollReport)

@@ -33,6 +33,8 @@ public struct Rect: Sendable, Hashable, CustomStringConvertible {
     /// True when it has no cells.
     public var isEmpty: Bool { width == 0 || height == 0 }
 
+    /// Whether the cell at (x, y) is inside.
+    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < x + width && py >= y && py < y + height }
     /// The rectangle shrunk by `n` cells on every side.
     public func inset(by n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
 

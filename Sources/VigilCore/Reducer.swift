@@ -27,6 +27,9 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
         return perform(action, on: &state)
 
+    case .mouse(let event):
+        return handleMouse(event, &state)
+
     case .sourcePolled(let id, let report):
         var effects: [Effect] = []
         switch report.outcome {

@@ -78,15 +78,7 @@ public struct Table: Sendable {
     /// otherwise the nearest offset that does (the selection lands on the first or last visible
     /// row). Always within `0...max(0, count - visibleRows)`.
     public static func scrollOffset(selected: Int?, visibleRows: Int, count: Int, previous: Int = 0) -> Int {
-        guard visibleRows > 0, count > visibleRows else { return 0 }
-        let maxOffset = count - visibleRows
-        var offset = min(max(0, previous), maxOffset)
-        if let selected {
-            let s = min(max(0, selected), count - 1)
-            if s < offset { offset = s }
-            if s >= offset + visibleRows { offset = s - visibleRows + 1 }
-        }
-        return offset
+        ListScroll.offset(selected: selected, visibleRows: visibleRows, count: count, previous: previous)
     }
 
     /// The width of each column for a table `width` columns wide (marker included). Flex columns
@@ -120,11 +112,7 @@ public struct Table: Sendable {
     /// Layout of the rows area for a height: rows shown, first row, and whether the last line is
     /// taken by the "↓ N more" / "↑ N above" indicator.
     public func visibleRange(height: Int) -> (range: Range<Int>, indicator: Bool) {
-        let area = max(0, height - 1)                    // minus the header
-        let cut = rowCount > area && area >= 2           // room for rows and an indicator line
-        let visible = cut ? area - 1 : area
-        let first = Table.scrollOffset(selected: selected, visibleRows: visible, count: rowCount, previous: offset)
-        return (first..<min(rowCount, first + visible), cut)
+        ListScroll.visibleRange(height: height, count: rowCount, selected: selected, previous: offset)
     }
 
     /// Draws the table inside `rect`.

@@ -97,6 +97,7 @@ public final class RuntimeLoop {
         for input in inputs where running {
             switch input {
             case .key(let k): handle([.key(k)])
+            case .mouse(let m): handle([.mouse(m)])
             case .resize(let s):
                 handle([.resized(s)])
                 lastFrame = nil

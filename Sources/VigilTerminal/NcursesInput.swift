@@ -21,6 +21,7 @@ extension NcursesTerminal {
         var wch: wint_t = 0
         let keyCodeYes = vigil_key_code_yes()
         let resizeCode = vigil_key_resize()
+        let mouseCode = vigil_key_mouse()
         for _ in 0..<4096 {
             let rc = wget_wch(win, &wch)
             if rc == keyCodeYes {
@@ -28,6 +29,12 @@ extension NcursesTerminal {
                 if code == resizeCode {
                     resized = true
                     untouchwin(win)
+                } else if code == mouseCode {
+                    var x: Int32 = 0, y: Int32 = 0
+                    let kinds: [Int32: MouseEvent.Kind] = [1: .press, 2: .wheelUp, 3: .wheelDown]
+                    if let kind = kinds[vigil_getmouse(&x, &y)] {
+                        inputs.append(.mouse(MouseEvent(kind, x: Int(x), y: Int(y))))
+                    }
                 } else if let key = KeyDecoder.decode(keyCode: code) {
                     inputs.append(.key(key))
                 }

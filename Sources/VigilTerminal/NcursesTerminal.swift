@@ -177,6 +177,7 @@ public final class NcursesTerminal {
         leaveok(win, true)
         _ = set_escdelay(Int32(clamping: max(0, options.escDelayMs)))
         _ = curs_set(0)
+        if options.mouse { vigil_enable_mouse(1) }
         if !headless { NcursesTerminal.disableFlowControl(fd: fileno(input)) }
 
         // Colour: NO_COLOR and mono skip start_color entirely (ncurses ignores NO_COLOR).

@@ -46,6 +46,8 @@ public struct TerminalOptions: Sendable, Equatable {
     public var synchronizedOutput: Bool
     /// How long a lone Esc waits for the rest of an escape sequence, in milliseconds.
     public var escDelayMs: Int
+    /// Ask the terminal for clicks and the wheel (off by default: it takes over text selection).
+    public var mouse = false
 
     /// Creates options.
     public init(colorDepth: ColorDepth? = nil, asciiOnly: Bool? = nil, noColor: Bool = false,
@@ -64,6 +66,8 @@ public enum TerminalInput: Sendable, Hashable {
     case key(Key)
     /// The terminal now has this size; the next `draw` repaints everything.
     case resize(Size)
+    /// A click or a turn of the wheel (only with the mouse on).
+    case mouse(MouseEvent)
 }
 
 /// A signal that asks the program to end.

@@ -78,6 +78,10 @@ struct Dashboard: ParsableCommand {
         + "fires again, or one escalated to you (the config's notify.desktop)."))
     var notify = false
 
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Clicks select a row or a panel, the wheel scrolls (default: the "
+        + "config's mouse:, else off: with it on, selecting text needs Shift). Never on the wall."))
+    var mouse: Bool?
+
     @Option(help: ArgumentHelp("Theme name from themes/ (default, light, high-contrast, ansi16, …) or a theme file path.",
                                valueName: "NAME|PATH"))
     var theme: String?
@@ -204,6 +208,7 @@ struct Dashboard: ParsableCommand {
         options.noColor = colors == "none" || (colors == "auto" && !(env["NO_COLOR"] ?? "").isEmpty)
         options.colorDepth = colors == "none" ? .mono : ColorDepth(rawValue: colors)
         options.asciiOnly = ascii ? true : nil
+        options.mouse = (mouse ?? config?.mouse ?? false) && state.wall == nil
         let (store, storeProblem) = openedEarly ?? openStore()
         let app = App(state: state, themes: themes.list, sources: sources, options: options, forceASCII: ascii,
                       store: store, storeProblem: storeProblem)
