@@ -83,6 +83,12 @@ public enum Mode: Sendable, Hashable {
     case details(String)
     /// Typing the incident filter (`/`): the table follows every key.
     case filter
+    /// The silences of the sources that keep them.
+    case silences
+    /// How long to extend a silence by.
+    case silencePick(String)
+    /// "Extend / expire this silence?"
+    case silenceConfirm(SilenceChange, String)
     /// Asks "do this?" before an action is sent.
     case confirm(IncidentAction, String, returnTo: ReturnMode)
     /// Typing the text an action needs (a note), one line.
@@ -100,6 +106,9 @@ public enum Mode: Sendable, Hashable {
         case .dashboard: return .dashboard
         case .details: return .details
         case .filter: return .filter
+        case .silences: return .silences
+        case .silencePick: return .picker
+        case .silenceConfirm: return .confirm
         case .confirm: return .confirm
         case .input: return .input
         case .pick: return .picker
@@ -138,6 +147,10 @@ public struct AppState: Sendable {
     public var notify = NotifySettings()
     /// What was told and what waits for its turn.
     public var notifier = NotifierState()
+    /// The row of the silences view.
+    public var silenceCursor = 0
+    /// Silences changed here and not yet answered for.
+    public var pendingSilences: Set<String> = []
     /// What the incident table shows: the filter, "mine", the order.
     public var query = IncidentQuery()
     /// The selected incident, by id (stable across refreshes).

@@ -10,6 +10,10 @@ public enum Event: Sendable {
     case key(Key)
     /// A click or a turn of the wheel (with the mouse on).
     case mouse(MouseEvent)
+    /// A source answered a change to a silence: the silence as it now is (`replacing` the id asked about).
+    case silenceChanged(replacing: String, SilenceInfo, SilenceChange)
+    /// A source refused a change to a silence, or could not be reached.
+    case silenceChangeFailed(String, SilenceChange, SourceError)
     /// A scheduled poll ended: its outcome, how long it took, and when the runner polls again.
     /// One event, so the screen never shows a failure without its retry time.
     case sourcePolled(SourceID, PollReport)
@@ -73,6 +77,8 @@ public enum Effect: Sendable, Hashable {
     case repaint
     /// Ring the terminal bell (a wall monitor, for a new page or outage, when asked for).
     case bell
+    /// Extend or expire a silence at its source.
+    case changeSilence(SilenceChange, silenceID: String, source: SourceID, by: String)
     /// A desktop notification through the terminal (OSC 9 / OSC 777), when asked for.
     case notify(title: String, body: String)
     /// Quit, restoring the terminal.

@@ -17,11 +17,17 @@ public enum Action: Sendable, Hashable {
     case toggleMine
     /// Order the incident table by the next key.
     case cycleSort
+    /// Open the silences view.
+    case silences
+    /// Extend the selected silence (pick for how long).
+    case extendSilence
+    /// Expire the selected silence.
+    case expireSilence
 }
 
 /// Where a binding applies.
 public enum KeyContext: String, Sendable, Hashable, CaseIterable {
-    case dashboard = "Dashboard", filter = "Filter", details = "Incident details", confirm = "Confirmation", input = "Text input"
+    case dashboard = "Dashboard", filter = "Filter", silences = "Silences", details = "Incident details", confirm = "Confirmation", input = "Text input"
     case picker = "Choice", help = "Help"
 }
 
@@ -97,6 +103,7 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.char("o")], .cycleSort, .dashboard, help: "Order by severity / newest / service / unacknowledged",
                 hint: "sort"),
         Binding([.escape], .clearFilter, .dashboard, help: "Clear the filter and \"mine\""),
+        Binding([.char("S")], .silences, .dashboard, help: "Silences (Alertmanager): who, what, until when, what they silence"),
         Binding([.char("w")], .cycleWindow, .dashboard, help: "Cycle the window 24h / 7d / 30d", hint: "window"),
         Binding([.char("t")], .cycleTheme, .dashboard, help: "Cycle themes", hint: "theme"),
         Binding([.ctrl("l")], .repaint, .dashboard, help: "Repaint the whole screen"),
@@ -109,6 +116,18 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.up], .up, .filter, help: "Previous incident"),
         Binding([.ctrl("u")], .clearInput, .filter, help: "Empty the filter, keep typing"),
         Binding([.ctrl("c")], .quit, .filter, help: "Quit"),
+
+        Binding([.char("j"), .down], .down, .silences, help: "Next silence", hint: "move"),
+        Binding([.char("k"), .up], .up, .silences, help: "Previous silence"),
+        Binding([.char("g"), .home], .top, .silences, help: "First silence"),
+        Binding([.char("G"), .end], .bottom, .silences, help: "Last silence"),
+        Binding([.char("e")], .extendSilence, .silences, help: "Extend the selected silence (pick by how long)",
+                hint: "extend", mutates: true),
+        Binding([.char("x")], .expireSilence, .silences, help: "Expire the selected silence now", hint: "expire",
+                mutates: true),
+        Binding([.escape, .char("q")], .close, .silences, help: "Back to the dashboard", hint: "back"),
+        Binding([.char("?")], .help, .silences, help: "Show this help"),
+        Binding([.ctrl("c")], .quit, .silences, help: "Quit"),
 
         Binding([.char("a")], .act(.acknowledge), .details, help: "Acknowledge this incident", hint: "ack", mutates: true),
         Binding([.char("u")], .act(.unacknowledge), .details, help: "Take back the acknowledgement of this incident",

@@ -252,11 +252,13 @@ public struct SourceSnapshot: Sendable, Hashable {
     public var series: [MetricSeries]?
     /// Who is on call (current shifts, and the engineer's own next one).
     public var onCall: [OnCallShift]?
+    /// Its silences (Alertmanager), nil from a source that has none.
+    public var silences: [SilenceInfo]?
 
     /// Creates a snapshot.
     public init(incidents: [Incident]? = nil, deployments: [Deployment]? = nil, builds: [BuildRun]? = nil,
-                series: [MetricSeries]? = nil, onCall: [OnCallShift]? = nil) {
+                series: [MetricSeries]? = nil, onCall: [OnCallShift]? = nil, silences: [SilenceInfo]? = nil) {
         self.incidents = incidents; self.deployments = deployments; self.builds = builds; self.series = series
-        self.onCall = onCall
+        self.onCall = onCall; self.silences = silences
     }
 }

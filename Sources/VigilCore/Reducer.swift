@@ -30,6 +30,16 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .mouse(let event):
         return handleMouse(event, &state)
 
+    case .silenceChanged(let old, let silence, let change):
+        silenceChanged(silence, replacing: old, change, &state)
+        return []
+
+    case .silenceChangeFailed(let id, let change, let error):
+        state.pendingSilences.remove(id)
+        let what = change == .expire ? "not expired" : "not extended"
+        flash(&state, "Silence \(id.prefix(8)) \(what): \(error.message)", error: true)
+        return []
+
     case .sourcePolled(let id, let report):
         var effects: [Effect] = []
         switch report.outcome {
@@ -191,6 +201,7 @@ func sourceFailed(_ state: inout AppState, _ id: SourceID, _ error: SourceError,
 }
 
 func perform(_ action: Action, on state: inout AppState) -> [Effect] {
+    if let effects = performOnSilences(action, &state) { return effects }
     switch action {
     case .quit:
         state.quitting = true
@@ -217,6 +228,8 @@ func perform(_ action: Action, on state: inout AppState) -> [Effect] {
     case .cycleWindow:
         state.window = state.window.next
         return []
+    case .silences, .extendSilence, .expireSilence:
+        return []   // outside the silences view (`performOnSilences`), nothing
     case .cycleTheme:
         // The runtime reads the next theme and answers with `.themeLoaded`.
         return [.loadTheme(index: (state.themeIndex + 1) % max(1, state.themeNames.count))]

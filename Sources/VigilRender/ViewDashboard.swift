@@ -20,6 +20,11 @@ public enum DashboardView {
         let body = Rect(x: 0, y: 1, width: state.size.width, height: max(0, state.size.height - 2))
         switch state.mode {
         case .dashboard, .filter: break
+        case .silences: SilencesView.render(state, body, ctx, &grid)
+        case .silencePick(let id): SilencesView.render(state, body, ctx, &grid); SilencePickView.render(state, id, body, ctx, &grid)
+        case .silenceConfirm(let change, let id):
+            SilencesView.render(state, body, ctx, &grid)
+            SilencePickView.confirm(state, change, id, body, ctx, &grid)
         case .details(let id): DetailsView.render(state, id, body, ctx, &grid)
         case .confirm(let action, let id, _): ConfirmView.render(state, action, id, body, ctx, &grid)
         case .input(let kind, let id, let text, _): InputView.render(state, kind, id, text, body, ctx, &grid)

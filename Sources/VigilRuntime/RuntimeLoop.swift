@@ -23,6 +23,8 @@ public final class RuntimeLoop {
     private let terminal: any TerminalDevice
     private let store: VigilStore
     private let outbox: ActionOutbox
+    private let sources: [SourceID: any Source]
+    private let inbox: Inbox
     private let noColor: Bool
     private let glyphs: Glyphs
     private let now: @Sendable () -> Date
@@ -46,6 +48,8 @@ public final class RuntimeLoop {
         self.noColor = noColor
         self.now = now
         self.outbox = ActionOutbox(store: store, sources: sources, inbox: inbox, now: now)
+        self.sources = sources
+        self.inbox = inbox
         self.glyphs = (forceASCII || terminal.asciiOnly || !terminal.isUTF8) ? .ascii : .unicode
         self.state.size = terminal.size
         if noColor || terminal.colorDepth == .mono {
@@ -126,6 +130,19 @@ public final class RuntimeLoop {
             terminal.repaintAll()
         case .bell:
             terminal.bell()
+        case .changeSilence(let change, let id, let sourceID, let by):
+            // Not through the outbox: one request whose answer shows at once; a change lost to a
+            // crash leaves the silence as it was, in view (DECISIONS.md).
+            guard let source = sources[sourceID] else { break }
+            let inbox = self.inbox, now = self.now
+            tasks.append(Task.detached {
+                do {
+                    let silence = try await source.changeSilence(change, id: id, by: by, now: now())
+                    inbox.post(.silenceChanged(replacing: id, silence, change))
+                } catch {
+                    inbox.post(.silenceChangeFailed(id, change, (error as? SourceError) ?? SourceError(.unreachable, String(describing: error))))
+                }
+            })
         case .notify(let title, let body):
             terminal.notify(title: title, body: body, using: state.notify.protocolChoice)
         case .act(let action, let id, _, let by):

@@ -18,9 +18,17 @@ public protocol Source: Sendable {
     /// for an action its kind does not declare).
     func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
         -> ActionConfirmation
+    /// Extends or expires one of its silences; returns the silence as the source now has it.
+    /// Sources without silences keep the default, which refuses.
+    func changeSilence(_ change: SilenceChange, id: String, by user: String, now: Date) async throws -> SilenceInfo
 }
 
 extension Source {
+    /// Refuses: this source keeps no silences.
+    public func changeSilence(_ change: SilenceChange, id: String, by user: String, now: Date) async throws -> SilenceInfo {
+        throw SourceError(.notSupported, "\(self.id) keeps no silences")
+    }
+
     /// The error for an action this source does not offer.
     public func unsupported(_ action: IncidentAction) -> SourceError {
         SourceError(.notSupported, "\(id) cannot \(action.kind.verb) its incidents")

@@ -28,7 +28,7 @@ public final class AlertmanagerSource: Source {
     /// The settings it was made from.
     public let settings: AlertmanagerSettings
 
-    private let api: AlertmanagerAPI
+    let api: AlertmanagerAPI
     private let decoder: AlertmanagerDecoder
     /// The routing tree and each alert's page keys (one problem, one row).
     private let pageKeys = AlertmanagerPageKeys()
@@ -75,7 +75,8 @@ public final class AlertmanagerSource: Source {
                 var incident = decoder.incident(from: $0, source: id, acknowledgement: acknowledgements.acknowledgement(for: $0))
                 if let keys = pageKeys[$0.fingerprint], !keys.isEmpty { incident.pagedAs = keys }
                 return incident
-            }.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) })
+            }.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) },
+            silences: view.silences.map { Self.silenceInfos($0, alerts: view.alerts, source: id) })
             return PollResult(snapshot, warnings: problems.map { SourceWarning(panel: .incidents, message: $0) })
         } catch {
             throw Self.reported(error)
@@ -300,7 +301,7 @@ public final class AlertmanagerSource: Source {
 
     /// Runs `body` against the first member that can be reached (silences are gossiped, so
     /// any member will do); an error status from a member is final.
-    private func onFirstReachable<T>(_ body: (URL) async throws -> T) async throws -> T {
+    func onFirstReachable<T>(_ body: (URL) async throws -> T) async throws -> T {
         var failures: [SourceError] = []
         for member in settings.urls {
             do {
@@ -325,7 +326,7 @@ public final class AlertmanagerSource: Source {
     }
 
     /// The error as callers see it: a `SourceError` (or a cancellation).
-    private static func reported(_ error: any Error) -> any Error {
+    static func reported(_ error: any Error) -> any Error {
         switch error {
         case let error as SourceError: return error
         case let error as AlertmanagerAPI.Unreachable: return error.error

@@ -113,6 +113,12 @@ public actor DemoSource: Source {
         return try world.perform(action, id: incident.id, by: user, at: now)
     }
 
+    /// Extends or expires one of the demo's silences (`DemoWorld.changeSilence`).
+    public func changeSilence(_ change: SilenceChange, id: String, by user: String, now: Date) async throws -> SilenceInfo {
+        world.advance(to: now)
+        return try world.changeSilence(change, id: id, at: now)
+    }
+
     /// A short, realistic delay before the demo answers.
     private func pause(_ incident: Incident, _ user: String) async throws {
         let span = UInt64(ackLatency.count)

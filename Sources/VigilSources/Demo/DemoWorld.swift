@@ -22,13 +22,15 @@ struct DemoWorld: Sendable {
     private(set) var builds: [DemoBuild]
     private(set) var deploys: [DemoDeploy]
     private(set) var userActions: [String: DemoUserActions] = [:]
+    /// Silences extended or expired from the silences view, by id.
+    var silenceChanges: [String: DemoSilenceChange] = [:]
     private(set) var generatedSlots = 0
     private var versions: [String: [Int]] = [:]
     private var nextNumber: Int
     private var nextRunID: Int
     private let templates: [String: [Incident]]
     private let pagerDutyBase: String?
-    private let source: SourceID
+    let source: SourceID
 
     init(source: SourceID, startedAt: Date, services: [String], user: String, incidents: [Incident],
          alerts: [Incident], builds: [BuildRun], deployments: [Deployment], series: [MetricSeries]) {

@@ -17,7 +17,8 @@ extension DemoWorld {
             .filter { $0.at >= cutoff }
             .sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         return SourceSnapshot(incidents: incidentViews, deployments: deployViews, builds: buildViews,
-                              series: seriesViews(at: now, cutoff: cutoff), onCall: onCall(at: now))
+                              series: seriesViews(at: now, cutoff: cutoff), onCall: onCall(at: now),
+                              silences: silences(for: incidentViews, at: now))
     }
 
     /// A rota of twelve-hour shifts: on each policy a teammate at level 1 and the next at level
