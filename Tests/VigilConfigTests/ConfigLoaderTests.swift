@@ -17,6 +17,7 @@ import VigilSources
         #expect(config.metrics.timeZone.identifier == "Europe/Berlin")
         #expect(config.metrics.outageSeverities == [.critical])
         #expect(config.metrics.failureLinkWindow == 3_600)
+        #expect(config.notify == NotifySettings(), "the example documents the defaults")
         #expect(config.sources.map(\.id) == ["prom", "am", "pd", "gh", "ci", "aws", "deploys", "pipelines", "demo"])
 
         guard let prom = config.sources[0].prometheus else { Issue.record("not prometheus"); return }
