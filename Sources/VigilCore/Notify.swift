@@ -61,6 +61,8 @@ public struct Notice: Sendable, Hashable {
     public var incidentID: String
     /// Its one-line summary: "SEV1 checkout: 5xx above 5%".
     public var summary: String
+    /// Its severity (the most severe of those held is told first).
+    public var severity: Severity = .info
 }
 
 extension Notice {
@@ -75,13 +77,15 @@ extension Notice {
         for i in new where i.isOpen {
             let summary = "\(i.severity.label) \(i.service): \(i.title)"
             guard let was = before[i.id] else {
-                if i.paged && i.status == .triggered { out.append(Notice(reason: .newPage, incidentID: i.id, summary: summary)) }
+                if i.paged && i.status == .triggered {
+                    out.append(Notice(reason: .newPage, incidentID: i.id, summary: summary, severity: i.severity))
+                }
                 continue
             }
             if i.paged && i.status == .triggered && was.status == .acknowledged {
-                out.append(Notice(reason: .retriggered, incidentID: i.id, summary: summary))
+                out.append(Notice(reason: .retriggered, incidentID: i.id, summary: summary, severity: i.severity))
             } else if i.status != .acknowledged && me.assigned(i) && !me.assigned(was) {
-                out.append(Notice(reason: .escalated, incidentID: i.id, summary: summary))
+                out.append(Notice(reason: .escalated, incidentID: i.id, summary: summary, severity: i.severity))
             }
         }
         return out
@@ -134,7 +138,8 @@ func releaseNotices(_ state: inout AppState) -> [Effect] {
     let held = state.notifier.held
     state.notifier.held = []
     state.notifier.lastSent = state.now
-    let first = held[0]
+    // The most severe first; of equals, the one that came first.
+    let first = held.indices.min { (held[$0].severity, $0) < (held[$1].severity, $1) }.map { held[$0] } ?? held[0]
     let more = held.count > 1 ? " (+\(held.count - 1) more)" : ""
     var effects: [Effect] = []
     if state.notify.desktop {

@@ -149,8 +149,16 @@ func showConfirmed(_ action: IncidentAction, _ id: String, _ confirmation: Actio
         list[i].status = .resolved
         list[i].resolvedAt = list[i].resolvedAt ?? confirmation.at
     case .note(let text):
-        list[i].timeline.append(TimelineEntry(at: confirmation.at, text: "note by \(confirmation.by): \(text)"))
-    case .snooze, .reassign, .escalate:
+        list[i].timeline.append(TimelineEntry(at: confirmation.at, text: "Note by \(confirmation.by): \(text)"))
+    case .snooze:
+        // A snooze acknowledges a triggered incident (PagerDuty, the demo): shown at once.
+        if list[i].status == .triggered {
+            list[i].status = .acknowledged
+            list[i].acknowledgedBy = list[i].acknowledgedBy ?? confirmation.by
+            list[i].acknowledgedAt = list[i].acknowledgedAt ?? confirmation.at
+        }
+        list[i].timeline.append(TimelineEntry(at: confirmation.at, text: "\(action.describe(id)): done by \(confirmation.by)"))
+    case .reassign, .escalate:
         list[i].timeline.append(TimelineEntry(at: confirmation.at,
                                               text: "\(action.describe(id)): done by \(confirmation.by)"))
     }

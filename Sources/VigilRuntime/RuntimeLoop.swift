@@ -86,7 +86,7 @@ public final class RuntimeLoop {
             terminal.draw(grid, previous: lastFrame)
             lastFrame = grid
         }
-        if draw, state.notify.title {
+        if draw, state.notify.title, state.sources.values.contains(where: { $0.lastSuccess != nil }) {
             // The count of unacknowledged pages in the title: a background tab tells.
             let title = state.terminalTitle
             if title != lastTitle {

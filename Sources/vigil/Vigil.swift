@@ -140,6 +140,10 @@ struct Dashboard: ParsableCommand {
         if let now, Self.parseDate(now) == nil {
             throw ValidationError("--now must be an ISO 8601 time such as 2026-11-26T12:00:00Z (got \"\(now)\").")
         }
+        if now != nil && !once {
+            // The live dashboard runs on the clock: a past --now would replay days of made-up pages.
+            throw ValidationError("--now is for --once captures (and vigil report); the live dashboard runs on the clock.")
+        }
     }
 
     static func parseDate(_ s: String) -> Date? {

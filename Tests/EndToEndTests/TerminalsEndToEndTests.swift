@@ -422,12 +422,22 @@ enum Screen {
     }
 
     /// Whatever in `raw` is not inside a synchronized frame (empty when all of it is).
+    /// Text without the window title's sequences (OSC 2, and saving and restoring the title with
+    /// XTWINOPS 22/23), which draw nothing and go between frames.
+    static func withoutTitles(_ text: Substring) -> String {
+        var s = String(text).replacingOccurrences(of: "\u{1B}[22;0t", with: "").replacingOccurrences(of: "\u{1B}[23;0t", with: "")
+        while let start = s.range(of: "\u{1B}]2;"), let end = s[start.upperBound...].firstIndex(of: "\u{07}") {
+            s.removeSubrange(start.lowerBound...end)
+        }
+        return s
+    }
+
     static func outsideFrames(_ raw: String) -> String {
         var outside = ""
         var rest = Substring(raw)
         while !rest.isEmpty {
-            guard let begin = rest.range(of: beginSync) else { outside += rest; break }
-            outside += rest[..<begin.lowerBound]
+            guard let begin = rest.range(of: beginSync) else { outside += withoutTitles(rest); break }
+            outside += withoutTitles(rest[..<begin.lowerBound])
             guard let end = rest[begin.upperBound...].range(of: endSync) else { break } // a frame still being written
             rest = rest[end.upperBound...]
         }

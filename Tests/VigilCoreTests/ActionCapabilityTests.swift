@@ -92,6 +92,11 @@ import VigilTestSupport
         _ = reduce(&s, .key(.char("3")))
         #expect(s.mode == .confirm(.snooze(seconds: 4 * 3_600), "PD-1", returnTo: .dashboard))
         #expect(reduce(&s, .key(.char("y"))) == [.act(.snooze(seconds: 14_400), incidentID: "PD-1", source: "pd", by: "alice")])
+        // Confirmed: the row is acknowledged at once (a snooze acknowledges), before the next poll.
+        #expect(s.incident("PD-1")?.status == .triggered)
+        _ = reduce(&s, .actionConfirmed(incidentID: "PD-1", .snooze(seconds: 14_400), ActionConfirmation(by: "alice", at: noon)))
+        #expect(s.incident("PD-1")?.status == .acknowledged && s.incident("PD-1")?.acknowledgedBy == "alice")
+        #expect(s.incident("PD-1")?.timeline.last?.text == "snooze PD-1 for 4h: done by alice")
         // In read-only mode neither key does anything but say why.
         var r = state(actions: ["pd": [.snooze, .note]], readOnly: true)
         select("PD-1", &r)

@@ -75,6 +75,16 @@ import VigilTestSupport
         #expect(reduce(&s, .tick(noon + 100)).isEmpty)
     }
 
+    @Test func ofWhatWasHeldTheMostSevereIsToldFirst() {
+        var s = state()
+        _ = poll(&s, [first, incident("PD-2", triggered: -60, source: "pd")], at: 10)   // told; the interval starts
+        let minor = incident("PD-3", severity: .warning, triggered: -50, source: "pd")
+        let major = incident("PD-4", severity: .critical, triggered: -40, source: "pd")
+        _ = poll(&s, [first, minor], at: 15)
+        _ = poll(&s, [first, minor, major], at: 20)
+        #expect(notes(reduce(&s, .tick(noon + 41))) == ["Vigil: New page (+1 more) | PD-4 SEV1 checkout: Incident PD-4"])
+    }
+
     @Test func offByDefaultAndOffOnTheWallUnlessAsked() {
         var s = state(desktop: false)
         #expect(poll(&s, [first, incident("PD-2", triggered: -60, source: "pd")], at: 10).isEmpty)
