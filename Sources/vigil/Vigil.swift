@@ -21,8 +21,8 @@ struct Vigil: ParsableCommand {
         discussion: """
             With a config file ($XDG_CONFIG_HOME/vigil/config.yaml, or --config FILE) vigil polls the sources it \
             names; without one it replays the demo scenario in sample-data/ so you can try it at once.
-            Keys: j/k move, Tab next panel, Enter details, a acknowledge (y to confirm), u take it back, w window, \
-            t theme, ? help, q quit.
+            Keys: j/k move, Tab next panel, Enter details, a acknowledge (y to confirm), u take it back, / filter, \
+            m mine, o sort, S silences, w window, t theme, ? help (every key), q quit.
             Source types (type: in the config): \(SourceRegistry.standard.types.joined(separator: ", ")); \
             vigil check-config --help says what each reads.
             """,

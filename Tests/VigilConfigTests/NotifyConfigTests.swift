@@ -29,4 +29,12 @@ import VigilCore
         let typo = try #require(loadError("sources: [{name: d, type: demo}]\nnotify: {desktp: true}\n"))
         #expect(typo.description.contains("did you mean 'desktop'"), "\(typo)")
     }
+
+    @Test func theMouseIsOffUnlessTheConfigSaysSo() throws {
+        #expect(try load("sources: [{name: d, type: demo}]\n").mouse == false)
+        #expect(try load("mouse: true\nsources: [{name: d, type: demo}]\n").mouse == true)
+        let bad = try #require(loadError("sources: [{name: d, type: demo}]\nmouse: sometimes\n"))
+        #expect(bad.line == 2)
+        #expect(bad.description.contains("mouse"), "\(bad)")
+    }
 }
