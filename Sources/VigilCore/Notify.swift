@@ -53,8 +53,10 @@ public struct NotifierState: Sendable, Hashable {
 /// One thing to tell: "New page: SEV1 checkout: 5xx above 5%".
 public struct Notice: Sendable, Hashable {
     /// Why: a new page, a page that fires again, one of mine escalated to me.
-    public enum Reason: String, Sendable, Hashable { case newPage = "New page", retriggered = "Triggered again",
-                                                        escalated = "Now yours" }
+    public enum Reason: String, Sendable, Hashable {
+        case newPage = "New page", retriggered = "Triggered again", escalated = "Now yours",
+             escalatedAway = "Escalated past you"
+    }
     /// Why it is told.
     public var reason: Reason
     /// The incident.
@@ -67,8 +69,8 @@ public struct Notice: Sendable, Hashable {
 
 extension Notice {
     /// The notices a poll gives rise to: pages that were not there before (not from the first
-    /// answer), pages that fire again after an acknowledgement, and incidents that became mine
-    /// (escalated or reassigned to me).
+    /// answer), pages that fire again after an acknowledgement, incidents that became mine
+    /// (escalated or reassigned to me), and mine left unanswered that escalated to someone else.
     static func arising(old: [Incident]?, new: [Incident], me: Me) -> [Notice] {
         guard let old else { return [] }
         var before: [String: Incident] = Dictionary(minimumCapacity: old.count)
@@ -86,6 +88,9 @@ extension Notice {
                 out.append(Notice(reason: .retriggered, incidentID: i.id, summary: summary, severity: i.severity))
             } else if i.status != .acknowledged && me.assigned(i) && !me.assigned(was) {
                 out.append(Notice(reason: .escalated, incidentID: i.id, summary: summary, severity: i.severity))
+            } else if i.status == .triggered && me.assigned(was) && !me.assigned(i) && i.labels.contains(where: { $0.key == "assignee" }) {
+                // Mine, unanswered, and the policy moved on to the next level: the one who missed it hears.
+                out.append(Notice(reason: .escalatedAway, incidentID: i.id, summary: summary, severity: i.severity))
             }
         }
         return out

@@ -14,3 +14,23 @@ func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async t
         Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
+
+/// A directory of one test's own holding a config file (and the state directory), removed when
+/// the value goes; `command(bin)` runs the built binary on it in tmux and echoes its exit status.
+final class TestConfig {
+    let dir: URL
+    let file: URL
+
+    init(_ name: String, yaml: String) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-\(name)-\(getpid())-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        file = dir.appendingPathComponent("config.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: dir) }
+
+    func command(_ bin: String) -> String {
+        "\(bin) --config \(file.path) --state \(dir.path) --themes-dir \(TmuxSession.repo.path)/themes; echo EXIT=$?"
+    }
+}

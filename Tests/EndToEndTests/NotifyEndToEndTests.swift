@@ -14,11 +14,7 @@ extension EndToEnd {
     /// meanwhile (two more polls' worth) and the pane's title.
     func run(_ am: AlertmanagerServer, notify: String?, before: String, alert: AlertmanagerServer.Alert,
              shows: String, bin: String) throws -> (bytes: String, title: String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-notify-\(getpid())-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let config = dir.appendingPathComponent("config.yaml")
-        try """
+        let config = try TestConfig("notify", yaml: """
             user: e2e-oncall
             \(notify ?? "")
             sources:
@@ -26,10 +22,9 @@ extension EndToEnd {
                 type: alertmanager
                 url: \(am.url.absoluteString)
                 poll_interval: 1s
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let pty = dir.appendingPathComponent("pty.bytes")
-        let t = try TmuxSession(width: 120, height: 40, command:
-            "\(bin) --config \(config.path) --state \(dir.path) --themes-dir \(TmuxSession.repo.path)/themes; echo EXIT=$?")
+            """)
+        let pty = config.dir.appendingPathComponent("pty.bytes")
+        let t = try TmuxSession(width: 120, height: 40, command: config.command(bin))
         try t.waitFor(timeout: 20, "the first alert") { $0.contains(before) }
         try t.tmux(["pipe-pane", "-t", t.name, "cat >> \(pty.path)"])
         try am.post([alert])

@@ -16,20 +16,15 @@ extension EndToEnd {
         _ = try am.createSilence(["alertname": "DiskFull"], createdBy: "bob", comment: "on it")
         let forgotten = try am.createSilence(["alertname": "Reindex", "service": "search"], createdBy: "carol",
                                              comment: "reindex tonight", duration: 7_200)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-e2e-silences-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let config = dir.appendingPathComponent("config.yaml")
-        try """
+        let config = try TestConfig("silences", yaml: """
             user: e2e-oncall
             sources:
               - name: am
                 type: alertmanager
                 url: \(am.url.absoluteString)
                 poll_interval: 1s
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let t = try TmuxSession(width: 110, height: 32, command:
-            "\(bin) --config \(config.path) --state \(dir.path) --themes-dir \(TmuxSession.repo.path)/themes; echo EXIT=$?")
+            """)
+        let t = try TmuxSession(width: 110, height: 32, command: config.command(bin))
         try t.waitFor(timeout: 20, "the alert, acknowledged by bob's silence") { $0.contains("disk 97% on db-0") && $0.contains("bob") }
         try t.send(keys: ["S"])
         var screen = try t.waitFor(timeout: 10, "the silences") {

@@ -55,6 +55,9 @@ import VigilTestSupport
         #expect(notes(poll(&s, [assigned], at: 10)).isEmpty)
         assigned.labels = [KeyValue("assignee", "Bob, Alice")]   // the next level: me
         #expect(notes(poll(&s, [assigned], at: 20)) == ["Vigil: Now yours | PD-1 SEV2 checkout: Incident PD-1"])
+        // Unanswered, it escalates past me: told too (after the interval).
+        assigned.labels = [KeyValue("assignee", "Carol")]
+        #expect(notes(poll(&s, [assigned], at: 60)) == ["Vigil: Escalated past you | PD-1 SEV2 checkout: Incident PD-1"])
     }
 
     @Test func aBurstIsToldOnceAndTheRestWhenTheIntervalIsUp() {

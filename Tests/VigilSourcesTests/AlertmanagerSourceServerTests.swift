@@ -200,7 +200,9 @@ struct AlertmanagerSourceServerTests {
             _ = try await vigil.poll(now: Date())
             return try activeSilences(server).isEmpty ? true : nil
         }
-        #expect(took <= .seconds(7))
+        // At most the 6 s of the last extension and a poll or two; one more extension after the
+        // resolution would take it past 9 s. (7 s failed by 50 ms on a loaded 2-core machine.)
+        #expect(took <= .seconds(8))
     }
 
     @Test func unacknowledgingExpiresTheSilenceAndTheAlertFiresAgain() async throws {
