@@ -22,10 +22,13 @@ extension VigilStore {
     public func record(incidents: [Incident], source: SourceID, at now: Date) throws(StoreError) -> Int {
         try write { db in
             var written = 0
+            // Statements compiled once, not once per incident: compiling (SQLite's parser and
+            // GRDB's authorizer) was a fifth of the CPU of polling 10,000 alerts.
+            let latest = try db.cachedStatement(sql: """
+                SELECT * FROM incidents WHERE id = ? ORDER BY occurrence DESC LIMIT 1
+                """)
             for incident in incidents {
-                let stored = try Row.fetchOne(db, sql: """
-                    SELECT * FROM incidents WHERE id = ? ORDER BY occurrence DESC LIMIT 1
-                    """, arguments: [incident.id]).map(StoredIncident.init(row:))
+                let stored = try Row.fetchOne(latest, arguments: [incident.id]).map(StoredIncident.init(row:))
                 var fields = HistoryFields(incident, source: source, now: now)
                 let newOccurrence = stored.map {
                     $0.fields.status == IncidentStatus.resolved.rawValue && incident.isOpen
@@ -39,8 +42,8 @@ extension VigilStore {
                 fields.merge(stored: stored.fields, sourceGaveResolution: incident.resolvedAt != nil)
                 if fields == stored.fields {
                     if now.timeIntervalSince1970 - stored.lastSeenAt >= Self.lastSeenResolution {
-                        try db.execute(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?",
-                                       arguments: [now.timeIntervalSince1970, stored.occurrence])
+                        try db.cachedStatement(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?")
+                            .execute(arguments: [now.timeIntervalSince1970, stored.occurrence])
                         written += 1
                     }
                     continue
@@ -67,9 +70,9 @@ extension VigilStore {
                 let id: String = row["id"]
                 guard !presentIDs.contains(id) else { continue }
                 let occurrence: Int64 = row["occurrence"]
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE incidents SET status = 'resolved', resolvedAt = ? WHERE occurrence = ?
-                    """, arguments: [now.timeIntervalSince1970, occurrence])
+                    """).execute(arguments: [now.timeIntervalSince1970, occurrence])
                 resolved += 1
             }
             return resolved
@@ -178,20 +181,20 @@ struct HistoryFields: Equatable {
     }
 
     func insert(_ db: Database, lastSeenAt: Date) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO incidents (id, source, sourceKey, number, title, service, severity, status, triggeredAt,
                                    acknowledgedAt, acknowledgedBy, resolvedAt, paged, dedupKey, pagedAs, lastSeenAt)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: arguments + [lastSeenAt.timeIntervalSince1970])
+            """).execute(arguments: arguments + [lastSeenAt.timeIntervalSince1970])
     }
 
     func update(_ db: Database, occurrence: Int64, lastSeenAt: Date) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE incidents SET id = ?, source = ?, sourceKey = ?, number = ?, title = ?, service = ?, severity = ?,
                                  status = ?, triggeredAt = ?, acknowledgedAt = ?, acknowledgedBy = ?, resolvedAt = ?,
                                  paged = ?, dedupKey = ?, pagedAs = ?, lastSeenAt = ?
             WHERE occurrence = ?
-            """, arguments: arguments + [lastSeenAt.timeIntervalSince1970, occurrence])
+            """).execute(arguments: arguments + [lastSeenAt.timeIntervalSince1970, occurrence])
     }
 }
 
