@@ -98,7 +98,7 @@ public enum Mode: Sendable, Hashable {
     case help(returnTo: ReturnMode)
 
     /// Where a dialog returns to.
-    public enum ReturnMode: Sendable, Hashable { case dashboard, details(String) }
+    public enum ReturnMode: Sendable, Hashable { case dashboard, details(String), silences }
 
     /// The key context of this mode.
     public var keyContext: KeyContext {

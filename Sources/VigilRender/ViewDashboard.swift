@@ -32,6 +32,7 @@ public enum DashboardView {
         case .help(let back):
             // Help opened from the details stays on top of them.
             if case .details(let id) = back { DetailsView.render(state, id, body, ctx, &grid) }
+            if back == .silences { SilencesView.render(state, body, ctx, &grid) }
             HelpView.render(state, body, ctx, &grid)
         }
         return grid

@@ -32,6 +32,11 @@ import VigilTestSupport
         #expect(s.selectedSilence?.id == "s-ack")
         _ = reduce(&s, .key(.char("j")))
         #expect(s.selectedSilence?.id == "s-ack")          // stays on the last
+        // Help from the view goes back to the view.
+        _ = reduce(&s, .key(.char("?")))
+        #expect(s.mode == .help(returnTo: .silences))
+        _ = reduce(&s, .key(.escape))
+        #expect(s.mode == .silences && s.selectedSilence?.id == "s-ack")
         _ = reduce(&s, .key(.escape))
         #expect(s.mode == .dashboard)
     }
