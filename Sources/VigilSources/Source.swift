@@ -24,6 +24,12 @@ public protocol Source: Sendable {
 }
 
 extension Source {
+    /// Refuses: a source that only reads (its kind declares no actions) keeps this default.
+    public func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
+        -> ActionConfirmation {
+        throw unsupported(action)
+    }
+
     /// Refuses: this source keeps no silences.
     public func changeSilence(_ change: SilenceChange, id: String, by user: String, now: Date) async throws -> SilenceInfo {
         throw SourceError(.notSupported, "\(self.id) keeps no silences")

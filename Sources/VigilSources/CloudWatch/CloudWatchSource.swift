@@ -37,16 +37,6 @@ final class CloudWatchSource: Source {
         return PollResult(SourceSnapshot(incidents: incidents), warnings: warnings + notes)
     }
 
-    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
-        -> ActionConfirmation {
-        throw unsupported(action)
-    }
-
-    private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
-                      now: Date) async throws -> Data {
-        try await aws.call(operation, body, region: region, credentials: credentials, now: now)
-    }
-
     private func alarms(in region: String, credentials: AWSCredentials, rules: CloudWatchDecoder.Rules, now: Date,
                         warnings: inout [SourceWarning]) async throws -> [Incident] {
         var token: String?
@@ -57,7 +47,7 @@ final class CloudWatchSource: Source {
             var body: [String: Any] = ["AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 100]
             if let token { body["NextToken"] = token }
             if let prefix = settings.namePrefix { body["AlarmNamePrefix"] = prefix }
-            let page = try CloudWatchDecoder.page(try await call("DescribeAlarms", body, region: region,
+            let page = try CloudWatchDecoder.page(try await aws.call("DescribeAlarms", body, region: region,
                                                                    credentials: credentials, now: now))
             all += (page.MetricAlarms ?? []) + (page.CompositeAlarms ?? [])
             token = page.NextToken.flatMap { $0.isEmpty ? nil : $0 }
@@ -110,7 +100,7 @@ final class CloudWatchSource: Source {
                                                "StartDate": (state.readUntil ?? since).timeIntervalSince1970,
                                                "EndDate": now.timeIntervalSince1970, "ScanBy": "TimestampDescending"]
                     if let token { body["NextToken"] = token }
-                    let page = try CloudWatchHistory.changes(try await call("DescribeAlarmHistory", body, region: region,
+                    let page = try CloudWatchHistory.changes(try await aws.call("DescribeAlarmHistory", body, region: region,
                                                                            credentials: credentials, now: now))
                     fresh += page.changes
                     token = page.next
@@ -155,7 +145,7 @@ final class CloudWatchSource: Source {
             struct Tag: Decodable { var Key: String; var Value: String? }
             var Tags: [Tag]?
         }
-        let data = try await call("ListTagsForResource", ["ResourceARN": arn], region: region, credentials: credentials, now: now)
+        let data = try await aws.call("ListTagsForResource", ["ResourceARN": arn], region: region, credentials: credentials, now: now)
         let answer = try SourceJSON.decode(Answer.self, from: data, what: "CloudWatch ListTagsForResource")
         var out: [String: String] = [:]
         for t in answer.Tags ?? [] { out[t.Key] = t.Value ?? "" }

@@ -49,16 +49,6 @@ final class CodeDeploySource: Source {
                          environment: environment)
     }
 
-    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
-        -> ActionConfirmation {
-        throw unsupported(action)
-    }
-
-    private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
-                      now: Date) async throws -> Data {
-        try await aws.call(operation, body, region: region, credentials: credentials, now: now)
-    }
-
     func poll(now: Date) async throws -> PollResult {
         let production = try? Regex(settings.productionGroups)
         var warnings: [SourceWarning] = []
@@ -80,7 +70,7 @@ final class CodeDeploySource: Source {
             try Task.checkCancellation()
             var body: [String: Any] = ["createTimeRange": ["start": start, "end": now.timeIntervalSince1970 + 60]]
             if let token { body["nextToken"] = token }
-            let page = try SourceJSON.decode(List.self, from: try await call("ListDeployments", body, region: region,
+            let page = try SourceJSON.decode(List.self, from: try await aws.call("ListDeployments", body, region: region,
                                                                              credentials: credentials, now: now),
                                              what: "CodeDeploy ListDeployments")
             ids += page.deployments ?? []
@@ -93,7 +83,7 @@ final class CodeDeploySource: Source {
         var fresh: [Info] = []
         for chunk in stride(from: 0, to: wanted.count, by: 25).map({ Array(wanted[$0..<min($0 + 25, wanted.count)]) }) {
             try Task.checkCancellation()
-            fresh += try Self.infos(try await call("BatchGetDeployments", ["deploymentIds": chunk], region: region,
+            fresh += try Self.infos(try await aws.call("BatchGetDeployments", ["deploymentIds": chunk], region: region,
                                                    credentials: credentials, now: now))
         }
         finished.withLock { f in

@@ -81,16 +81,6 @@ final class CodePipelineSource: Source {
                          environment: environment)
     }
 
-    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
-        -> ActionConfirmation {
-        throw unsupported(action)
-    }
-
-    private func call(_ operation: String, _ body: [String: Any], region: String, credentials: AWSCredentials,
-                      now: Date) async throws -> Data {
-        try await aws.call(operation, body, region: region, credentials: credentials, now: now)
-    }
-
     func poll(now: Date) async throws -> PollResult {
         let deploy = try? Regex(settings.deployPipelines)
         let stagePattern = settings.deployStages.flatMap { try? Regex($0) }
@@ -128,7 +118,7 @@ final class CodePipelineSource: Source {
             }
             var pipeline: Pipeline?
         }
-        let answer = try SourceJSON.decode(Answer.self, from: try await call("GetPipeline", ["name": name], region: region,
+        let answer = try SourceJSON.decode(Answer.self, from: try await aws.call("GetPipeline", ["name": name], region: region,
                                                                              credentials: credentials, now: now),
                                            what: "CodePipeline GetPipeline")
         let names = (answer.pipeline?.stages ?? []).compactMap(\.name)
@@ -147,7 +137,7 @@ final class CodePipelineSource: Source {
         repeat {
             var body: [String: Any] = [:]
             if let token { body["nextToken"] = token }
-            let page = try SourceJSON.decode(List.self, from: try await call("ListPipelines", body, region: region,
+            let page = try SourceJSON.decode(List.self, from: try await aws.call("ListPipelines", body, region: region,
                                                                              credentials: credentials, now: now),
                                              what: "CodePipeline ListPipelines")
             names += (page.pipelines ?? []).compactMap(\.name)
@@ -164,7 +154,7 @@ final class CodePipelineSource: Source {
             try Task.checkCancellation()
             var body: [String: Any] = ["pipelineName": name, "maxResults": 100]
             if let token { body["nextToken"] = token }
-            let page = try Self.executions(try await call("ListPipelineExecutions", body, region: region,
+            let page = try Self.executions(try await aws.call("ListPipelineExecutions", body, region: region,
                                                           credentials: credentials, now: now))
             let items = page.pipelineExecutionSummaries ?? []
             all += items

@@ -75,11 +75,6 @@ final class GitHubSource: Source {
                           quota: api.quota)
     }
 
-    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
-        -> ActionConfirmation {
-        throw unsupported(action)
-    }
-
     // MARK: - Repositories
 
     /// The configured repositories, and the organisation's (read again every ten minutes).

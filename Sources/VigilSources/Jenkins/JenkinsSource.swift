@@ -124,9 +124,4 @@ final class JenkinsSource: Source {
                               "Jenkins: HTTP \(response.status) while reading \(what)")
         }
     }
-
-    func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
-        -> ActionConfirmation {
-        throw unsupported(action)
-    }
 }

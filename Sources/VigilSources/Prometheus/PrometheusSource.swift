@@ -122,12 +122,6 @@ public final class PrometheusSource: Source {
         return PollResult(snapshot, warnings: warnings.sorted { $0.message < $1.message })
     }
 
-    /// Prometheus has no incidents, so there is nothing to act on.
-    public func perform(_ action: IncidentAction, on incident: Incident, by user: String, now: Date) async throws
-        -> ActionConfirmation {
-        throw unsupported(action)
-    }
-
     // MARK: One query
 
     enum FeedResult: Sendable {
