@@ -19,6 +19,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def read_body(self):
+        """The request's body (empty without a Content-Length)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
     def take_fault(self):
         """The fault for this answer (counting it down), or {} for a control or no fault."""
         state = self.state

@@ -109,8 +109,7 @@ def make_handler(state):
             self.reply(404, {})
 
         def do_POST(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+            body = self.read_body()
             if self.path == "/-/deployments":
                 p = json.loads(body)
                 with state.lock:

@@ -308,8 +308,7 @@ def make_handler(state):
 
         def do_POST(self):
             url = urllib.parse.urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+            body = self.read_body()
             if url.path.startswith("/-/"):
                 return self.control("POST", url.path, body)
             self.answer(403, b"<html>No valid crumb</html>", "text/html")

@@ -566,8 +566,7 @@ def make_handler(state):
 
         def dispatch(self, method):
             url = urllib.parse.urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+            body = self.read_body()
             headers = {k: v for k, v in self.headers.items()}
             if url.path.startswith("/-/"):
                 return self.control(method, url.path, body)
