@@ -20,39 +20,68 @@ extension VigilStore {
     /// - Incidents are stored under `source`, whatever their own `source` field says.
     @discardableResult
     public func record(incidents: [Incident], source: SourceID, at now: Date) throws(StoreError) -> Int {
-        try write { db in
-            var written = 0
-            // Statements compiled once, not once per incident: compiling (SQLite's parser and
-            // GRDB's authorizer) was a fifth of the CPU of polling 10,000 alerts.
-            let latest = try db.cachedStatement(sql: """
-                SELECT \(StoredIncident.columns) FROM incidents WHERE id = ? ORDER BY occurrence DESC LIMIT 1
-                """)
-            for incident in incidents {
-                let stored = try Row.fetchOne(latest, arguments: [incident.id]).map(StoredIncident.init(row:))
-                var fields = HistoryFields(incident, source: source, now: now)
-                let newOccurrence = stored.map {
-                    $0.fields.status == IncidentStatus.resolved.rawValue && incident.isOpen
-                        && fields.triggeredAt != $0.fields.triggeredAt
-                } ?? true
-                guard let stored, !newOccurrence else {
-                    try fields.insert(db, lastSeenAt: now)
-                    written += 1
-                    continue
+        do {
+            return try write { db in
+                try history.withLock { memory in
+                    // Another process (a second Vigil) wrote since: what is remembered may be stale.
+                    let version = try Int64.fetchOne(db, sql: "PRAGMA data_version")
+                    if version != memory.dataVersion { memory = HistoryMemory(dataVersion: version) }
+                    return try record(incidents, source: source, at: now, db, &memory)
                 }
-                fields.merge(stored: stored.fields, sourceGaveResolution: incident.resolvedAt != nil)
-                if fields == stored.fields {
-                    if now.timeIntervalSince1970 - stored.lastSeenAt >= Self.lastSeenResolution {
-                        try db.cachedStatement(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?")
-                            .execute(arguments: [now.timeIntervalSince1970, stored.occurrence])
-                        written += 1
-                    }
-                    continue
-                }
-                try fields.update(db, occurrence: stored.occurrence, lastSeenAt: now)
-                written += 1
             }
-            return written
+        } catch {
+            history.withLock { $0 = HistoryMemory() }   // rolled back: the rows may not be what it remembers
+            throw error
         }
+    }
+
+    private func record(_ incidents: [Incident], source: SourceID, at now: Date, _ db: Database,
+                        _ memory: inout HistoryMemory) throws -> Int {
+        var written = 0
+        // Statements compiled once, not once per incident: compiling (SQLite's parser and
+        // GRDB's authorizer) was a fifth of the CPU of polling 10,000 alerts.
+        let latest = try db.cachedStatement(sql: """
+            SELECT \(StoredIncident.columns) FROM incidents WHERE id = ? ORDER BY occurrence DESC LIMIT 1
+            """)
+        let known = memory.rows.removeValue(forKey: source) ?? [:]
+        var rows: [String: StoredIncident] = [:]
+        rows.reserveCapacity(incidents.count)
+        func wrote(_ row: StoredIncident) {
+            rows[row.fields.id] = row
+            written += 1
+            memory.forget(row.fields.id)   // another source's memory of this id is stale now
+        }
+        for incident in incidents {
+            // What this source's last poll left in the row, else the row itself.
+            let stored = try known[incident.id] ?? Row.fetchOne(latest, arguments: [incident.id]).map(StoredIncident.init(row:))
+            var fields = HistoryFields(incident, source: source, now: now)
+            let newOccurrence = stored.map {
+                $0.fields.status == IncidentStatus.resolved.rawValue && incident.isOpen
+                    && fields.triggeredAt != $0.fields.triggeredAt
+            } ?? true
+            guard var stored, !newOccurrence else {
+                try fields.insert(db, lastSeenAt: now)
+                wrote(StoredIncident(occurrence: db.lastInsertedRowID, fields: fields, lastSeenAt: now.timeIntervalSince1970))
+                continue
+            }
+            fields.merge(stored: stored.fields, sourceGaveResolution: incident.resolvedAt != nil)
+            if fields == stored.fields {
+                if now.timeIntervalSince1970 - stored.lastSeenAt >= Self.lastSeenResolution {
+                    try db.cachedStatement(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?")
+                        .execute(arguments: [now.timeIntervalSince1970, stored.occurrence])
+                    stored.lastSeenAt = now.timeIntervalSince1970
+                    wrote(stored)
+                } else {
+                    rows[incident.id] = stored
+                }
+                continue
+            }
+            try fields.update(db, occurrence: stored.occurrence, lastSeenAt: now)
+            wrote(StoredIncident(occurrence: stored.occurrence, fields: fields, lastSeenAt: now.timeIntervalSince1970))
+        }
+        // Only this poll's incidents are remembered: it cannot grow beyond one poll per source.
+        memory.rows[source] = rows
+        return written
     }
 
     /// Resolves, at `now`, every open incident of `source` that is not in `presentIDs`: for
@@ -73,6 +102,7 @@ extension VigilStore {
                 try db.cachedStatement(sql: """
                     UPDATE incidents SET status = 'resolved', resolvedAt = ? WHERE occurrence = ?
                     """).execute(arguments: [now.timeIntervalSince1970, occurrence])
+                history.withLock { $0.forget(id) }
                 resolved += 1
             }
             return resolved
@@ -111,13 +141,30 @@ extension VigilStore {
             try db.execute(sql: "DELETE FROM audit WHERE at < ?",
                            arguments: [(auditCutoff ?? cutoff).timeIntervalSince1970])
             deleted += db.changesCount
+            history.withLock { $0 = HistoryMemory() }
             return deleted
         }
     }
 }
 
+/// What `record` last wrote or read of each incident, by source: a poll whose incidents did not
+/// change then costs no SQL statement per incident (reading 10,000 rows back every 5 s was most
+/// of the cost of keeping the history of 10,000 alerts). Valid while no other connection writes:
+/// SQLite's `data_version` says when one did, and then it is dropped.
+struct HistoryMemory: Sendable {
+    /// `PRAGMA data_version` of the writer connection when it was last valid.
+    var dataVersion: Int64?
+    /// By source, the rows of that source's last poll, by incident id.
+    var rows: [String: [String: StoredIncident]] = [:]
+
+    /// Forgets `id` wherever it is remembered (it was written, or resolved, by something else).
+    mutating func forget(_ id: String) {
+        for source in rows.keys where rows[source]?[id] != nil { rows[source]?.removeValue(forKey: id) }
+    }
+}
+
 /// The stored fields of one incident occurrence that metrics need, compared before writing.
-struct HistoryFields: Equatable {
+struct HistoryFields: Equatable, Sendable {
     var id: String
     var source: String
     var sourceKey: String
@@ -205,13 +252,18 @@ struct HistoryFields: Equatable {
 }
 
 /// One row of the `incidents` table.
-struct StoredIncident {
+struct StoredIncident: Sendable {
     var occurrence: Int64
     var fields: HistoryFields
     var lastSeenAt: Double
 
     /// The columns `init(row:)` reads, in its order.
     static let columns = "occurrence, lastSeenAt, " + HistoryFields.columns
+
+    /// A row as written.
+    init(occurrence: Int64, fields: HistoryFields, lastSeenAt: Double) {
+        self.occurrence = occurrence; self.fields = fields; self.lastSeenAt = lastSeenAt
+    }
 
     /// Reads a row selected with `columns`.
     init(row: Row) {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import VigilCore
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +31,9 @@ public final class VigilStore: Sendable {
     let pool: any DatabaseWriter
     let random: @Sendable () -> Double
     private let removesDirectoryOnDeinit: Bool
+    /// What the history last wrote of each incident (`record(incidents:source:at:)`); used only
+    /// on the writer connection, inside its transactions.
+    let history = Mutex(HistoryMemory())
 
     /// The state directory: `$XDG_STATE_HOME/vigil` when that is an absolute path, otherwise
     /// `$HOME/.local/state/vigil`.

@@ -91,6 +91,47 @@ import VigilCore
         }
     }
 
+    /// The last answer's alerts are taken again for the elements whose bytes did not change
+    /// (`AlertmanagerDecodeMemory`), and only for those: a changed byte, anywhere in the element,
+    /// means decoding it again. The result is always what decoding the whole answer gives.
+    @Test func unchangedAlertsAreTakenFromTheLastAnswerAndOnlyThose() throws {
+        func stream(_ data: Data, previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert])
+            throws -> AlertmanagerDecoder.AlertStream {
+            var stream = AlertmanagerDecoder.AlertStream(previous: previous)
+            try data.withUnsafeBytes { try stream.feed($0) }
+            return stream
+        }
+        let first = Self.generated(500)
+        var one = try stream(first, previous: [:])
+        let alerts = try one.finish()
+        #expect(one.reused == 0 && one.decoded.count == 500)
+        // The same answer again: every alert taken, none decoded.
+        var same = try stream(first, previous: one.decoded)
+        #expect(try same.finish() == alerts && same.reused == 500)
+        // Alert 7's end moved (Prometheus re-sent it), alert 9's silence changed, one alert is new
+        // and one gone: those are decoded, the rest taken.
+        var elements = (0..<500).map { Self.element($0) }
+        elements[7] = Self.element(7, endsAt: "2026-11-26T12:05:00.000Z")
+        elements[9] = Self.element(9, silencedBy: #"["s-new"]"#, state: "suppressed")
+        elements[499] = Self.element(500)
+        let changed = Data(("[" + elements.joined(separator: ",\n") + "]").utf8)
+        var next = try stream(changed, previous: one.decoded)
+        let again = try next.finish()
+        #expect(next.reused == 497)
+        let whole = try AlertmanagerDecoder.alerts(from: changed)
+        #expect(again == whole)
+        #expect(again[7].endsAt != alerts[7].endsAt && again[9].silencedBy == ["s-new"] && again[9].state == "suppressed")
+        // An answer that fails keeps nothing new: the memory is the last good answer's.
+        let memory = AlertmanagerDecodeMemory(), member = URL(string: "http://am.example")!
+        memory.keep(one.decoded, of: member)
+        var broken = AlertmanagerDecoder.AlertStream(previous: memory.previous(of: member))
+        #expect(throws: SourceError.self) {
+            try Data("[{\"fingerprint\": \"a\"".utf8).withUnsafeBytes { try broken.feed($0) }
+            _ = try broken.finish()
+        }
+        #expect(memory.previous(of: member).count == 500)
+    }
+
     @Test func anAlertsErrorNamesTheAlert() {
         let data = json(#"[{"fingerprint": "a", "startsAt": "2026-11-26T10:00:00Z"}, {"fingerprint": "b", "startsAt": 5}]"#)
         let error = sourceError { _ = try AlertmanagerDecoder.alerts(from: data) }
@@ -103,19 +144,20 @@ import VigilCore
     }
 
     static func generated(_ count: Int) -> Data {
-        var out = "["
-        for i in 0..<count {
-            if i > 0 { out += ",\n" }
-            out += """
-                {"annotations": {"summary": "checkout latency high (#\(i)) \\"quoted\\" [x]", "runbook_url": "https://r.example/\(i)"},
-                 "endsAt": "2026-11-26T12:04:00.000Z", "fingerprint": "\(String(i, radix: 16))f00d",
-                 "receivers": [{"name": "team-\(i % 7)"}], "startsAt": "2026-11-2\(i % 6)T0\(i % 10):00:00.000Z",
-                 "status": {"inhibitedBy": [], "silencedBy": \(i % 5 == 0 ? #"["s\#(i)"]"# : "[]"), "state": "active"},
-                 "updatedAt": "2026-11-26T12:00:00.000Z", "generatorURL": "http://prom/graph?g0.expr=up%7Bjob%3D%22x%22%7D",
-                 "labels": {"alertname": "Latency{\(i)}", "severity": "\(["critical", "warning", "page"][i % 3])", "service": "svc-\(i % 13)"}}
-                """
-        }
-        return Data((out + "]").utf8)
+        Data(("[" + (0..<count).map { element($0) }.joined(separator: ",\n") + "]").utf8)
+    }
+
+    /// Alert `i` of `generated`, its end, silences and state as given.
+    static func element(_ i: Int, endsAt: String = "2026-11-26T12:04:00.000Z", silencedBy: String? = nil,
+                        state: String = "active") -> String {
+        """
+            {"annotations": {"summary": "checkout latency high (#\(i)) \\"quoted\\" [x]", "runbook_url": "https://r.example/\(i)"},
+             "endsAt": "\(endsAt)", "fingerprint": "\(String(i, radix: 16))f00d",
+             "receivers": [{"name": "team-\(i % 7)"}], "startsAt": "2026-11-2\(i % 6)T0\(i % 10):00:00.000Z",
+             "status": {"inhibitedBy": [], "silencedBy": \(silencedBy ?? (i % 5 == 0 ? #"["s\#(i)"]"# : "[]")), "state": "\(state)"},
+             "updatedAt": "2026-11-26T12:00:00.000Z", "generatorURL": "http://prom/graph?g0.expr=up%7Bjob%3D%22x%22%7D",
+             "labels": {"alertname": "Latency{\(i)}", "severity": "\(["critical", "warning", "page"][i % 3])", "service": "svc-\(i % 13)"}}
+            """
     }
 }
 

@@ -25,6 +25,65 @@ import VigilCore
         #expect(history[0].sourceKey == "a" && history[0].source == "am")
     }
 
+    /// `record` remembers what it wrote, so an unchanged poll costs no statement per incident;
+    /// what another process (a second Vigil on the same state directory) writes must not be
+    /// hidden by that memory: SQLite's `data_version` tells, and the rows are read again.
+    @Test func anotherProcessWritingIsNotHiddenByWhatARecordRemembers() throws {
+        let directory = temporaryDirectory()
+        defer { removeTemporary(directory) }
+        let mine = try VigilStore(directory: directory), theirs = try VigilStore(directory: directory)
+        try mine.record(incidents: [incident("AM-a")], source: "am", at: t0)
+        #expect(try mine.record(incidents: [incident("AM-a")], source: "am", at: t0.addingTimeInterval(5)) == 0)
+        // The other Vigil missed it in a poll and resolved it.
+        #expect(try theirs.markMissing(source: "am", presentIDs: [], at: t0.addingTimeInterval(8)) == 1)
+        // This one still sees it firing: the row is open again (not skipped as "unchanged").
+        #expect(try mine.record(incidents: [incident("AM-a")], source: "am", at: t0.addingTimeInterval(10)) == 1)
+        #expect(try mine.history(since: t0).map(\.status) == [.triggered])
+        // The other acknowledged it: this one keeps that first acknowledgement.
+        try theirs.record(incidents: [incident("AM-a", status: .acknowledged, acknowledgedAt: t0.addingTimeInterval(12),
+                                               acknowledgedBy: "bob")], source: "am", at: t0.addingTimeInterval(12))
+        try mine.record(incidents: [incident("AM-a")], source: "am", at: t0.addingTimeInterval(15))
+        let row = try #require(try mine.history(since: t0).first)
+        #expect(row.acknowledgedBy == "bob" && row.acknowledgedAt == t0.addingTimeInterval(12))
+    }
+
+    /// The memory follows what is in the file through markMissing, another source writing the
+    /// same id, prune and a write that failed.
+    @Test func whatARecordRemembersFollowsTheFile() throws {
+        let store = try VigilStore.inMemory()
+        try store.record(incidents: [incident("AM-a"), incident("AM-b")], source: "am", at: t0)
+        // Resolved by markMissing, then back with the same start: reopened, not skipped.
+        try store.markMissing(source: "am", presentIDs: ["AM-b"], at: t0.addingTimeInterval(5))
+        #expect(try store.record(incidents: [incident("AM-a"), incident("AM-b")], source: "am",
+                                 at: t0.addingTimeInterval(10)) == 1)
+        #expect(try store.history(since: t0).allSatisfy(\.isOpen))
+        // Another source writes the same id (acknowledged): the first source's next poll keeps it.
+        try store.record(incidents: [incident("AM-a", status: .acknowledged, acknowledgedAt: t0.addingTimeInterval(12),
+                                              acknowledgedBy: "carol")], source: "other", at: t0.addingTimeInterval(12))
+        try store.record(incidents: [incident("AM-a"), incident("AM-b")], source: "am", at: t0.addingTimeInterval(15))
+        let a = try #require(try store.history(since: t0).first { $0.id == "AM-a" })
+        #expect(a.acknowledgedBy == "carol" && a.source == "am")
+        // Pruned away, then seen again: a new row (not "unchanged").
+        try store.markMissing(source: "am", presentIDs: [], at: t0.addingTimeInterval(20))
+        try store.prune(olderThan: t0.addingTimeInterval(30))
+        #expect(try store.history(since: t0).isEmpty)
+        #expect(try store.record(incidents: [incident("AM-b")], source: "am", at: t0.addingTimeInterval(40)) == 1)
+        #expect(try store.history(since: t0).map(\.id) == ["AM-b"])
+    }
+
+    /// A record that failed (the disk filled up half-way) was rolled back: the next poll writes
+    /// it all, rather than taking what it had begun to remember for written.
+    @Test func aRecordThatFailedIsWrittenByTheNextPoll() throws {
+        let store = try VigilStore.inMemory()
+        try store.record(incidents: [incident("AM-a")], source: "am", at: t0)
+        try store.simulateFullDisk()
+        let many = (0..<200).map { incident("AM-\($0)", title: String(repeating: "x", count: 4_000)) }
+        #expect(storeError { _ = try store.record(incidents: many, source: "am", at: t0.addingTimeInterval(5)) } != nil)
+        try store.simulateFullDisk(false)
+        #expect(try store.record(incidents: many, source: "am", at: t0.addingTimeInterval(10)) == 200)
+        #expect(try store.history(since: t0).count == 201)
+    }
+
     @Test func pageKeysAreRememberedSoMergedAlertsStayMergedAfterARestart() throws {
         let store = try VigilStore.inMemory()
         var a = incident("AM-a")

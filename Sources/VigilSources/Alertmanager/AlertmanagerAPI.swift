@@ -75,8 +75,9 @@ struct AlertmanagerAPI: Sendable {
     }
 
     /// The alerts, decoded one at a time as the answer streams in (`AlertmanagerDecoder.AlertStream`).
-    func alerts(from member: URL) async throws -> [AlertmanagerAlert] {
-        let sink = AlertSink()
+    /// Alerts whose bytes are those of the last answer are taken from `memory`, not decoded again.
+    func alerts(from member: URL, memory: AlertmanagerDecodeMemory? = nil) async throws -> [AlertmanagerAlert] {
+        let sink = AlertSink(previous: memory?.previous(of: member) ?? [:])
         let response: HTTPResponse
         do {
             response = try await send("GET", "/api/v2/alerts", to: member, limit: Self.listLimit, streamingTo: sink)
@@ -84,19 +85,26 @@ struct AlertmanagerAPI: Sendable {
             throw rejected.error   // it answered, wrongly: not a reason to try another member
         }
         _ = try Self.check(response, from: member, doing: "list alerts")
-        return try sink.finish()
+        let (alerts, decoded) = try sink.finish()
+        memory?.keep(decoded, of: member)
+        return alerts
     }
 
     /// Receives the alert list as it arrives.
     private final class AlertSink: HTTPBodySink {
-        private let stream = Mutex(AlertmanagerDecoder.AlertStream())
+        private let stream: Mutex<AlertmanagerDecoder.AlertStream>
+
+        init(previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]) {
+            stream = Mutex(AlertmanagerDecoder.AlertStream(previous: previous))
+        }
 
         func receive(_ bytes: UnsafeRawBufferPointer) throws(SourceError) {
             try stream.withLock { (stream) throws(SourceError) in try stream.feed(bytes) }
         }
 
-        func finish() throws(SourceError) -> [AlertmanagerAlert] {
-            try stream.withLock { (stream) throws(SourceError) in try stream.finish() }
+        /// The alerts, and the same by digest for the next answer.
+        func finish() throws(SourceError) -> ([AlertmanagerAlert], [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]) {
+            try stream.withLock { (stream) throws(SourceError) in (try stream.finish(), stream.decoded) }
         }
     }
 

@@ -55,6 +55,18 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         private var alerts: [AlertmanagerAlert] = []
         /// The first alert without a fingerprint.
         private var unidentified: Int?
+        /// The alerts of the last answer, by the digest of their bytes: an unchanged one is not
+        /// decoded again (`AlertmanagerDecodeMemory`).
+        private let previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]
+        /// This answer's alerts by digest, for the next answer.
+        private(set) var decoded: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert] = [:]
+        /// How many alerts were taken from `previous` rather than decoded.
+        private(set) var reused = 0
+
+        /// A stream that takes unchanged alerts from `previous` (the last answer's `decoded`).
+        init(previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert] = [:]) {
+            self.previous = previous
+        }
 
         /// Reads the next piece of the answer.
         mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(SourceError) {
@@ -101,13 +113,24 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
                 throw SourceError(.tooLarge, "Alertmanager alerts: more than \(Self.maximum) alerts in one answer refused "
                                   + "(Vigil reads at most \(Self.maximum) from one Alertmanager)")
             }
+            let digest = element.withUnsafeBytes { AlertmanagerDecodeMemory.Digest($0) }
+            if let known = previous[digest] ?? decoded[digest] {
+                // Decoded from these very bytes before (by the last answer, or earlier in this
+                // one), and checked then: a kept alert has a fingerprint.
+                alerts.append(known)
+                decoded[digest] = known
+                reused += 1
+                return
+            }
             let raw = try SourceJSON.decode(RawAlert.self, from: element, what: "Alertmanager alerts", element: index)
             if raw.fingerprint.isEmpty && unidentified == nil { unidentified = index }
-            alerts.append(AlertmanagerAlert(
+            let alert = AlertmanagerAlert(
                 fingerprint: raw.fingerprint, labels: raw.labels ?? [:], annotations: raw.annotations ?? [:],
                 startsAt: raw.startsAt, endsAt: raw.endsAt, updatedAt: raw.updatedAt,
                 state: raw.status?.state?.lowercased() ?? "active", silencedBy: raw.status?.silencedBy ?? [],
-                inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: raw.generatorURL))
+                inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: raw.generatorURL)
+            alerts.append(alert)
+            decoded[digest] = alert
         }
 
         /// The splitter's errors, named like the decoder's.

@@ -32,6 +32,17 @@ public final class AlertmanagerSource: Source {
     private let decoder: AlertmanagerDecoder
     /// The routing tree and each alert's page keys (one problem, one row).
     private let pageKeys = AlertmanagerPageKeys()
+    /// Each member's last alerts, by the bytes they came from: unchanged ones are not decoded again.
+    private let decodeMemory = AlertmanagerDecodeMemory()
+    /// The last poll's incidents by fingerprint, with what they were made from: an unchanged
+    /// alert gives the same incident without mapping it again.
+    private let mapped = Mutex<[String: Mapped]>([:])
+
+    private struct Mapped {
+        var alert: AlertmanagerAlert
+        var acknowledgement: AlertmanagerAcknowledgement?
+        var incident: Incident
+    }
 
     /// What the last read of the routing tree found, for `check-config --online`.
     public var routingSummary: AlertmanagerPageKeys.Summary? { pageKeys.summary }
@@ -71,11 +82,28 @@ public final class AlertmanagerSource: Source {
                 do { return try await self.onFirstReachable { member in try await self.api.configuration(from: member) } }
                 catch { throw Self.reported(error) }
             }
-            let snapshot = SourceSnapshot(incidents: view.alerts.map {
-                var incident = decoder.incident(from: $0, source: id, acknowledgement: acknowledgements.acknowledgement(for: $0))
-                if let keys = pageKeys[$0.fingerprint], !keys.isEmpty { incident.pagedAs = keys }
-                return incident
-            }.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) },
+            let incidents = mapped.withLock { last in
+                var next: [String: Mapped] = [:]
+                next.reserveCapacity(view.alerts.count)
+                let incidents = view.alerts.map { alert in
+                    let acknowledgement = acknowledgements.acknowledgement(for: alert)
+                    let keys = pageKeys[alert.fingerprint] ?? []
+                    // The same alert, acknowledged the same way, paging under the same keys: the
+                    // same incident (it shares its storage with the one on screen).
+                    if let known = last[alert.fingerprint], known.alert == alert, known.acknowledgement == acknowledgement,
+                       known.incident.pagedAs == keys {
+                        next[alert.fingerprint] = known
+                        return known.incident
+                    }
+                    var incident = decoder.incident(from: alert, source: id, acknowledgement: acknowledgement)
+                    if !keys.isEmpty { incident.pagedAs = keys }
+                    next[alert.fingerprint] = Mapped(alert: alert, acknowledgement: acknowledgement, incident: incident)
+                    return incident
+                }
+                last = next
+                return incidents
+            }
+            let snapshot = SourceSnapshot(incidents: incidents.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) },
             silences: view.silences.map { Self.silenceInfos($0, alerts: view.alerts, source: id) })
             return PollResult(snapshot, warnings: problems.map { SourceWarning(panel: .incidents, message: $0) })
         } catch {
@@ -204,7 +232,7 @@ public final class AlertmanagerSource: Source {
         let answers = await withTaskGroup(of: Answer.self, returning: [Answer].self) { group in
             for (index, member) in members.enumerated() {
                 if wantAlerts {
-                    group.addTask { (index, await Self.result { try await self.api.alerts(from: member) }, nil) }
+                    group.addTask { (index, await Self.result { try await self.api.alerts(from: member, memory: self.decodeMemory) }, nil) }
                 }
                 group.addTask { (index, nil, await Self.result { try await self.api.silences(from: member) }) }
             }
