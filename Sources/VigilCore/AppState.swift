@@ -35,8 +35,19 @@ public struct SourceState: Sendable, Hashable {
     public var lastPollDuration: TimeInterval?
     /// The source's request quota after its last poll, when it reports one.
     public var quota: RateQuota?
+    /// When its incidents were last handed to the store (`Effect.recordHistory`).
+    public var historyRecordedAt: Date?
     /// Creates an empty state.
     public init(pollInterval: TimeInterval) { self.pollInterval = pollInterval }
+
+    /// A poll succeeded at `at`: healthy, fresh.
+    mutating func markSucceeded(at: Date) {
+        lastSuccess = at
+        lastFailure = nil
+        lastErrorAt = nil
+        consecutiveFailures = 0
+        nextRetryAt = nil
+    }
 
     /// True when the data is older than twice the poll interval at `now`.
     public func isStale(at now: Date) -> Bool {
@@ -167,8 +178,12 @@ public struct AppState: Sendable {
     public var themeNames: [String]
     /// Index into `themeNames`.
     public var themeIndex: Int = 0
-    /// Per-source data and health, by source id.
-    public var sources: [SourceID: SourceState] = [:] { didSet { revision = Revision.next() } }
+    /// Per-source data and health, by source id. Only a change of some source's data (its
+    /// snapshot) makes a new revision: a poll that brought the same data, a failure, a warning
+    /// leave everything derived from the data as it was.
+    public var sources: [SourceID: SourceState] = [:] {
+        didSet { if Self.dataDiffers(oldValue, sources) { revision = Revision.next() } }
+    }
     /// Order sources were configured in.
     public var sourceOrder: [SourceID] = [] { didSet { revision = Revision.next() } }
     /// Actions asked for here, by incident id (the latest per incident).
@@ -269,6 +284,16 @@ public struct AppState: Sendable {
         Memo.shared.value(Memo.Key(revision: revision, name: "series")) {
             sourceOrder.flatMap { sources[$0]?.snapshot?.series ?? [] }
         }
+    }
+
+    /// Whether two sets of source states hold different data. Snapshots left as they were share
+    /// their lists, which compare equal at once.
+    static func dataDiffers(_ a: [SourceID: SourceState], _ b: [SourceID: SourceState]) -> Bool {
+        guard a.count == b.count else { return true }
+        for (id, state) in b {
+            guard let old = a[id], old.snapshot == state.snapshot else { return true }
+        }
+        return false
     }
 
     /// True when some source provides this kind of data (so "no data" can say why).

@@ -44,11 +44,16 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         var effects: [Effect] = []
         switch report.outcome {
         case .updated(let snapshot, let warnings):
+            let changed = state.sources[id]?.snapshot != snapshot
             effects = sourceUpdated(&state, id, snapshot, at: report.at)
             state.sources[id]?.warnings = warnings
             state.sources[id]?.quota = report.quota
-            if state.sources[id]?.keepsHistory == false, let incidents = snapshot.incidents {
+            // The same incidents as last time are written again only now and then (the store
+            // refreshes when each was last seen, for pruning, every few minutes).
+            if state.sources[id]?.keepsHistory == false, let incidents = snapshot.incidents,
+               changed || report.at.timeIntervalSince(state.sources[id]?.historyRecordedAt ?? .distantPast) >= 60 {
                 effects.append(.recordHistory(id, incidents, at: report.at))
+                state.sources[id]?.historyRecordedAt = report.at
             }
         case .failed(let error):
             sourceFailed(&state, id, error, at: report.at)
@@ -170,6 +175,13 @@ func showConfirmed(_ action: IncidentAction, _ id: String, _ confirmation: Actio
 /// on its incident (or the row now in its place). A wall monitor that asked for it rings the
 /// bell for a new page or outage.
 func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) -> [Effect] {
+    if var s = state.sources[id], s.snapshot == snapshot {
+        // The same data (most polls): it is fresh again, and nothing else changes; the lists on
+        // screen stay, so nothing derived from them is computed again.
+        s.markSucceeded(at: at)
+        state.sources[id] = s
+        return []
+    }
     let oldIndex = state.selectedIncident.flatMap { state.visibleRowOf[$0] }
     // A page that was not there before (and is not from the first answer) is announced.
     let known = state.sources[id]?.snapshot.map { Set(($0.incidents ?? []).map(\.id)) }
@@ -181,11 +193,7 @@ func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSn
     var s = state.sources[id] ?? SourceState(pollInterval: 60)
     if state.sources[id] == nil { state.sourceOrder.append(id) }
     s.snapshot = snapshot
-    s.lastSuccess = at
-    s.lastFailure = nil
-    s.lastErrorAt = nil
-    s.consecutiveFailures = 0
-    s.nextRetryAt = nil
+    s.markSucceeded(at: at)
     state.sources[id] = s
     reconcileSelection(&state, previousIndex: oldIndex)
     if let page = newPages.min(by: { $0.severity < $1.severity }) {

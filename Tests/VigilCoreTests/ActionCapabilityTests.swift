@@ -148,6 +148,38 @@ import VigilTestSupport
         #expect(effects == [.recordHistory("am", [incident], at: noon)])
     }
 
+    /// A poll that brings the same incidents again (most polls) costs no new revision: the rows,
+    /// figures and indexes derived from the data are reused, and the store is asked to record
+    /// them again only once a minute (to refresh when they were last seen). A poll with a change
+    /// is recorded at once.
+    @Test func aPollWithTheSameDataKeepsTheRevisionAndRecordsOnlyNowAndThen() {
+        var s = state(actions: ["am": [.acknowledge]])
+        s.sources["am"]?.keepsHistory = false
+        let incident = Incident(id: "AM-2", source: "am", sourceKey: "2", title: "t", service: "s", severity: .high,
+                                status: .triggered, triggeredAt: noon)
+        #expect(reduce(&s, .sourceUpdated("am", SourceSnapshot(incidents: [incident]), at: noon)).count == 1)
+        let revision = s.revision
+        // Equal, not the same storage (decoded again): still the same data.
+        var again = incident
+        again.title = String("tt".dropFirst())
+        #expect(reduce(&s, .sourceUpdated("am", SourceSnapshot(incidents: [again]), at: noon + 5)).isEmpty)
+        #expect(s.revision == revision && s.sources["am"]?.lastSuccess == noon + 5)
+        // A failure, then the same data: still the same revision, healthy again.
+        _ = reduce(&s, .sourceFailed("am", SourceError(.unreachable, "down"), at: noon + 10))
+        #expect(s.sources["am"]?.isFailing == true && s.revision == revision)
+        #expect(reduce(&s, .sourceUpdated("am", SourceSnapshot(incidents: [incident]), at: noon + 15)).isEmpty)
+        #expect(s.sources["am"]?.isFailing == false && s.revision == revision)
+        // A minute after the last record: recorded again, though unchanged.
+        #expect(reduce(&s, .sourceUpdated("am", SourceSnapshot(incidents: [incident]), at: noon + 60))
+                == [.recordHistory("am", [incident], at: noon + 60)])
+        // Changed: a new revision, recorded at once.
+        var acknowledged = incident
+        acknowledged.status = .acknowledged
+        #expect(reduce(&s, .sourceUpdated("am", SourceSnapshot(incidents: [acknowledged]), at: noon + 65))
+                == [.recordHistory("am", [acknowledged], at: noon + 65)])
+        #expect(s.revision != revision && s.openIncidents.first?.status == .acknowledged)
+    }
+
     @Test func confirmationsSayExactlyWhatWillHappen() {
         #expect(IncidentAction.snooze(seconds: 5_400).describe("PD-1") == "snooze PD-1 for 1h30m")
         #expect(IncidentAction.snooze(seconds: 86_400).describe("PD-1") == "snooze PD-1 for 1d")

@@ -68,6 +68,11 @@ extension AlertmanagerAlert {
 
     /// Merges the alert lists of several members, one alert per fingerprint, in first-seen order.
     static func merging(_ lists: [[AlertmanagerAlert]]) -> [AlertmanagerAlert] {
+        // One member (most set-ups) listing each fingerprint once, as Alertmanager does: its list as it is.
+        if lists.count == 1 {
+            var seen = Set<String>(minimumCapacity: lists[0].count)
+            if lists[0].allSatisfy({ seen.insert($0.fingerprint).inserted }) { return lists[0] }
+        }
         var order: [String] = []
         var byFingerprint: [String: AlertmanagerAlert] = [:]
         for alert in lists.joined() {

@@ -103,7 +103,7 @@ public final class AlertmanagerSource: Source {
                 last = next
                 return incidents
             }
-            let snapshot = SourceSnapshot(incidents: incidents.sorted { ($0.triggeredAt, $0.id) < ($1.triggeredAt, $1.id) },
+            let snapshot = SourceSnapshot(incidents: Self.byStart(incidents),
             silences: view.silences.map { Self.silenceInfos($0, alerts: view.alerts, source: id) })
             return PollResult(snapshot, warnings: problems.map { SourceWarning(panel: .incidents, message: $0) })
         } catch {
@@ -340,6 +340,15 @@ public final class AlertmanagerSource: Source {
         }
         guard !failures.isEmpty else { throw SourceError(.notSupported, "\(id): no Alertmanager URL configured") }
         throw SourceError(Self.commonKind(failures), failures.map(\.message).joined(separator: "; "))
+    }
+
+    /// Oldest first (then by id): positions sorted, the incidents moved once.
+    private static func byStart(_ incidents: [Incident]) -> [Incident] {
+        let order = incidents.indices.sorted { a, b in
+            let x = incidents[a], y = incidents[b]
+            return x.triggeredAt != y.triggeredAt ? x.triggeredAt < y.triggeredAt : x.id < y.id
+        }
+        return order.map { incidents[$0] }
     }
 
     // MARK: - Errors
