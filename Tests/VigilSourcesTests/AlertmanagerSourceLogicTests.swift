@@ -246,3 +246,50 @@ struct TransportWordingTests {
                                             target: "127.0.0.1:9093", url: url) == (.timedOut, "timed out connecting to 127.0.0.1:9093"))
     }
 }
+
+/// Polls of unchanged alerts reuse what the last poll decoded and mapped, but only while that is
+/// still right: a silence made since (the alert's bytes the same) acknowledges it at once, an
+/// alert re-sent with a new end gives the same incident, a changed label a new one.
+@Suite struct AlertmanagerReuseAcrossPollsTests {
+    static func alerts(ends: String, team: String = "db") -> String {
+        #"[{"fingerprint":"f1","labels":{"alertname":"DiskFull","service":"db","team":"\#(team)","severity":"critical"},"#
+            + #""annotations":{"summary":"disk full"},"startsAt":"2026-11-16T08:00:00.000Z","endsAt":"\#(ends)","#
+            + #""status":{"state":"active","silencedBy":[],"inhibitedBy":[]}}]"#
+    }
+    static let bobsSilence = #"""
+        [{"id":"s9","status":{"state":"active"},"createdBy":"bob","comment":"looking",
+          "startsAt":"2026-11-16T08:05:00.000Z","endsAt":"2026-11-16T09:05:00.000Z",
+          "matchers":[{"name":"alertname","value":"DiskFull","isRegex":false,"isEqual":true}]}]
+        """#
+
+    @Test func reuseFollowsSilencesAndChanges() async throws {
+        let answers = Mutex((alerts: Self.alerts(ends: "2026-11-16T08:10:00.000Z"), silences: "[]"))
+        let transport = ScriptedTransport { request in
+            let (alerts, silences) = answers.withLock { ($0.alerts, $0.silences) }
+            switch request.url.path {
+            case "/api/v2/alerts": return HTTPResponse(status: 200, body: Data(alerts.utf8))
+            case "/api/v2/silences": return HTTPResponse(status: 200, body: Data(silences.utf8))
+            default: return HTTPResponse(status: 404, body: Data())
+            }
+        }
+        let settings = AlertmanagerSettings(id: "am", urls: [try #require(URL(string: "http://am.example"))], auth: .none)
+        let source = AlertmanagerSource(settings: settings, transport: transport)
+        let now = try #require(ISO8601Timestamp.parse("2026-11-16T08:06:00Z"))
+        let first = try #require(try await source.poll(now: now).snapshot.incidents?.first)
+        #expect(first.status == .triggered)
+        // Bob silenced it by hand; Alertmanager has not marked the alert yet (same bytes).
+        answers.withLock { $0.silences = Self.bobsSilence }
+        let silenced = try #require(try await source.poll(now: now).snapshot.incidents?.first)
+        #expect(silenced.status == .acknowledged && silenced.acknowledgedBy == "bob")
+        // Re-sent by Prometheus: a new end, the same incident.
+        answers.withLock { $0.alerts = Self.alerts(ends: "2026-11-16T08:14:00.000Z") }
+        #expect(try await source.poll(now: now).snapshot.incidents == [silenced])
+        // The silence expired: back to triggered though the alert's bytes did not change.
+        answers.withLock { $0.silences = "[]" }
+        #expect(try await source.poll(now: now).snapshot.incidents?.first?.status == .triggered)
+        // A label changed: the incident shows it.
+        answers.withLock { $0.alerts = Self.alerts(ends: "2026-11-16T08:14:00.000Z", team: "storage") }
+        let relabelled = try #require(try await source.poll(now: now).snapshot.incidents?.first)
+        #expect(relabelled.labels.contains(KeyValue("team", "storage")))
+    }
+}

@@ -76,7 +76,7 @@ struct AlertmanagerAPI: Sendable {
 
     /// The alerts, decoded one at a time as the answer streams in (`AlertmanagerDecoder.AlertStream`).
     /// Alerts whose bytes are those of the last answer are taken from `memory`, not decoded again.
-    func alerts(from member: URL, memory: AlertmanagerDecodeMemory? = nil) async throws -> [AlertmanagerAlert] {
+    func alerts(from member: URL, memory: AlertmanagerDecodeMemory? = nil) async throws -> AlertList {
         let sink = AlertSink(previous: memory?.previous(of: member) ?? [:])
         let response: HTTPResponse
         do {
@@ -85,9 +85,15 @@ struct AlertmanagerAPI: Sendable {
             throw rejected.error   // it answered, wrongly: not a reason to try another member
         }
         _ = try Self.check(response, from: member, doing: "list alerts")
-        let (alerts, decoded) = try sink.finish()
+        let (alerts, digests, decoded) = try sink.finish()
         memory?.keep(decoded, of: member)
-        return alerts
+        return AlertList(alerts: alerts, digests: digests)
+    }
+
+    /// One member's alerts, with the digest of the bytes each was decoded from (same order).
+    struct AlertList: Sendable {
+        var alerts: [AlertmanagerAlert]
+        var digests: [AlertmanagerDecodeMemory.Digest]
     }
 
     /// Receives the alert list as it arrives.
@@ -103,8 +109,9 @@ struct AlertmanagerAPI: Sendable {
         }
 
         /// The alerts, and the same by digest for the next answer.
-        func finish() throws(SourceError) -> ([AlertmanagerAlert], [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]) {
-            try stream.withLock { (stream) throws(SourceError) in (try stream.finish(), stream.decoded) }
+        func finish() throws(SourceError)
+            -> ([AlertmanagerAlert], [AlertmanagerDecodeMemory.Digest], [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]) {
+            try stream.withLock { (stream) throws(SourceError) in (try stream.finish(), stream.digests, stream.decoded) }
         }
     }
 

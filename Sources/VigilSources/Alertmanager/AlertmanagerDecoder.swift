@@ -60,6 +60,8 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         private let previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]
         /// This answer's alerts by digest, for the next answer.
         private(set) var decoded: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert] = [:]
+        /// The digest of each alert's bytes, in the order of `finish()`'s alerts.
+        private(set) var digests: [AlertmanagerDecodeMemory.Digest] = []
         /// How many alerts were taken from `previous` rather than decoded.
         private(set) var reused = 0
 
@@ -114,6 +116,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
                                   + "(Vigil reads at most \(Self.maximum) from one Alertmanager)")
             }
             let digest = element.withUnsafeBytes { AlertmanagerDecodeMemory.Digest($0) }
+            digests.append(digest)
             if let known = previous[digest] ?? decoded[digest] {
                 // Decoded from these very bytes before (by the last answer, or earlier in this
                 // one), and checked then: a kept alert has a fingerprint.

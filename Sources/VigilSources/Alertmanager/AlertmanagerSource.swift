@@ -34,15 +34,9 @@ public final class AlertmanagerSource: Source {
     private let pageKeys = AlertmanagerPageKeys()
     /// Each member's last alerts, by the bytes they came from: unchanged ones are not decoded again.
     private let decodeMemory = AlertmanagerDecodeMemory()
-    /// The last poll's incidents by fingerprint, with what they were made from: an unchanged
-    /// alert gives the same incident without mapping it again.
-    private let mapped = Mutex<[String: Mapped]>([:])
-
-    private struct Mapped {
-        var alert: AlertmanagerAlert
-        var acknowledgement: AlertmanagerAcknowledgement?
-        var incident: Incident
-    }
+    /// The last poll's incidents, with what they were made from: an unchanged alert gives the
+    /// same incident without mapping it again.
+    private let mapped = Mutex(MappedPoll())
 
     /// What the last read of the routing tree found, for `check-config --online`.
     public var routingSummary: AlertmanagerPageKeys.Summary? { pageKeys.summary }
@@ -83,27 +77,11 @@ public final class AlertmanagerSource: Source {
                 catch { throw Self.reported(error) }
             }
             let incidents = mapped.withLock { last in
-                var next: [String: Mapped] = [:]
-                next.reserveCapacity(view.alerts.count)
-                let incidents = view.alerts.map { alert in
-                    let acknowledgement = acknowledgements.acknowledgement(for: alert)
-                    let keys = pageKeys[alert.fingerprint] ?? []
-                    // The same alert, acknowledged the same way, paging under the same keys: the
-                    // same incident (it shares its storage with the one on screen).
-                    if let known = last[alert.fingerprint], known.alert == alert, known.acknowledgement == acknowledgement,
-                       known.incident.pagedAs == keys {
-                        next[alert.fingerprint] = known
-                        return known.incident
-                    }
-                    var incident = decoder.incident(from: alert, source: id, acknowledgement: acknowledgement)
-                    if !keys.isEmpty { incident.pagedAs = keys }
-                    next[alert.fingerprint] = Mapped(alert: alert, acknowledgement: acknowledgement, incident: incident)
-                    return incident
-                }
-                last = next
-                return incidents
+                last = Self.map(view, last: last, decoder: decoder, source: id, acknowledgements: acknowledgements,
+                                pageKeys: pageKeys)
+                return last.incidents
             }
-            let snapshot = SourceSnapshot(incidents: Self.byStart(incidents),
+            let snapshot = SourceSnapshot(incidents: incidents,
             silences: view.silences.map { Self.silenceInfos($0, alerts: view.alerts, source: id) })
             return PollResult(snapshot, warnings: problems.map { SourceWarning(panel: .incidents, message: $0) })
         } catch {
@@ -217,6 +195,9 @@ public final class AlertmanagerSource: Source {
     private struct View {
         /// Firing alerts, one per fingerprint.
         var alerts: [AlertmanagerAlert]
+        /// The digest of the bytes each alert was decoded from (same order), when one member
+        /// gave them all.
+        var digests: [AlertmanagerDecodeMemory.Digest]? = nil
         /// Silences, one per id; nil when no member answered.
         var silences: [AlertmanagerSilence]?
         /// Members' failures that did not stop the read.
@@ -227,7 +208,7 @@ public final class AlertmanagerSource: Source {
     private func fetch(alerts wantAlerts: Bool) async throws -> View {
         let members = settings.urls
         guard !members.isEmpty else { throw SourceError(.notSupported, "\(id): no Alertmanager URL configured") }
-        typealias Answer = (index: Int, alerts: Result<[AlertmanagerAlert], SourceError>?,
+        typealias Answer = (index: Int, alerts: Result<AlertmanagerAPI.AlertList, SourceError>?,
                             silences: Result<[AlertmanagerSilence], SourceError>?)
         let answers = await withTaskGroup(of: Answer.self, returning: [Answer].self) { group in
             for (index, member) in members.enumerated() {
@@ -241,7 +222,7 @@ public final class AlertmanagerSource: Source {
             return all.sorted { $0.index < $1.index }
         }
         try Task.checkCancellation()
-        var alertLists: [[AlertmanagerAlert]] = [], silenceLists: [[AlertmanagerSilence]] = []
+        var alertLists: [AlertmanagerAPI.AlertList] = [], silenceLists: [[AlertmanagerSilence]] = []
         var alertErrors: [SourceError] = [], silenceErrors: [String] = []
         for answer in answers {
             switch answer.alerts {
@@ -261,7 +242,9 @@ public final class AlertmanagerSource: Source {
             throw SourceError(Self.commonKind(alertErrors),
                               "no Alertmanager answered: " + alertErrors.map(\.message).joined(separator: "; "))
         }
-        return View(alerts: AlertmanagerAlert.merging(alertLists),
+        let alerts = AlertmanagerAlert.merging(alertLists.map(\.alerts))
+        let digests = alertLists.count == 1 && alertLists[0].alerts.count == alerts.count ? alertLists[0].digests : nil
+        return View(alerts: alerts, digests: digests,
                     silences: silenceLists.isEmpty ? nil : AlertmanagerSilence.merging(silenceLists),
                     problems: (alertErrors.map(\.message) + silenceErrors).reduce(into: []) { unique, problem in
                         if !unique.contains(problem) { unique.append(problem) }  // a dead member fails both reads
@@ -342,13 +325,62 @@ public final class AlertmanagerSource: Source {
         throw SourceError(Self.commonKind(failures), failures.map(\.message).joined(separator: "; "))
     }
 
-    /// Oldest first (then by id): positions sorted, the incidents moved once.
-    private static func byStart(_ incidents: [Incident]) -> [Incident] {
+    /// The incidents of `view`'s alerts, oldest first (then by id). An alert decoded from the
+    /// same bytes as last time, acknowledged the same way and paging under the same keys gives
+    /// the incident it gave then (sharing its storage with the one on screen), without mapping it
+    /// again; one re-sent by Prometheus (a new end, nothing else) is mapped, and the incident
+    /// shown is kept when the result is the same.
+    private static func map(_ view: View, last: MappedPoll, decoder: AlertmanagerDecoder, source: SourceID,
+                            acknowledgements: AlertmanagerAcknowledgements, pageKeys: [String: [String]]) -> MappedPoll {
+        var incidents: [Incident] = []
+        incidents.reserveCapacity(view.alerts.count)
+        var acks: [String: AlertmanagerAcknowledgement] = [:]
+        for (k, alert) in view.alerts.enumerated() {
+            let acknowledgement = acknowledgements.acknowledgement(for: alert)
+            if let acknowledgement { acks[alert.fingerprint] = acknowledgement }
+            let keys = pageKeys[alert.fingerprint] ?? []
+            let before = last.position[alert.fingerprint].map { last.incidents[Int($0)] }
+            if let before, let digest = view.digests?[k], last.digest(of: alert.fingerprint) == digest,
+               last.acknowledgements[alert.fingerprint] == acknowledgement, before.pagedAs == keys {
+                incidents.append(before)
+                continue
+            }
+            var incident = decoder.incident(from: alert, source: source, acknowledgement: acknowledgement)
+            if !keys.isEmpty { incident.pagedAs = keys }
+            if let before, before == incident { incident = before }
+            incidents.append(incident)
+        }
+        // Positions sorted, the incidents moved once.
         let order = incidents.indices.sorted { a, b in
             let x = incidents[a], y = incidents[b]
             return x.triggeredAt != y.triggeredAt ? x.triggeredAt < y.triggeredAt : x.id < y.id
         }
-        return order.map { incidents[$0] }
+        var next = MappedPoll()
+        next.incidents = order.map { incidents[$0] }
+        next.digests = view.digests.map { digests in order.map { digests[$0] } } ?? []
+        next.position.reserveCapacity(order.count)
+        for (p, k) in order.enumerated() { next.position[view.alerts[k].fingerprint] = Int32(p) }
+        next.acknowledgements = acks
+        return next
+    }
+
+    /// What the last poll mapped, for the next (`map`). Its incidents are the list the snapshot
+    /// carries, so keeping them costs an index, not a copy.
+    private struct MappedPoll: Sendable {
+        /// Oldest first, as in the snapshot.
+        var incidents: [Incident] = []
+        /// The digest of each incident's alert's bytes (same order); empty when the alerts were
+        /// merged from several members.
+        var digests: [AlertmanagerDecodeMemory.Digest] = []
+        /// Each alert's position in `incidents`, by fingerprint.
+        var position: [String: Int32] = [:]
+        /// The acknowledgement of each acknowledged alert, by fingerprint.
+        var acknowledgements: [String: AlertmanagerAcknowledgement] = [:]
+
+        func digest(of fingerprint: String) -> AlertmanagerDecodeMemory.Digest? {
+            guard let p = position[fingerprint], digests.indices.contains(Int(p)) else { return nil }
+            return digests[Int(p)]
+        }
     }
 
     // MARK: - Errors
