@@ -98,7 +98,9 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
 
     case .historyLoaded(let incidents):
-        state.history = incidents
+        // Only what is over is used (whether something is open is the sources' word): the open
+        // ones are not kept (after a restart with 10,000 firing alerts, 10,000 rows for nothing).
+        state.history = incidents.filter { !$0.isOpen }
         return []
 
     case .themeLoaded(let index, let problem):

@@ -82,8 +82,9 @@ import VigilCore
                 let alerts = try stream.finish()
                 #expect(alerts.count == whole.count)
                 #expect(alerts.map(\.fingerprint) == whole.map(\.fingerprint))
-                #expect(alerts.map(\.labels) == whole.map { $0.labels ?? [:] })
-                #expect(alerts.map(\.annotations) == whole.map { $0.annotations ?? [:] })
+                #expect(alerts.map(\.labels.dictionary) == whole.map { $0.labels ?? [:] })
+                #expect(alerts.map(\.summary) == whole.map { $0.annotations?.summary })
+                #expect(alerts.map(\.runbookURL) == whole.map { $0.annotations?.runbook_url })
                 #expect(alerts.map(\.startsAt) == whole.map(\.startsAt))
                 #expect(alerts.map(\.silencedBy) == whole.map { $0.status?.silencedBy ?? [] })
             }
@@ -95,14 +96,14 @@ import VigilCore
     /// (`AlertmanagerDecodeMemory`), and only for those: a changed byte, anywhere in the element,
     /// means decoding it again. The result is always what decoding the whole answer gives.
     @Test func unchangedAlertsAreTakenFromTheLastAnswerAndOnlyThose() throws {
-        func stream(_ data: Data, previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert])
+        func stream(_ data: Data, previous: AlertmanagerDecodeMemory.Answer)
             throws -> AlertmanagerDecoder.AlertStream {
             var stream = AlertmanagerDecoder.AlertStream(previous: previous)
             try data.withUnsafeBytes { try stream.feed($0) }
             return stream
         }
         let first = Self.generated(500)
-        var one = try stream(first, previous: [:])
+        var one = try stream(first, previous: AlertmanagerDecodeMemory.Answer())
         let alerts = try one.finish()
         #expect(one.reused == 0 && one.decoded.count == 500)
         // The same answer again: every alert taken, none decoded.

@@ -77,7 +77,7 @@ struct AlertmanagerAPI: Sendable {
     /// The alerts, decoded one at a time as the answer streams in (`AlertmanagerDecoder.AlertStream`).
     /// Alerts whose bytes are those of the last answer are taken from `memory`, not decoded again.
     func alerts(from member: URL, memory: AlertmanagerDecodeMemory? = nil) async throws -> AlertList {
-        let sink = AlertSink(previous: memory?.previous(of: member) ?? [:])
+        let sink = AlertSink(previous: memory?.previous(of: member) ?? AlertmanagerDecodeMemory.Answer())
         let response: HTTPResponse
         do {
             response = try await send("GET", "/api/v2/alerts", to: member, limit: Self.listLimit, streamingTo: sink)
@@ -100,7 +100,7 @@ struct AlertmanagerAPI: Sendable {
     private final class AlertSink: HTTPBodySink {
         private let stream: Mutex<AlertmanagerDecoder.AlertStream>
 
-        init(previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]) {
+        init(previous: AlertmanagerDecodeMemory.Answer) {
             stream = Mutex(AlertmanagerDecoder.AlertStream(previous: previous))
         }
 
@@ -110,7 +110,7 @@ struct AlertmanagerAPI: Sendable {
 
         /// The alerts, and the same by digest for the next answer.
         func finish() throws(SourceError)
-            -> ([AlertmanagerAlert], [AlertmanagerDecodeMemory.Digest], [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]) {
+            -> ([AlertmanagerAlert], [AlertmanagerDecodeMemory.Digest], AlertmanagerDecodeMemory.Answer) {
             try stream.withLock { (stream) throws(SourceError) in (try stream.finish(), stream.digests, stream.decoded) }
         }
     }

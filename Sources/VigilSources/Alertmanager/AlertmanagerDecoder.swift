@@ -52,21 +52,19 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
     /// (`JSONArraySplitter`): memory holds the alerts, not the answer or a parse of all of it.
     struct AlertStream {
         private var splitter = JSONArraySplitter()
-        private var alerts: [AlertmanagerAlert] = []
+        /// This answer's alerts so far, by digest too: for the next answer (`AlertmanagerDecodeMemory`).
+        private(set) var decoded = AlertmanagerDecodeMemory.Answer()
         /// The first alert without a fingerprint.
         private var unidentified: Int?
-        /// The alerts of the last answer, by the digest of their bytes: an unchanged one is not
-        /// decoded again (`AlertmanagerDecodeMemory`).
-        private let previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert]
-        /// This answer's alerts by digest, for the next answer.
-        private(set) var decoded: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert] = [:]
+        /// The last answer: an alert decoded from the same bytes is taken from it.
+        private let previous: AlertmanagerDecodeMemory.Answer
         /// The digest of each alert's bytes, in the order of `finish()`'s alerts.
         private(set) var digests: [AlertmanagerDecodeMemory.Digest] = []
-        /// How many alerts were taken from `previous` rather than decoded.
+        /// How many alerts were taken from `previous` (or from earlier in this answer) rather than decoded.
         private(set) var reused = 0
 
         /// A stream that takes unchanged alerts from `previous` (the last answer's `decoded`).
-        init(previous: [AlertmanagerDecodeMemory.Digest: AlertmanagerAlert] = [:]) {
+        init(previous: AlertmanagerDecodeMemory.Answer = AlertmanagerDecodeMemory.Answer()) {
             self.previous = previous
         }
 
@@ -100,10 +98,10 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
             // The fingerprint is what identifies an alert across polls, HA members and restarts: an
             // alert without one cannot be tracked or acknowledged (fuzz finding F3).
             if let index = unidentified {
-                throw SourceError(.malformed, "Alertmanager alerts: alert \(index + 1) of \(alerts.count) has an empty fingerprint; "
+                throw SourceError(.malformed, "Alertmanager alerts: alert \(index + 1) of \(decoded.count) has an empty fingerprint; "
                                   + "the answer does not follow the Alertmanager v2 API")
             }
-            return alerts
+            return decoded.alerts
         }
 
         /// The most alerts one answer may hold: 100,000 is ten times a very large Alertmanager;
@@ -120,20 +118,20 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
             if let known = previous[digest] ?? decoded[digest] {
                 // Decoded from these very bytes before (by the last answer, or earlier in this
                 // one), and checked then: a kept alert has a fingerprint.
-                alerts.append(known)
-                decoded[digest] = known
+                decoded.append(known, digest: digest)
                 reused += 1
                 return
             }
             let raw = try SourceJSON.decode(RawAlert.self, from: element, what: "Alertmanager alerts", element: index)
             if raw.fingerprint.isEmpty && unidentified == nil { unidentified = index }
+            let notes = raw.annotations
             let alert = AlertmanagerAlert(
-                fingerprint: raw.fingerprint, labels: raw.labels ?? [:], annotations: raw.annotations ?? [:],
+                fingerprint: raw.fingerprint, labels: AlertLabels(raw.labels ?? [:]), summary: notes?.summary,
+                runbookURL: notes?.runbook_url ?? notes?.runbook, dashboardURL: notes?.dashboard_url ?? notes?.dashboard,
                 startsAt: raw.startsAt, endsAt: raw.endsAt, updatedAt: raw.updatedAt,
                 state: raw.status?.state?.lowercased() ?? "active", silencedBy: raw.status?.silencedBy ?? [],
                 inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: raw.generatorURL)
-            alerts.append(alert)
-            decoded[digest] = alert
+            decoded.append(alert, digest: digest)
         }
 
         /// The splitter's errors, named like the decoder's.
@@ -167,11 +165,10 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
     public func incident(from alert: AlertmanagerAlert, source: SourceID,
                          acknowledgement: AlertmanagerAcknowledgement?) -> Incident {
         let labels = alert.labels
-        let annotations = alert.annotations
         let severityWord = labels[severityLabel]?.lowercased() ?? ""
         let acknowledged = alert.isSilenced || acknowledgement != nil
 
-        var sortedLabels = labels.keys.sorted().map { KeyValue($0, labels[$0] ?? "") }
+        var sortedLabels = labels.pairs   // shared with the alert
         if !alert.inhibitedBy.isEmpty {
             sortedLabels.append(KeyValue("inhibited_by", alert.inhibitedBy.joined(separator: ", ")))
         }
@@ -182,8 +179,8 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
             guard let url = nonEmpty(url), !links.contains(where: { $0.url == url }) else { return }
             links.append(Link(title: title, url: url))
         }
-        add("Runbook", annotations["runbook_url"] ?? annotations["runbook"])
-        add("Dashboard", annotations["dashboard_url"] ?? annotations["dashboard"])
+        add("Runbook", alert.runbookURL)
+        add("Dashboard", alert.dashboardURL)
         add("Prometheus", alert.generatorURL)
 
         var timeline = [TimelineEntry(at: alert.startsAt, text: "Alert started firing")]
@@ -196,7 +193,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
 
         return Incident(
             id: "AM-\(alert.fingerprint)", source: source, sourceKey: alert.fingerprint, number: nil,
-            title: nonEmpty(annotations["summary"]) ?? nonEmpty(labels["alertname"]) ?? "Alert \(alert.fingerprint)",
+            title: nonEmpty(alert.summary) ?? nonEmpty(labels["alertname"]) ?? "Alert \(alert.fingerprint)",
             service: nonEmpty(labels[serviceLabel]) ?? nonEmpty(labels["job"]) ?? "unknown",
             severity: Severity(word: severityWord) ?? .warning,
             status: acknowledged ? .acknowledged : .triggered,
@@ -213,10 +210,20 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         var inhibitedBy: [String]?
     }
 
+    /// The annotations Vigil shows; the others (a description, anything a team adds) are skipped
+    /// while decoding rather than kept for nothing.
+    struct RawAnnotations: Decodable {
+        var summary: String?
+        var runbook_url: String?
+        var runbook: String?
+        var dashboard_url: String?
+        var dashboard: String?
+    }
+
     struct RawAlert: Decodable {
         var fingerprint: String
         var labels: [String: String]?
-        var annotations: [String: String]?
+        var annotations: RawAnnotations?
         var startsAt: Date
         var endsAt: Date?
         var updatedAt: Date?
@@ -313,9 +320,13 @@ public struct AlertmanagerAlert: Sendable, Hashable {
     /// Alertmanager's hash of the label set: the same on every member of an HA cluster.
     public var fingerprint: String
     /// The identifying labels.
-    public var labels: [String: String]
-    /// Annotations (summary, runbook_url, …).
-    public var annotations: [String: String]
+    public var labels: AlertLabels
+    /// The `summary` annotation.
+    public var summary: String?
+    /// The `runbook_url` annotation (or `runbook`).
+    public var runbookURL: String?
+    /// The `dashboard_url` annotation (or `dashboard`).
+    public var dashboardURL: String?
     /// When it started firing.
     public var startsAt: Date
     /// When it will resolve unless the sender repeats it.
@@ -331,13 +342,25 @@ public struct AlertmanagerAlert: Sendable, Hashable {
     /// Link to the expression that fired it.
     public var generatorURL: String?
 
-    /// Creates an alert.
+    /// Creates an alert. Of the annotations, Vigil keeps the ones it shows: `summary`,
+    /// `runbook_url` (or `runbook`) and `dashboard_url` (or `dashboard`).
     public init(fingerprint: String, labels: [String: String], annotations: [String: String] = [:], startsAt: Date,
                 endsAt: Date? = nil, updatedAt: Date? = nil, state: String = "active", silencedBy: [String] = [],
                 inhibitedBy: [String] = [], generatorURL: String? = nil) {
-        self.fingerprint = fingerprint; self.labels = labels; self.annotations = annotations
-        self.startsAt = startsAt; self.endsAt = endsAt; self.updatedAt = updatedAt; self.state = state
-        self.silencedBy = silencedBy; self.inhibitedBy = inhibitedBy; self.generatorURL = generatorURL
+        self.init(fingerprint: fingerprint, labels: AlertLabels(labels), summary: annotations["summary"],
+                  runbookURL: annotations["runbook_url"] ?? annotations["runbook"],
+                  dashboardURL: annotations["dashboard_url"] ?? annotations["dashboard"], startsAt: startsAt,
+                  endsAt: endsAt, updatedAt: updatedAt, state: state, silencedBy: silencedBy, inhibitedBy: inhibitedBy,
+                  generatorURL: generatorURL)
+    }
+
+    /// Creates an alert from its parts.
+    public init(fingerprint: String, labels: AlertLabels, summary: String?, runbookURL: String?, dashboardURL: String?,
+                startsAt: Date, endsAt: Date?, updatedAt: Date?, state: String, silencedBy: [String],
+                inhibitedBy: [String], generatorURL: String?) {
+        self.fingerprint = fingerprint; self.labels = labels; self.summary = summary; self.runbookURL = runbookURL
+        self.dashboardURL = dashboardURL; self.startsAt = startsAt; self.endsAt = endsAt; self.updatedAt = updatedAt
+        self.state = state; self.silencedBy = silencedBy; self.inhibitedBy = inhibitedBy; self.generatorURL = generatorURL
     }
 
     /// True when Alertmanager reports it suppressed by at least one silence.

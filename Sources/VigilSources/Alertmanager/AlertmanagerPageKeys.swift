@@ -71,7 +71,7 @@ public final class AlertmanagerPageKeys: Sendable {
         return state.withLock { s in
             guard let routes = s.routes, routes.pages else { return [:] }
             for alert in alerts where s.keys[alert.fingerprint] == nil {
-                s.keys[alert.fingerprint] = routes.pageKeys(for: alert.labels)
+                s.keys[alert.fingerprint] = routes.pageKeys(for: alert.labels.dictionary)
             }
             if s.keys.count > 2 * alerts.count + 1_024 {
                 let current = Set(alerts.map(\.fingerprint))

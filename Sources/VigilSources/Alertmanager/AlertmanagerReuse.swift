@@ -29,18 +29,41 @@ final class AlertmanagerDecodeMemory: Sendable {
         }
     }
 
+    /// One answer's alerts, in its order, and where each digest's alert is in it (an index
+    /// rather than a dictionary of alerts: that one's table was a third empty).
+    struct Answer: Sendable {
+        private(set) var alerts: [AlertmanagerAlert] = []
+        private var position: [Digest: Int32] = [:]
+
+        init() {}
+
+        /// The alert decoded from bytes with this digest.
+        subscript(digest: Digest) -> AlertmanagerAlert? {
+            position[digest].map { alerts[Int($0)] }
+        }
+
+        /// How many alerts.
+        var count: Int { alerts.count }
+
+        /// Adds the next alert of the answer, decoded from bytes with `digest`.
+        mutating func append(_ alert: AlertmanagerAlert, digest: Digest) {
+            if position[digest] == nil { position[digest] = Int32(alerts.count) }
+            alerts.append(alert)
+        }
+    }
+
     /// Per member URL.
-    private let byMember = Mutex<[String: [Digest: AlertmanagerAlert]]>([:])
+    private let byMember = Mutex<[String: Answer]>([:])
 
     init() {}
 
-    /// The alerts the last successful answer of `member` gave, by digest.
-    func previous(of member: URL) -> [Digest: AlertmanagerAlert] {
-        byMember.withLock { $0[member.absoluteString] ?? [:] }
+    /// The last successful answer of `member`.
+    func previous(of member: URL) -> Answer {
+        byMember.withLock { $0[member.absoluteString] ?? Answer() }
     }
 
-    /// Keeps `alerts` (the ones just decoded) for `member`'s next answer.
-    func keep(_ alerts: [Digest: AlertmanagerAlert], of member: URL) {
-        byMember.withLock { $0[member.absoluteString] = alerts }
+    /// Keeps `answer` (the one just decoded) for `member`'s next answer.
+    func keep(_ answer: Answer, of member: URL) {
+        byMember.withLock { $0[member.absoluteString] = answer }
     }
 }
