@@ -1,7 +1,10 @@
 // The benchmarks' workloads as a plain executable, for a profiler: the inputs are built first,
-// then the workload runs N times. Instruction counts are repeatable on a shared machine:
-//   valgrind --tool=callgrind --toggle-collect='*DashboardView*render*' \
-//       .build/release/vigil-profile frame 10000 3
+// then the workload runs N times. Instruction counts are repeatable on a shared machine; each
+// timed run is one call of `vigil_profile_workload` (below), so callgrind counts it and nothing
+// else (not the inputs, not the untimed `prepare`, not the clock), one dump per run:
+//   valgrind --tool=callgrind --toggle-collect=vigil_profile_workload \
+//       --dump-after=vigil_profile_workload .build/release/vigil-profile frame 10000 3
+// (scripts/instructions does this for the frame, poll and metrics workloads).
 // Usage: vigil-profile frame|poll|metrics|decode|runs|prometheus [size] [iterations]
 // `frame` times the frame path with unchanged data (a key press, a tick); `poll` the frame after
 // a poll changed the data.
@@ -19,10 +22,16 @@ let workload = arguments.count > 1 ? arguments[1] : "frame"
 let size = arguments.count > 2 ? Int(arguments[2]) : nil
 let iterations = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
 
+/// Runs one timed body: a plain symbol for callgrind's --toggle-collect and --dump-after.
+/// `@inline(never)` and `@_optimize(none)` keep it a call of its own (optimised, it would be
+/// inlined, specialised for the closure or merged with a twin); the bodies are optimised as usual.
+@inline(never) @_optimize(none) @_silgen_name("vigil_profile_workload")
+func workloadRun(_ body: () -> Void) { body() }
+
 func time(_ label: String, _ body: () -> Void) {
     let clock = ContinuousClock()
     var runs: [Duration] = []
-    for _ in 0..<iterations { runs.append(clock.measure(body)) }
+    for _ in 0..<iterations { runs.append(clock.measure { workloadRun(body) }) }
     let shown = runs.map { String(format: "%.3f ms", Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1e3) }
     print("\(label): \(shown.joined(separator: ", "))")
 }
@@ -33,7 +42,7 @@ func time(_ label: String, prepare: () -> Void, _ body: () -> Void) {
     var runs: [Duration] = []
     for _ in 0..<iterations {
         prepare()
-        runs.append(clock.measure(body))
+        runs.append(clock.measure { workloadRun(body) })
     }
     let shown = runs.map { String(format: "%.3f ms", Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1e3) }
     print("\(label): \(shown.joined(separator: ", "))")
