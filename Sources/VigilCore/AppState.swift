@@ -302,12 +302,14 @@ public struct AppState: Sendable {
     }
 
     /// Open incidents, most severe first, then oldest first: the incident table's rows.
-    /// Sorted once per revision of the data, not once per frame.
-    public var openIncidents: [Incident] {
+    /// Sorted once per revision of the data, not once per frame; the rows are positions in
+    /// `incidents`, not a copy of them (a copy was 2 MB per 10,000 incidents, and the memo keeps
+    /// two revisions).
+    public var openIncidents: IncidentRows {
         Memo.shared.value(Memo.Key(revision: revision, name: "openIncidents")) {
-            // Positions are sorted, by keys read once, and the incidents gathered at the end:
-            // sorting the incidents themselves moved 200-byte values (and their reference
-            // counts) about, two thirds of the frame after a poll of 100,000 incidents.
+            // Positions are sorted, by keys read once: sorting the incidents themselves moved
+            // 200-byte values (and their reference counts) about, two thirds of the frame after
+            // a poll of 100,000 incidents.
             let all = incidents
             var rows: [Int32] = [], severity: [Int] = [], started: [Double] = []
             all.withUnsafeBufferPointer { list in
@@ -326,10 +328,8 @@ public struct AppState: Sendable {
                     return list[Int(rows[x])].id < list[Int(rows[y])].id
                 }
             }
-            var open: [Incident] = []
-            open.reserveCapacity(order.count)   // exactly, not doubling
-            for o in order { open.append(all[Int(rows[Int(o)])]) }
-            return open
+            for k in order.indices { order[k] = rows[Int(order[k])] }
+            return IncidentRows(all, order)
         }
     }
 
@@ -340,7 +340,8 @@ public struct AppState: Sendable {
         let summary = Memo.shared.value(Memo.Key(revision: revision, name: "openIncidentsSummary")) {
             var unacknowledged = 0
             var rowOf: [String: Int] = Dictionary(minimumCapacity: rows.count)
-            rows.withUnsafeBufferPointer { list in
+            do {
+                let list = rows
                 for r in list.indices {
                     if list[r].status == .triggered { unacknowledged += 1 }
                     if rowOf[list[r].id] == nil { rowOf[list[r].id] = r }

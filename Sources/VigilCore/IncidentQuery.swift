@@ -110,7 +110,7 @@ extension AppState {
     /// The incident table's rows: the open incidents the query keeps, in its order. Computed once
     /// per revision of the data and query; with no filter in the default order it is
     /// `openIncidents` itself.
-    public var visibleIncidents: [Incident] {
+    public var visibleIncidents: IncidentRows {
         let open = openIncidents
         guard query.narrows || query.sort != .severity else { return open }
         let me = query.mine ? self.me : nil
@@ -146,10 +146,7 @@ extension AppState {
                     return x != y ? x < y : a < b
                 }
             }
-            var out: [Incident] = []
-            out.reserveCapacity(rows.count)
-            for r in rows { out.append(open[r]) }
-            return out
+            return open.picking(rows)
         }
     }
 

@@ -133,6 +133,28 @@ import VigilCore
         #expect(memory.previous(of: member).count == 500)
     }
 
+    /// The long strings an answer repeats (a rule's generator URL, a runbook, a label value) are
+    /// held once, also across alerts taken from the last answer and alerts decoded anew; short
+    /// ones are inline anyway. (Two strings are one copy when their two words are the same.)
+    @Test func repeatedLongStringsAreHeldOnce() throws {
+        func sameCopy(_ a: String?, _ b: String?) -> Bool {
+            guard let a, let b else { return false }
+            return unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
+        }
+        var first = AlertmanagerDecoder.AlertStream()
+        try Self.generated(50).withUnsafeBytes { try first.feed($0) }
+        let alerts = try first.finish()
+        #expect(alerts.allSatisfy { sameCopy($0.generatorURL, alerts[0].generatorURL) })
+        #expect(alerts.map(\.generatorURL) == Array(repeating: alerts[0].generatorURL, count: 50))
+        // The next answer: alert 3 changed (decoded again), the others taken; it shares their copy.
+        var elements = (0..<50).map { Self.element($0) }
+        elements[3] = Self.element(3, endsAt: "2026-11-26T12:09:00.000Z")
+        var next = AlertmanagerDecoder.AlertStream(previous: first.decoded)
+        try Data(("[" + elements.joined(separator: ",\n") + "]").utf8).withUnsafeBytes { try next.feed($0) }
+        let again = try next.finish()
+        #expect(next.reused == 49 && sameCopy(again[3].generatorURL, alerts[0].generatorURL))
+    }
+
     @Test func anAlertsErrorNamesTheAlert() {
         let data = json(#"[{"fingerprint": "a", "startsAt": "2026-11-26T10:00:00Z"}, {"fingerprint": "b", "startsAt": 5}]"#)
         let error = sourceError { _ = try AlertmanagerDecoder.alerts(from: data) }

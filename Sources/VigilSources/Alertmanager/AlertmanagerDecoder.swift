@@ -63,9 +63,29 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         /// How many alerts were taken from `previous` (or from earlier in this answer) rather than decoded.
         private(set) var reused = 0
 
+        /// The long strings of this answer's alerts, one copy each: the same `generatorURL`,
+        /// runbook or label value of a thousand alerts of one rule is then held once, not a
+        /// thousand times (strings of up to 15 bytes are stored inline anyway).
+        private var strings = Set<String>()
+
         /// A stream that takes unchanged alerts from `previous` (the last answer's `decoded`).
         init(previous: AlertmanagerDecodeMemory.Answer = AlertmanagerDecodeMemory.Answer()) {
             self.previous = previous
+            decoded.reserve(previous.count)
+            digests.reserveCapacity(previous.count)
+        }
+
+        /// The one copy of `text` in this answer.
+        private mutating func intern(_ text: String) -> String {
+            text.utf8.count > 15 ? strings.insert(text).memberAfterInsert : text
+        }
+
+        private mutating func intern(_ text: String?) -> String? { text.map { intern($0) } }
+
+        /// Makes the long strings of a kept alert the copies later alerts of this answer share.
+        private mutating func share(_ alert: AlertmanagerAlert) {
+            for text in [alert.generatorURL, alert.runbookURL, alert.dashboardURL] { _ = intern(text) }
+            for pair in alert.labels.pairs where pair.value.utf8.count > 15 { _ = intern(pair.value) }
         }
 
         /// Reads the next piece of the answer.
@@ -119,6 +139,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
                 // Decoded from these very bytes before (by the last answer, or earlier in this
                 // one), and checked then: a kept alert has a fingerprint.
                 decoded.append(known, digest: digest)
+                share(known)
                 reused += 1
                 return
             }
@@ -126,11 +147,12 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
             if raw.fingerprint.isEmpty && unidentified == nil { unidentified = index }
             let notes = raw.annotations
             let alert = AlertmanagerAlert(
-                fingerprint: raw.fingerprint, labels: AlertLabels(raw.labels ?? [:]), summary: notes?.summary,
-                runbookURL: notes?.runbook_url ?? notes?.runbook, dashboardURL: notes?.dashboard_url ?? notes?.dashboard,
+                fingerprint: raw.fingerprint, labels: AlertLabels(raw.labels ?? [:], intern: { intern($0) }),
+                summary: notes?.summary, runbookURL: intern(notes?.runbook_url ?? notes?.runbook),
+                dashboardURL: intern(notes?.dashboard_url ?? notes?.dashboard),
                 startsAt: raw.startsAt, endsAt: raw.endsAt, updatedAt: raw.updatedAt,
                 state: raw.status?.state?.lowercased() ?? "active", silencedBy: raw.status?.silencedBy ?? [],
-                inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: raw.generatorURL)
+                inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: intern(raw.generatorURL))
             decoded.append(alert, digest: digest)
         }
 

@@ -12,6 +12,11 @@ public struct AlertLabels: Sendable, Hashable, Sequence, ExpressibleByDictionary
         pairs = labels.keys.sorted().map { KeyValue($0, labels[$0] ?? "") }
     }
 
+    /// The labels of a dictionary, each name and value passed through `intern`.
+    init(_ labels: [String: String], intern: (String) -> String) {
+        pairs = labels.keys.sorted().map { KeyValue(intern($0), intern(labels[$0] ?? "")) }
+    }
+
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }

@@ -45,6 +45,12 @@ final class AlertmanagerDecodeMemory: Sendable {
         /// How many alerts.
         var count: Int { alerts.count }
 
+        /// Makes room for `n` alerts (the last answer's count: the list is then not grown by doubling).
+        mutating func reserve(_ n: Int) {
+            alerts.reserveCapacity(n)
+            position.reserveCapacity(n)
+        }
+
         /// Adds the next alert of the answer, decoded from bytes with `digest`.
         mutating func append(_ alert: AlertmanagerAlert, digest: Digest) {
             if position[digest] == nil { position[digest] = Int32(alerts.count) }
