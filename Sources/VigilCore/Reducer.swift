@@ -45,7 +45,7 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         switch report.outcome {
         case .updated(let snapshot, let warnings):
             let changed = state.sources[id]?.snapshot != snapshot
-            effects = sourceUpdated(&state, id, snapshot, at: report.at)
+            effects = sourceUpdated(&state, id, snapshot, changed: changed, at: report.at)
             state.sources[id]?.warnings = warnings
             state.sources[id]?.quota = report.quota
             // The same incidents as last time are written again only now and then (the store
@@ -176,8 +176,10 @@ func showConfirmed(_ action: IncidentAction, _ id: String, _ confirmation: Actio
 /// New data: the error, the failure count and the retry time are cleared; the selection stays
 /// on its incident (or the row now in its place). A wall monitor that asked for it rings the
 /// bell for a new page or outage.
-func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, at: Date) -> [Effect] {
-    if var s = state.sources[id], s.snapshot == snapshot {
+/// `changed`: whether `snapshot` differs from the source's last one (compared once, by the caller).
+func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSnapshot, changed: Bool,
+                   at: Date) -> [Effect] {
+    if var s = state.sources[id], !changed {
         // The same data (most polls): it is fresh again, and nothing else changes; the lists on
         // screen stay, so nothing derived from them is computed again.
         s.markSucceeded(at: at)
