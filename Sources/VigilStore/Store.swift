@@ -118,6 +118,10 @@ public final class VigilStore: Sendable {
         configuration.prepareDatabase { db in
             // FULL: a committed outbox entry survives a power cut, not only `kill -9`.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // 512 KiB of page cache per connection, not SQLite's 2 MB: the history's rows are
+            // read back rarely (the writer remembers what it wrote), and a page not cached comes
+            // from the operating system's cache, not the disk.
+            try db.execute(sql: "PRAGMA cache_size = -512")
         }
         let path = databaseURL.path
         do {
