@@ -332,34 +332,35 @@ public final class AlertmanagerSource: Source {
     /// shown is kept when the result is the same.
     private static func map(_ view: View, last: MappedPoll, decoder: AlertmanagerDecoder, source: SourceID,
                             acknowledgements: AlertmanagerAcknowledgements, pageKeys: [String: [String]]) -> MappedPoll {
-        var incidents: [Incident] = []
-        incidents.reserveCapacity(view.alerts.count)
+        // Oldest first, then by id ("AM-" + fingerprint): positions sorted first, so the
+        // incidents are made once, in their order (sorting them after held two lists at once).
+        let alerts = view.alerts
+        let order = alerts.indices.sorted { a, b in
+            let x = alerts[a], y = alerts[b]
+            return x.startsAt != y.startsAt ? x.startsAt < y.startsAt : x.fingerprint < y.fingerprint
+        }
+        var next = MappedPoll()
+        next.incidents.reserveCapacity(order.count)
+        next.position.reserveCapacity(order.count)
         var acks: [String: AlertmanagerAcknowledgement] = [:]
-        for (k, alert) in view.alerts.enumerated() {
+        for k in order {
+            let alert = alerts[k]
             let acknowledgement = acknowledgements.acknowledgement(for: alert)
             if let acknowledgement { acks[alert.fingerprint] = acknowledgement }
             let keys = pageKeys[alert.fingerprint] ?? []
             let before = last.position[alert.fingerprint].map { last.incidents[Int($0)] }
+            next.position[alert.fingerprint] = Int32(next.incidents.count)
             if let before, let digest = view.digests?[k], last.digest(of: alert.fingerprint) == digest,
                last.acknowledgements[alert.fingerprint] == acknowledgement, before.pagedAs == keys {
-                incidents.append(before)
+                next.incidents.append(before)
                 continue
             }
             var incident = decoder.incident(from: alert, source: source, acknowledgement: acknowledgement)
             if !keys.isEmpty { incident.pagedAs = keys }
             if let before, before == incident { incident = before }
-            incidents.append(incident)
+            next.incidents.append(incident)
         }
-        // Positions sorted, the incidents moved once.
-        let order = incidents.indices.sorted { a, b in
-            let x = incidents[a], y = incidents[b]
-            return x.triggeredAt != y.triggeredAt ? x.triggeredAt < y.triggeredAt : x.id < y.id
-        }
-        var next = MappedPoll()
-        next.incidents = order.map { incidents[$0] }
         next.digests = view.digests.map { digests in order.map { digests[$0] } } ?? []
-        next.position.reserveCapacity(order.count)
-        for (p, k) in order.enumerated() { next.position[view.alerts[k].fingerprint] = Int32(p) }
         next.acknowledgements = acks
         return next
     }
