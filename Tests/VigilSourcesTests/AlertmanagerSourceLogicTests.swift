@@ -28,7 +28,7 @@ private func alert(_ fingerprint: String = "f1", labels: [String: String] = ["al
 
 @Suite struct AlertmanagerMatchingTests {
     @Test func matchersFollowAlertmanagerSemantics() {
-        let labels = ["alertname": "DiskFull", "instance": "db-1:9100"]
+        let labels: AlertLabels = ["alertname": "DiskFull", "instance": "db-1:9100"]
         #expect(AlertmanagerMatcher(name: "alertname", value: "DiskFull").matches(labels))
         #expect(!AlertmanagerMatcher(name: "alertname", value: "Disk").matches(labels))
         #expect(AlertmanagerMatcher(name: "alertname", value: "Disk", isEqual: false).matches(labels))

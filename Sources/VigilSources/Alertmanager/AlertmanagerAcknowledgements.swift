@@ -8,14 +8,8 @@ import VigilCore
 extension AlertmanagerMatcher {
     /// Whether the matcher accepts `labels`, with Alertmanager's semantics: a missing label has
     /// the value "", and a regular expression must match the whole value.
-    public func matches(_ labels: [String: String]) -> Bool { matches(labelValue: labels[name]) }
-
-    /// Whether the matcher accepts an alert's labels.
-    public func matches(_ labels: AlertLabels) -> Bool { matches(labelValue: labels[name]) }
-
-    /// Whether it accepts the label's value (nil: the alert has no such label).
-    func matches(labelValue: String?) -> Bool {
-        let actual = labelValue ?? ""
+    public func matches(_ labels: AlertLabels) -> Bool {
+        let actual = labels[name] ?? ""
         let found: Bool
         if isRegex {
             guard let regex = try? NSRegularExpression(pattern: "^(?:\(value))$") else { return false }
@@ -40,11 +34,6 @@ extension AlertmanagerSilence {
 
     /// Whether it silences an alert with these labels (ignoring its state). A silence without
     /// matchers silences nothing.
-    public func matches(_ labels: [String: String]) -> Bool {
-        !matchers.isEmpty && matchers.allSatisfy { $0.matches(labels) }
-    }
-
-    /// Whether it silences an alert with these labels (ignoring its state).
     public func matches(_ labels: AlertLabels) -> Bool {
         !matchers.isEmpty && matchers.allSatisfy { $0.matches(labels) }
     }
