@@ -19,6 +19,59 @@ enum Columns {
             let b = (k + 0.0).bitPattern
             return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
         }
+        // Times are close together and often whole seconds: relative to the smallest key, and
+        // without the low bits every key shares, they take few bits (60 days of whole seconds,
+        // 23). Then each key and its position fit one integer, which the sort moves alone.
+        var lo = UInt64.max, hi = UInt64.min, differ: UInt64 = 0
+        for b in bits { lo = min(lo, b); hi = max(hi, b); differ |= b ^ bits[0] }
+        let shift = UInt64(differ.trailingZeroBitCount)
+        let keyBits = 64 - ((hi - lo) >> shift).leadingZeroBitCount
+        let positionBits = 64 - UInt64(n - 1).leadingZeroBitCount
+        guard keyBits + positionBits <= 64 else { return order(bits) }
+        var packed = [UInt64](repeating: 0, count: n)
+        for k in 0..<n { packed[k] = ((bits[k] &- lo) >> shift) << UInt64(positionBits) | UInt64(k) }
+        radixSort(&packed, from: positionBits, bits: keyBits)
+        let mask = UInt64(1) << UInt64(positionBits) - 1
+        return packed.map { Int32(truncatingIfNeeded: $0 & mask) }
+    }
+
+    /// Sorts `values` by their bits `from..<from + bits` (an LSD radix sort, stable: values whose
+    /// digits are equal keep their order), in passes of at most 11 bits.
+    private static func radixSort(_ values: inout [UInt64], from: Int, bits: Int) {
+        let n = values.count
+        let passes = (bits + 10) / 11, width = (bits + passes - 1) / passes
+        let radix = 1 << width, mask = UInt64(radix - 1)
+        var counts = [Int](repeating: 0, count: passes * radix)
+        counts.withUnsafeMutableBufferPointer { c in
+            for v in values {
+                for p in 0..<passes { c[p * radix + Int((v >> UInt64(from + p * width)) & mask)] += 1 }
+            }
+        }
+        var scratch = values
+        for p in 0..<passes {
+            let base = p * radix, shift = UInt64(from + p * width)
+            if counts[base..<base + radix].contains(n) { continue }   // every value has this digit
+            var sum = 0
+            for d in base..<base + radix { let k = counts[d]; counts[d] = sum; sum += k }
+            values.withUnsafeBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        for v in source {
+                            let d = base + Int((v >> shift) & mask)
+                            target[c[d]] = v
+                            c[d] += 1
+                        }
+                    }
+                }
+            }
+            swap(&values, &scratch)
+        }
+    }
+
+    /// `stableOrder` for keys too far apart to share an integer with their position: the
+    /// positions are sorted by the keys' bit patterns, a byte per pass.
+    private static func order(_ bits: [UInt64]) -> [Int32] {
+        let n = bits.count
         var order = (0..<Int32(n)).map { $0 }
         var scratch = order
         var counts = [Int](repeating: 0, count: 256)
@@ -95,6 +148,14 @@ struct Interner {
     private(set) var names: [String] = []
     private var ids: [String: Int32] = [:]
     private var slots = [(UInt64, UInt64, Int32)](repeating: (0, 0, -1), count: 512)
+
+    init() {}
+
+    /// Starts with `names` (ids 0..<names.count, in order), as a digest of an earlier list had them.
+    init(names: [String]) {
+        self.names = names
+        for (id, name) in names.enumerated() { ids[name] = Int32(id) }
+    }
 
     mutating func id(_ s: String) -> Int32 {
         let raw = unsafeBitCast(s, to: (UInt64, UInt64).self)
