@@ -1,10 +1,11 @@
 import Foundation
-import Synchronization
 
 // What the metrics need from one list of incidents, deployments or CI runs (one source's
 // snapshot), as columns sorted by time, built once per list: a window's figures then come from a
 // binary search and a walk over the window's rows (MetricsIndex.swift). Digests are kept per
-// source and reused while the source's list is the same array (`DigestCache`).
+// source and reused while the source's list is the same array (`DigestCache`); a source's new
+// list is digested with its previous list and digest at hand, to reuse what was computed for the
+// elements that did not change (`Reuse`).
 
 /// Incidents as columns: by trigger time, by resolution time, and the outages.
 final class IncidentDigest: Sendable {
@@ -35,10 +36,15 @@ final class IncidentDigest: Sendable {
         let service: String, id: String, title: String
     }
 
-    init(_ all: [Incident], config: MetricsConfig) {
+    /// The digest of `all`; each incident whose service, trigger time and paging are those of the
+    /// incident at its position in `previous` (a digest made with the same settings) has the
+    /// service id and flags it had there.
+    init(_ all: [Incident], config: MetricsConfig, reusing previous: (list: [Incident], digest: IncidentDigest)? = nil) {
         timeZone = config.timeZone; workingHours = config.workingHours; outageSeverities = config.outageSeverities
         count = all.count
-        var names = Interner()
+        var names = Interner(names: previous?.digest.services ?? [])
+        let old = Reuse(previous?.list, count: previous?.digest.count, positions: previous?.digest.trigPos,
+                        service: previous?.digest.trigService, flags: previous?.digest.trigFlags)
         var clock = LocalClock(config.timeZone)
         var t = [Double](), service = [Int32](), flags = [UInt8](), ack = [Double](), rep = [Double]()
         var resTimes = [Double](), resPositions = [Int32](), rows = [OutageRow]()
@@ -52,13 +58,18 @@ final class IncidentDigest: Sendable {
             for p in 0..<list.count {
                 let triggered = list[p].triggeredAt, start = triggered.timeIntervalSinceReferenceDate
                 t.append(start)
-                service.append(names.id(list[p].service))
-                var f: UInt8 = 0
-                if list[p].paged {
-                    f |= 1
-                    if clock.isOffHours(triggered.timeIntervalSince1970, hours: config.workingHours) { f |= 2 }
+                if old.has(p, where: { $0.service == list[p].service && $0.triggeredAt == triggered && $0.paged == list[p].paged }) {
+                    service.append(old.service[p])
+                    flags.append(old.flags[p])
+                } else {
+                    service.append(names.id(list[p].service))
+                    var f: UInt8 = 0
+                    if list[p].paged {
+                        f |= 1
+                        if clock.isOffHours(triggered.timeIntervalSince1970, hours: config.workingHours) { f |= 2 }
+                    }
+                    flags.append(f)
                 }
-                flags.append(f)
                 ack.append(list[p].acknowledgedAt.map { max(0, $0.timeIntervalSince(triggered)) } ?? .nan)
                 let resolvedAt = list[p].resolvedAt
                 if list[p].status == .resolved, let r = resolvedAt {
@@ -117,9 +128,14 @@ final class DeploymentDigest: Sendable {
     /// Deploy − commit, seconds, when the commit is known and earlier; NaN otherwise.
     let lead: [Double]
 
-    init(_ all: [Deployment]) {
+    /// The digest of `all`; each deployment whose environment, service, version and whether it
+    /// is in progress are those of the deployment at its position in `previous` is kept or left
+    /// out as there, with the service id and packed version it had there.
+    init(_ all: [Deployment], reusing previous: (list: [Deployment], digest: DeploymentDigest)? = nil) {
         list = all
-        var names = Interner(), environments = Interner()
+        var names = Interner(names: previous?.digest.services ?? []), environments = Interner()
+        let old = Reuse(previous?.list, count: previous?.digest.list.count, positions: previous?.digest.pos,
+                        service: previous?.digest.service, version: previous?.digest.version)
         var production: [Bool] = []   // by environment id
         var earliestAt: Double?
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8](), v = [UInt64](), l = [Double]()
@@ -127,13 +143,24 @@ final class DeploymentDigest: Sendable {
             for k in 0..<list.count {
                 let date = list[k].at, time = date.timeIntervalSinceReferenceDate
                 if earliestAt.map({ time < $0 }) ?? true { earliestAt = time }
-                let e = Int(environments.id(list[k].environment))
-                if e == production.count { production.append(list[k].isProduction) }
                 let outcome = list[k].outcome
-                guard production[e], outcome != .inProgress else { continue }
-                t.append(time); p.append(Int32(k)); s.append(names.id(list[k].service))
+                let reused = old.has(k, where: {
+                    $0.environment == list[k].environment && ($0.outcome == .inProgress) == (outcome == .inProgress)
+                        && $0.service == list[k].service && $0.version == list[k].version
+                })
+                if reused {
+                    guard old.service[k] >= 0 else { continue }   // left out there
+                    s.append(old.service[k])
+                    v.append(old.version[k])
+                } else {
+                    let e = Int(environments.id(list[k].environment))
+                    if e == production.count { production.append(list[k].isProduction) }
+                    guard production[e], outcome != .inProgress else { continue }
+                    s.append(names.id(list[k].service))
+                    v.append(VersionOrder.packed(list[k].version) ?? .max)
+                }
+                t.append(time); p.append(Int32(k))
                 f.append((outcome == .success ? 1 : 2) | (list[k].markedRollback ? 4 : 0) | (list[k].markedRework ? 16 : 0))
-                v.append(VersionOrder.packed(list[k].version) ?? .max)
                 if let c = list[k].commitAt, date > c { l.append(date.timeIntervalSince(c)) } else { l.append(.nan) }
             }
         }
@@ -160,15 +187,21 @@ final class BuildDigest: Sendable {
     /// Durations by position in the list (NaN for runs not finished).
     let duration: [Double]
 
-    init(_ all: [BuildRun]) {
+    /// The digest of `all`; each finished run whose pipeline is that of the finished run at its
+    /// position in `previous` has the pipeline id it had there.
+    init(_ all: [BuildRun], reusing previous: (list: [BuildRun], digest: BuildDigest)? = nil) {
         count = all.count
-        var names = Interner()
+        var names = Interner(names: previous?.digest.pipelines ?? [])
+        let old = Reuse(previous?.list, count: previous?.digest.count, positions: previous?.digest.pos,
+                        service: previous?.digest.pipeline)
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8]()
         var d = [Double](repeating: .nan, count: all.count)
         all.withUnsafeBufferPointer { list in
             for k in 0..<list.count {
                 guard let end = list[k].finishedAt else { continue }
-                t.append(end.timeIntervalSinceReferenceDate); p.append(Int32(k)); s.append(names.id(list[k].pipeline))
+                t.append(end.timeIntervalSinceReferenceDate); p.append(Int32(k))
+                let reused = old.has(k, where: { $0.pipeline == list[k].pipeline }) && old.service[k] >= 0
+                s.append(reused ? old.service[k] : names.id(list[k].pipeline))
                 let conclusion = list[k].conclusion
                 let judged = conclusion != .cancelled && conclusion != .skipped
                 f.append((conclusion == .success ? 1 : 0) | (judged ? 2 : 0))
@@ -185,49 +218,39 @@ final class BuildDigest: Sendable {
     }
 }
 
-/// Digests kept per source and kind, reused while the source's list is the same array (the same
-/// storage: an array that changed, or was decoded again, has new storage). Holding the array
-/// keeps its storage alive, so its address cannot be reused by another list meanwhile.
-final class DigestCache: Sendable {
-    static let shared = DigestCache(capacity: 64)
+/// What a digest computed per position of the previous list (a name's id, flags, a packed
+/// version), for the elements of the new list that are equal, in the fields it was computed
+/// from, to the previous list's at the same position: appended, changed, dropped or moved
+/// elements are computed again, the rest reused.
+struct Reuse<Element> {
+    /// The previous list (empty when there is none).
+    let list: [Element]
+    /// By position in `list`: the name id (-1: the element was left out of the digest), flags,
+    /// packed version.
+    let service: [Int32], flags: [UInt8], version: [UInt64]
 
-    private struct Entry: Sendable {
-        // The list (`[Incident]`, `[Deployment]` or `[BuildRun]`) and its digest.
-        var list: any Sendable
-        var digest: AnyObject & Sendable
-    }
-
-    private struct Store: ~Copyable {
-        var entries: [String: Entry] = [:]
-        var order: [String] = []
-    }
-
-    private let capacity: Int
-    private let store = Mutex(Store())
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    /// The digest of `list` kept under `key`, or a new one made by `make` (outside the lock).
-    func digest<T: Sendable, D: AnyObject & Sendable>(_ key: String, _ list: [T], valid: (D) -> Bool = { _ in true },
-                                                      _ make: () -> D) -> D {
-        if let e = store.withLock({ $0.entries[key] }), let old = e.list as? [T], Self.same(old, list),
-           let d = e.digest as? D, valid(d) {
-            return d
+    /// The digest of `list` (of `count` elements) had `service`, `flags` and `version` (when
+    /// given) in rows that hold `positions` of the list.
+    init(_ list: [Element]?, count: Int?, positions: [Int32]?, service: [Int32]?, flags: [UInt8]? = nil,
+         version: [UInt64]? = nil) {
+        guard let list, let positions, let service, count == list.count else {
+            self.list = []; self.service = []; self.flags = []; self.version = []
+            return
         }
-        let made = make()
-        store.withLock { s in
-            if s.entries.updateValue(Entry(list: list, digest: made), forKey: key) == nil {
-                s.order.append(key)
-                if s.order.count > capacity { s.entries[s.order.removeFirst()] = nil }
-            }
+        self.list = list
+        var s = [Int32](repeating: -1, count: list.count)
+        var f = [UInt8](repeating: 0, count: flags == nil ? 0 : list.count)
+        var v = [UInt64](repeating: .max, count: version == nil ? 0 : list.count)
+        for (k, p) in positions.enumerated() {
+            s[Int(p)] = service[k]
+            if let flags { f[Int(p)] = flags[k] }
+            if let version { v[Int(p)] = version[k] }
         }
-        return made
+        self.service = s; self.flags = f; self.version = v
     }
 
-    /// Forgets every digest, so the next figures are computed from scratch (for benchmarks).
-    func removeAll() { store.withLock { $0 = Store() } }
-
-    private static func same<T>(_ a: [T], _ b: [T]) -> Bool {
-        a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+    /// Whether the previous list has an element at `position` for which `same` holds.
+    func has(_ position: Int, where same: (Element) -> Bool) -> Bool {
+        position < list.count && list.withUnsafeBufferPointer { same($0[position]) }
     }
 }
