@@ -6,8 +6,15 @@ import Foundation
 
 /// Column helpers. Internal: the index is their only user.
 enum Columns {
-    /// Positions 0..<keys.count ordered by key, equal keys in position order (a stable sort), by
-    /// an LSD radix sort of the keys' bit patterns; the identity when the keys are in order.
+    /// Positions 0..<keys.count ordered by key, equal keys in position order (a stable sort);
+    /// the identity when the keys are in order.
+    ///
+    /// A bucket sort: the keys' bit patterns (as unsigned integers in the same order) relative to
+    /// the smallest are dealt into up to 65,536 buckets by their highest bits, in position order,
+    /// then each bucket is sorted by insertion (a few keys each, for times spread over days). That
+    /// moves each key about twice, where a radix sort of 46-bit keys (times with fractions of a
+    /// second) moves it four or five times. Keys crowded into few buckets (one far from all the
+    /// others) are sorted by comparison there.
     static func stableOrder(_ keys: [Double]) -> [Int32] {
         let n = keys.count
         var sorted = true
@@ -19,81 +26,50 @@ enum Columns {
             let b = (k + 0.0).bitPattern
             return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
         }
-        // Times are close together and often whole seconds: relative to the smallest key, and
-        // without the low bits every key shares, they take few bits (60 days of whole seconds,
-        // 23). Then each key and its position fit one integer, which the sort moves alone.
-        var lo = UInt64.max, hi = UInt64.min, differ: UInt64 = 0
-        for b in bits { lo = min(lo, b); hi = max(hi, b); differ |= b ^ bits[0] }
-        let shift = UInt64(differ.trailingZeroBitCount)
-        let keyBits = 64 - ((hi - lo) >> shift).leadingZeroBitCount
-        let positionBits = 64 - UInt64(n - 1).leadingZeroBitCount
-        guard keyBits + positionBits <= 64 else { return order(bits) }
-        var packed = [UInt64](repeating: 0, count: n)
-        for k in 0..<n { packed[k] = ((bits[k] &- lo) >> shift) << UInt64(positionBits) | UInt64(k) }
-        radixSort(&packed, from: positionBits, bits: keyBits)
-        let mask = UInt64(1) << UInt64(positionBits) - 1
-        return packed.map { Int32(truncatingIfNeeded: $0 & mask) }
-    }
-
-    /// Sorts `values` by their bits `from..<from + bits` (an LSD radix sort, stable: values whose
-    /// digits are equal keep their order), in passes of at most 11 bits.
-    private static func radixSort(_ values: inout [UInt64], from: Int, bits: Int) {
-        let n = values.count
-        let passes = (bits + 10) / 11, width = (bits + passes - 1) / passes
-        let radix = 1 << width, mask = UInt64(radix - 1)
-        var counts = [Int](repeating: 0, count: passes * radix)
-        counts.withUnsafeMutableBufferPointer { c in
-            for v in values {
-                for p in 0..<passes { c[p * radix + Int((v >> UInt64(from + p * width)) & mask)] += 1 }
-            }
-        }
-        var scratch = values
-        for p in 0..<passes {
-            let base = p * radix, shift = UInt64(from + p * width)
-            if counts[base..<base + radix].contains(n) { continue }   // every value has this digit
-            var sum = 0
-            for d in base..<base + radix { let k = counts[d]; counts[d] = sum; sum += k }
-            values.withUnsafeBufferPointer { source in
-                scratch.withUnsafeMutableBufferPointer { target in
-                    counts.withUnsafeMutableBufferPointer { c in
-                        for v in source {
-                            let d = base + Int((v >> shift) & mask)
-                            target[c[d]] = v
-                            c[d] += 1
-                        }
-                    }
+        var lo = UInt64.max, hi = UInt64.min
+        for b in bits { lo = min(lo, b); hi = max(hi, b) }
+        let keyBits = 64 - (hi - lo).leadingZeroBitCount
+        let bucketBits = min(keyBits, 16, max(1, 64 - UInt64(n).leadingZeroBitCount))
+        let shift = UInt64(keyBits - bucketBits)
+        var starts = [Int](repeating: 0, count: (1 << bucketBits) + 1)
+        for b in bits { starts[Int((b - lo) >> shift) + 1] += 1 }
+        for d in 0..<(1 << bucketBits) { starts[d + 1] += starts[d] }
+        var order = [Int32](repeating: 0, count: n), sortedBits = [UInt64](repeating: 0, count: n)
+        order.withUnsafeMutableBufferPointer { order in
+            sortedBits.withUnsafeMutableBufferPointer { key in
+                var next = starts
+                for (p, b) in bits.enumerated() {
+                    let d = Int((b - lo) >> shift)
+                    order[next[d]] = Int32(truncatingIfNeeded: p)
+                    key[next[d]] = b
+                    next[d] += 1
+                }
+                for d in 0..<(1 << bucketBits) where starts[d + 1] - starts[d] > 1 {
+                    sortBucket(starts[d]..<starts[d + 1], order, key)
                 }
             }
-            swap(&values, &scratch)
-        }
-    }
-
-    /// `stableOrder` for keys too far apart to share an integer with their position: the
-    /// positions are sorted by the keys' bit patterns, a byte per pass.
-    private static func order(_ bits: [UInt64]) -> [Int32] {
-        let n = bits.count
-        var order = (0..<Int32(n)).map { $0 }
-        var scratch = order
-        var counts = [Int](repeating: 0, count: 256)
-        for pass in 0..<8 {
-            let shift = UInt64(pass * 8)
-            for c in 0..<256 { counts[c] = 0 }
-            for b in bits { counts[Int((b >> shift) & 0xff)] += 1 }
-            if counts.contains(n) { continue }   // every key has this digit: nothing to move
-            var sum = 0
-            for c in 0..<256 { let k = counts[c]; counts[c] = sum; sum += k }
-            order.withUnsafeBufferPointer { from in
-                scratch.withUnsafeMutableBufferPointer { to in
-                    for p in from {
-                        let d = Int((bits[Int(p)] >> shift) & 0xff)
-                        to[counts[d]] = p
-                        counts[d] += 1
-                    }
-                }
-            }
-            swap(&order, &scratch)
         }
         return order
+    }
+
+    /// Sorts one bucket's positions by key, equal keys in position order (they come in it).
+    private static func sortBucket(_ r: Range<Int>, _ order: UnsafeMutableBufferPointer<Int32>,
+                                   _ key: UnsafeMutableBufferPointer<UInt64>) {
+        if r.count > 64 {
+            var pairs = r.map { (key[$0], order[$0]) }
+            pairs.sort { $0 < $1 }
+            for (k, pair) in zip(r, pairs) { key[k] = pair.0; order[k] = pair.1 }
+            return
+        }
+        for k in r.lowerBound + 1..<r.upperBound {
+            let b = key[k], p = order[k]
+            var j = k
+            while j > r.lowerBound && key[j - 1] > b {
+                key[j] = key[j - 1]; order[j] = order[j - 1]
+                j -= 1
+            }
+            key[j] = b; order[j] = p
+        }
     }
 
     /// The first index of a sorted column whose value is at least `x`.

@@ -54,11 +54,12 @@ final class IncidentDigest: Sendable {
         // the severity) was 4 % of computing every figure from nothing.
         let outageBits = config.outageSeverities.reduce(0) { $0 | (1 << $1.rawValue) }
         // Fields are read in place (`list[p].field`): copying an `Incident` retains its strings.
-        all.withUnsafeBufferPointer { list in
+        all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
             for p in 0..<list.count {
                 let triggered = list[p].triggeredAt, start = triggered.timeIntervalSinceReferenceDate
                 t.append(start)
-                if old.has(p, where: { $0.service == list[p].service && $0.triggeredAt == triggered && $0.paged == list[p].paged }) {
+                if p < prev.count && prev[p].service == list[p].service && prev[p].triggeredAt == triggered
+                    && prev[p].paged == list[p].paged {
                     service.append(old.service[p])
                     flags.append(old.flags[p])
                 } else {
@@ -85,7 +86,7 @@ final class IncidentDigest: Sendable {
                                           open: i.isOpen, service: i.service, id: i.id, title: i.title))
                 }
             }
-        }
+        } }
         let order = Columns.stableOrder(t)
         trig = order.map { t[Int($0)] }
         trigPos = order
@@ -139,15 +140,14 @@ final class DeploymentDigest: Sendable {
         var production: [Bool] = []   // by environment id
         var earliestAt: Double?
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8](), v = [UInt64](), l = [Double]()
-        all.withUnsafeBufferPointer { list in
+        all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
             for k in 0..<list.count {
                 let date = list[k].at, time = date.timeIntervalSinceReferenceDate
                 if earliestAt.map({ time < $0 }) ?? true { earliestAt = time }
                 let outcome = list[k].outcome
-                let reused = old.has(k, where: {
-                    $0.environment == list[k].environment && ($0.outcome == .inProgress) == (outcome == .inProgress)
-                        && $0.service == list[k].service && $0.version == list[k].version
-                })
+                let reused = k < prev.count && prev[k].environment == list[k].environment
+                    && (prev[k].outcome == .inProgress) == (outcome == .inProgress)
+                    && prev[k].service == list[k].service && prev[k].version == list[k].version
                 if reused {
                     guard old.service[k] >= 0 else { continue }   // left out there
                     s.append(old.service[k])
@@ -163,7 +163,7 @@ final class DeploymentDigest: Sendable {
                 f.append((outcome == .success ? 1 : 2) | (list[k].markedRollback ? 4 : 0) | (list[k].markedRework ? 16 : 0))
                 if let c = list[k].commitAt, date > c { l.append(date.timeIntervalSince(c)) } else { l.append(.nan) }
             }
-        }
+        } }
         earliest = earliestAt
         services = names.names
         let order = Columns.stableOrder(t)
@@ -196,18 +196,18 @@ final class BuildDigest: Sendable {
                         service: previous?.digest.pipeline)
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8]()
         var d = [Double](repeating: .nan, count: all.count)
-        all.withUnsafeBufferPointer { list in
+        all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
             for k in 0..<list.count {
                 guard let end = list[k].finishedAt else { continue }
                 t.append(end.timeIntervalSinceReferenceDate); p.append(Int32(k))
-                let reused = old.has(k, where: { $0.pipeline == list[k].pipeline }) && old.service[k] >= 0
+                let reused = k < prev.count && prev[k].pipeline == list[k].pipeline && old.service[k] >= 0
                 s.append(reused ? old.service[k] : names.id(list[k].pipeline))
                 let conclusion = list[k].conclusion
                 let judged = conclusion != .cancelled && conclusion != .skipped
                 f.append((conclusion == .success ? 1 : 0) | (judged ? 2 : 0))
                 d[k] = end.timeIntervalSince(list[k].startedAt)
             }
-        }
+        } }
         pipelines = names.names
         duration = d
         let order = Columns.stableOrder(t)
@@ -221,7 +221,8 @@ final class BuildDigest: Sendable {
 /// What a digest computed per position of the previous list (a name's id, flags, a packed
 /// version), for the elements of the new list that are equal, in the fields it was computed
 /// from, to the previous list's at the same position: appended, changed, dropped or moved
-/// elements are computed again, the rest reused.
+/// elements are computed again, the rest reused. The digests compare the fields in place
+/// (`prev[k].service`): copying an element retains all its strings.
 struct Reuse<Element> {
     /// The previous list (empty when there is none).
     let list: [Element]
@@ -247,10 +248,5 @@ struct Reuse<Element> {
             if let version { v[Int(p)] = version[k] }
         }
         self.service = s; self.flags = f; self.version = v
-    }
-
-    /// Whether the previous list has an element at `position` for which `same` holds.
-    func has(_ position: Int, where same: (Element) -> Bool) -> Bool {
-        position < list.count && list.withUnsafeBufferPointer { same($0[position]) }
     }
 }
