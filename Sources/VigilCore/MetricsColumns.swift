@@ -16,40 +16,56 @@ enum Columns {
     /// second) moves it four or five times. Keys crowded into few buckets (one far from all the
     /// others) are sorted by comparison there.
     static func stableOrder(_ keys: [Double]) -> [Int32] {
+        order(keys).positions ?? (0..<Int32(keys.count)).map { $0 }
+    }
+
+    /// `stableOrder`, as nil when the keys are in order.
+    static func order(_ keys: [Double]) -> SortOrder {
         let n = keys.count
         var sorted = true
         var i = 1
         while i < n { if keys[i] < keys[i - 1] { sorted = false; break }; i += 1 }
-        if sorted { return (0..<Int32(n)).map { $0 } }
+        if sorted { return SortOrder(positions: nil) }
         // Doubles as unsigned integers in the same order (0.0 and -0.0 as one key).
-        let bits = keys.map { k -> UInt64 in
-            let b = (k + 0.0).bitPattern
-            return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
-        }
         var lo = UInt64.max, hi = UInt64.min
-        for b in bits { lo = min(lo, b); hi = max(hi, b) }
-        let keyBits = 64 - (hi - lo).leadingZeroBitCount
-        let bucketBits = min(keyBits, 16, max(1, 64 - UInt64(n).leadingZeroBitCount))
-        let shift = UInt64(keyBits - bucketBits)
-        var starts = [Int](repeating: 0, count: (1 << bucketBits) + 1)
-        for b in bits { starts[Int((b - lo) >> shift) + 1] += 1 }
-        for d in 0..<(1 << bucketBits) { starts[d + 1] += starts[d] }
-        var order = [Int32](repeating: 0, count: n), sortedBits = [UInt64](repeating: 0, count: n)
-        order.withUnsafeMutableBufferPointer { order in
-            sortedBits.withUnsafeMutableBufferPointer { key in
-                var next = starts
-                for (p, b) in bits.enumerated() {
-                    let d = Int((b - lo) >> shift)
-                    order[next[d]] = Int32(truncatingIfNeeded: p)
-                    key[next[d]] = b
-                    next[d] += 1
-                }
-                for d in 0..<(1 << bucketBits) where starts[d + 1] - starts[d] > 1 {
-                    sortBucket(starts[d]..<starts[d + 1], order, key)
+        let bits = [UInt64](unsafeUninitializedCapacity: n) { bits, count in
+            keys.withUnsafeBufferPointer { keys in
+                for k in 0..<n {
+                    let b = (keys[k] + 0.0).bitPattern, u = b & (1 << 63) != 0 ? ~b : b | (1 << 63)
+                    bits[k] = u
+                    lo = min(lo, u); hi = max(hi, u)
                 }
             }
+            count = n
         }
-        return order
+        let keyBits = 64 - (hi - lo).leadingZeroBitCount
+        let bucketBits = min(keyBits, 16, max(1, 64 - UInt64(n).leadingZeroBitCount))
+        let shift = UInt64(keyBits - bucketBits), buckets = 1 << bucketBits
+        var starts = [Int](repeating: 0, count: buckets + 1), next = starts
+        var sortedBits = [UInt64](repeating: 0, count: n)
+        return SortOrder(positions: [Int32](unsafeUninitializedCapacity: n) { order, count in
+            bits.withUnsafeBufferPointer { bits in
+                starts.withUnsafeMutableBufferPointer { starts in
+                    for b in bits { starts[Int((b &- lo) >> shift) + 1] += 1 }
+                    for d in 0..<buckets { starts[d + 1] += starts[d] }
+                    next.withUnsafeMutableBufferPointer { next in
+                        _ = next.update(fromContentsOf: starts)
+                        sortedBits.withUnsafeMutableBufferPointer { key in
+                            for p in 0..<n {
+                                let b = bits[p], d = Int((b &- lo) >> shift), at = next[d]
+                                order[at] = Int32(truncatingIfNeeded: p)
+                                key[at] = b
+                                next[d] = at + 1
+                            }
+                            for d in 0..<buckets where starts[d + 1] - starts[d] > 1 {
+                                sortBucket(starts[d]..<starts[d + 1], order, key)
+                            }
+                        }
+                    }
+                }
+            }
+            count = n
+        })
     }
 
     /// Sorts one bucket's positions by key, equal keys in position order (they come in it).
@@ -95,6 +111,15 @@ enum Columns {
 
     /// How many buckets a window has (`DateInterval.bucketCounts`).
     static func bucketCount(_ w: DateInterval, _ width: Double) -> Int { max(1, Int((w.duration / width).rounded(.up))) }
+}
+
+/// The positions of a column in the order of its keys (`Columns.order`).
+struct SortOrder {
+    /// The positions; nil when the keys are in order already (the identity).
+    let positions: [Int32]?
+
+    /// The values of `column` in this order (`column` itself for the identity).
+    func apply<T>(_ column: [T]) -> [T] { positions.map { $0.map { column[Int($0)] } } ?? column }
 }
 
 /// A set of positions 0..<count as bits, walked in position order.

@@ -87,16 +87,16 @@ final class IncidentDigest: Sendable {
                 }
             }
         } }
-        let order = Columns.stableOrder(t)
-        trig = order.map { t[Int($0)] }
-        trigPos = order
-        trigService = order.map { service[Int($0)] }
-        trigFlags = order.map { flags[Int($0)] }
+        let order = Columns.order(t)
+        trig = order.apply(t)
+        trigPos = order.positions ?? (0..<Int32(t.count)).map { $0 }
+        trigService = order.apply(service)
+        trigFlags = order.apply(flags)
         ackDelay = ack
         repair = rep
-        let resOrder = Columns.stableOrder(resTimes)
-        res = resOrder.map { resTimes[Int($0)] }
-        resPos = resOrder.map { resPositions[Int($0)] }
+        let resOrder = Columns.order(resTimes)
+        res = resOrder.apply(resTimes)
+        resPos = resOrder.apply(resPositions)
         services = names.names
         var offsets = [Int](repeating: 0, count: names.names.count + 1)
         for s in trigService { offsets[Int(s) + 1] += 1 }
@@ -140,6 +140,8 @@ final class DeploymentDigest: Sendable {
         var production: [Bool] = []   // by environment id
         var earliestAt: Double?
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8](), v = [UInt64](), l = [Double]()
+        t.reserveCapacity(all.count); p.reserveCapacity(all.count); s.reserveCapacity(all.count)
+        f.reserveCapacity(all.count); v.reserveCapacity(all.count); l.reserveCapacity(all.count)
         all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
             for k in 0..<list.count {
                 let date = list[k].at, time = date.timeIntervalSinceReferenceDate
@@ -166,13 +168,13 @@ final class DeploymentDigest: Sendable {
         } }
         earliest = earliestAt
         services = names.names
-        let order = Columns.stableOrder(t)
-        at = order.map { t[Int($0)] }
-        pos = order.map { p[Int($0)] }
-        service = order.map { s[Int($0)] }
-        flags = order.map { f[Int($0)] }
-        version = order.map { v[Int($0)] }
-        lead = order.map { l[Int($0)] }
+        let order = Columns.order(t)
+        at = order.apply(t)
+        pos = order.apply(p)
+        service = order.apply(s)
+        flags = order.apply(f)
+        version = order.apply(v)
+        lead = order.apply(l)
     }
 }
 
@@ -195,6 +197,7 @@ final class BuildDigest: Sendable {
         let old = Reuse(previous?.list, count: previous?.digest.count, positions: previous?.digest.pos,
                         service: previous?.digest.pipeline)
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8]()
+        t.reserveCapacity(all.count); p.reserveCapacity(all.count); s.reserveCapacity(all.count); f.reserveCapacity(all.count)
         var d = [Double](repeating: .nan, count: all.count)
         all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
             for k in 0..<list.count {
@@ -210,11 +213,11 @@ final class BuildDigest: Sendable {
         } }
         pipelines = names.names
         duration = d
-        let order = Columns.stableOrder(t)
-        finished = order.map { t[Int($0)] }
-        pos = order.map { p[Int($0)] }
-        pipeline = order.map { s[Int($0)] }
-        flags = order.map { f[Int($0)] }
+        let order = Columns.order(t)
+        finished = order.apply(t)
+        pos = order.apply(p)
+        pipeline = order.apply(s)
+        flags = order.apply(f)
     }
 }
 
