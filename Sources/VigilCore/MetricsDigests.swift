@@ -38,13 +38,16 @@ final class IncidentDigest: Sendable {
 
     /// The digest of `all`; each incident whose service, trigger time and paging are those of the
     /// incident at its position in `previous` (a digest made with the same settings) has the
-    /// service id and flags it had there.
+    /// service id and flags it had there. When that holds for every incident (a poll that
+    /// acknowledged or resolved some), the columns by trigger time are the previous digest's.
     init(_ all: [Incident], config: MetricsConfig, reusing previous: (list: [Incident], digest: IncidentDigest)? = nil) {
         timeZone = config.timeZone; workingHours = config.workingHours; outageSeverities = config.outageSeverities
         count = all.count
+        let sameTriggers = previous.map { $0.digest.count == all.count && Self.sameTriggers($0.list, all) } ?? false
         var names = Interner(names: previous?.digest.services ?? [])
-        let old = Reuse(previous?.list, count: previous?.digest.count, positions: previous?.digest.trigPos,
-                        service: previous?.digest.trigService, flags: previous?.digest.trigFlags)
+        let old = sameTriggers ? Reuse(nil, count: nil, positions: nil, service: nil)
+            : Reuse(previous?.list, count: previous?.digest.count, positions: previous?.digest.trigPos,
+                    service: previous?.digest.trigService, flags: previous?.digest.trigFlags)
         var clock = LocalClock(config.timeZone)
         var t = [Double](), service = [Int32](), flags = [UInt8](), ack = [Double](), rep = [Double]()
         var resTimes = [Double](), resPositions = [Int32](), rows = [OutageRow]()
@@ -57,12 +60,15 @@ final class IncidentDigest: Sendable {
         all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
             for p in 0..<list.count {
                 let triggered = list[p].triggeredAt, start = triggered.timeIntervalSinceReferenceDate
-                t.append(start)
-                if p < prev.count && prev[p].service == list[p].service && prev[p].triggeredAt == triggered
+                if sameTriggers {
+                    // The columns by trigger time are the previous digest's.
+                } else if p < prev.count && prev[p].service == list[p].service && prev[p].triggeredAt == triggered
                     && prev[p].paged == list[p].paged {
+                    t.append(start)
                     service.append(old.service[p])
                     flags.append(old.flags[p])
                 } else {
+                    t.append(start)
                     service.append(names.id(list[p].service))
                     var f: UInt8 = 0
                     if list[p].paged {
@@ -87,16 +93,22 @@ final class IncidentDigest: Sendable {
                 }
             }
         } }
-        let order = Columns.order(t)
-        trig = order.apply(t)
-        trigPos = order.positions ?? (0..<Int32(t.count)).map { $0 }
-        trigService = order.apply(service)
-        trigFlags = order.apply(flags)
         ackDelay = ack
         repair = rep
         let resOrder = Columns.order(resTimes)
         res = resOrder.apply(resTimes)
         resPos = resOrder.apply(resPositions)
+        outages = rows
+        if let d = previous?.digest, sameTriggers {
+            trig = d.trig; trigPos = d.trigPos; trigService = d.trigService; trigFlags = d.trigFlags
+            services = d.services; serviceStarts = d.serviceStarts; serviceStartOffsets = d.serviceStartOffsets
+            return
+        }
+        let order = Columns.order(t)
+        trig = order.apply(t)
+        trigPos = order.positions ?? (0..<Int32(t.count)).map { $0 }
+        trigService = order.apply(service)
+        trigFlags = order.apply(flags)
         services = names.names
         var offsets = [Int](repeating: 0, count: names.names.count + 1)
         for s in trigService { offsets[Int(s) + 1] += 1 }
@@ -105,7 +117,17 @@ final class IncidentDigest: Sendable {
         for (k, s) in trigService.enumerated() { starts[next[Int(s)]] = trig[k]; next[Int(s)] += 1 }
         serviceStarts = starts
         serviceStartOffsets = offsets
-        outages = rows
+    }
+
+    /// Whether the lists have the same length and, position by position, the same services,
+    /// trigger times and paging (what the columns by trigger time are made of).
+    private static func sameTriggers(_ a: [Incident], _ b: [Incident]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                (0..<a.count).allSatisfy { a[$0].triggeredAt == b[$0].triggeredAt && a[$0].service == b[$0].service
+                    && a[$0].paged == b[$0].paged }
+            }
+        }
     }
 
     /// Whether the digest's flags were computed with these settings.
