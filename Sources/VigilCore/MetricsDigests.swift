@@ -154,18 +154,41 @@ final class DeploymentDigest: Sendable {
     /// The digest of `all`; each deployment whose environment, service, version and whether it
     /// is in progress are those of the deployment at its position in `previous` is kept or left
     /// out as there, with the service id and packed version it had there.
+    /// When the list is the previous one with deployments appended or dropped from its end, the
+    /// rest unchanged in every field read here, the previous columns are kept (without the
+    /// dropped deployments' rows) and only the appended deployments digested; their rows go
+    /// after the kept ones, and the columns are sorted again only when one is earlier.
     init(_ all: [Deployment], reusing previous: (list: [Deployment], digest: DeploymentDigest)? = nil) {
         list = all
         var names = Interner(names: previous?.digest.services ?? []), environments = Interner()
-        let old = Reuse(previous?.list, count: previous?.digest.list.count, positions: previous?.digest.pos,
-                        service: previous?.digest.service, version: previous?.digest.version)
         var production: [Bool] = []   // by environment id
         var earliestAt: Double?
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8](), v = [UInt64](), l = [Double]()
+        var from = 0   // the first position digested here
+        if let previous, let kept = Self.unchangedPrefix(previous.list, all) {
+            let d = previous.digest
+            from = min(previous.list.count, all.count)
+            earliestAt = kept
+            // The rows kept: all but the dropped deployments', which are usually the last.
+            var rows = d.pos.count
+            while rows > 0 && d.pos[rows - 1] >= from { rows -= 1 }
+            if d.pos[..<rows].allSatisfy({ $0 < from }) {
+                t = Array(d.at[..<rows]); p = Array(d.pos[..<rows]); s = Array(d.service[..<rows])
+                f = Array(d.flags[..<rows]); v = Array(d.version[..<rows]); l = Array(d.lead[..<rows])
+            } else {
+                for k in d.pos.indices where d.pos[k] < from {
+                    t.append(d.at[k]); p.append(d.pos[k]); s.append(d.service[k]); f.append(d.flags[k])
+                    v.append(d.version[k]); l.append(d.lead[k])
+                }
+            }
+        }
+        let old = from > 0 ? Reuse(nil, count: nil, positions: nil, service: nil)
+            : Reuse(previous?.list, count: previous?.digest.list.count, positions: previous?.digest.pos,
+                    service: previous?.digest.service, version: previous?.digest.version)
         t.reserveCapacity(all.count); p.reserveCapacity(all.count); s.reserveCapacity(all.count)
         f.reserveCapacity(all.count); v.reserveCapacity(all.count); l.reserveCapacity(all.count)
         all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
-            for k in 0..<list.count {
+            for k in from..<list.count {
                 let date = list[k].at, time = date.timeIntervalSinceReferenceDate
                 if earliestAt.map({ time < $0 }) ?? true { earliestAt = time }
                 let outcome = list[k].outcome
@@ -197,6 +220,27 @@ final class DeploymentDigest: Sendable {
         flags = order.apply(f)
         version = order.apply(v)
         lead = order.apply(l)
+    }
+
+    /// When the first min(a.count, b.count) deployments of `b` are equal, in every field a
+    /// digest reads, to `a`'s: their earliest time (nil when there are none); nil when one differs.
+    private static func unchangedPrefix(_ a: [Deployment], _ b: [Deployment]) -> Double?? {
+        let m = min(a.count, b.count)
+        var earliest: Double?
+        let same = a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for k in 0..<m {
+                    guard a[k].at == b[k].at, a[k].outcome == b[k].outcome, a[k].environment == b[k].environment,
+                          a[k].service == b[k].service, a[k].version == b[k].version, a[k].commitAt == b[k].commitAt,
+                          a[k].markedRollback == b[k].markedRollback, a[k].markedRework == b[k].markedRework
+                    else { return false }
+                    let time = b[k].at.timeIntervalSinceReferenceDate
+                    if earliest.map({ time < $0 }) ?? true { earliest = time }
+                }
+                return true
+            }
+        }
+        return same ? .some(earliest) : nil
     }
 }
 

@@ -211,6 +211,28 @@ extension SplitMix64 {
         #expect(a.doraTier(now: now, historyStart: nil) == b.doraTier(now: now, historyStart: nil), comment)
     }
 
+    @Test func deploymentsAppendedShortenedOrChangedGiveTheSameFigures() {
+        var data = RandomData(seed: 5)
+        var list = data.deployments(300, prefix: "a").sorted { $0.at < $1.at }
+        var state = AppState(now: noon, size: Size(width: 80, height: 24), user: "t", sources: [("a", 30)])
+        let cache = DigestCache(capacity: 64)
+        for step in ["first", "shortened", "appended", "appended earlier", "changed in the middle", "shortened to one", "emptied"] {
+            switch step {
+            case "shortened": list.removeLast(40)
+            case "appended": list += data.deployments(20, prefix: "b").map { var d = $0; d.at = noon; return d }
+            case "appended earlier": list += data.deployments(20, prefix: "c")
+            case "changed in the middle": list[150].at = noon.addingTimeInterval(-60); list[150].outcome = .failure
+            case "shortened to one": list.removeLast(list.count - 1)
+            case "emptied": list = []
+            default: break
+            }
+            state.sources["a"]?.snapshot = SourceSnapshot(deployments: list)
+            let reused = MetricsIndex.build(state, cache: cache)
+            let fresh = MetricsIndex.build(state, cache: DigestCache(capacity: 64))
+            for now in [noon, noon.addingTimeInterval(-20 * day)] { expectSameFigures(reused, fresh, now: now, Comment(rawValue: step)) }
+        }
+    }
+
     @Test(arguments: 0..<30)
     func digestsMadeFromThePreviousOnesGiveTheSameFigures(seed: UInt64) {
         var data = RandomData(seed: 1_000 + seed)
