@@ -6,41 +6,86 @@ import Foundation
 
 /// Column helpers. Internal: the index is their only user.
 enum Columns {
-    /// Positions 0..<keys.count ordered by key, equal keys in position order (a stable sort), by
-    /// an LSD radix sort of the keys' bit patterns; the identity when the keys are in order.
+    /// Positions 0..<keys.count ordered by key, equal keys in position order (a stable sort);
+    /// the identity when the keys are in order.
+    ///
+    /// A bucket sort: the keys' bit patterns (as unsigned integers in the same order) relative to
+    /// the smallest are dealt into up to 65,536 buckets by their highest bits, in position order,
+    /// then each bucket is sorted by insertion (a few keys each, for times spread over days). That
+    /// moves each key about twice, where a radix sort of 46-bit keys (times with fractions of a
+    /// second) moves it four or five times. Keys crowded into few buckets (one far from all the
+    /// others) are sorted by comparison there.
     static func stableOrder(_ keys: [Double]) -> [Int32] {
+        order(keys).positions ?? (0..<Int32(keys.count)).map { $0 }
+    }
+
+    /// `stableOrder`, as nil when the keys are in order.
+    static func order(_ keys: [Double]) -> SortOrder {
         let n = keys.count
         var sorted = true
         var i = 1
         while i < n { if keys[i] < keys[i - 1] { sorted = false; break }; i += 1 }
-        if sorted { return (0..<Int32(n)).map { $0 } }
+        if sorted { return SortOrder(positions: nil) }
         // Doubles as unsigned integers in the same order (0.0 and -0.0 as one key).
-        let bits = keys.map { k -> UInt64 in
-            let b = (k + 0.0).bitPattern
-            return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
+        var lo = UInt64.max, hi = UInt64.min
+        let bits = [UInt64](unsafeUninitializedCapacity: n) { bits, count in
+            keys.withUnsafeBufferPointer { keys in
+                for k in 0..<n {
+                    let b = (keys[k] + 0.0).bitPattern, u = b & (1 << 63) != 0 ? ~b : b | (1 << 63)
+                    bits[k] = u
+                    lo = min(lo, u); hi = max(hi, u)
+                }
+            }
+            count = n
         }
-        var order = (0..<Int32(n)).map { $0 }
-        var scratch = order
-        var counts = [Int](repeating: 0, count: 256)
-        for pass in 0..<8 {
-            let shift = UInt64(pass * 8)
-            for c in 0..<256 { counts[c] = 0 }
-            for b in bits { counts[Int((b >> shift) & 0xff)] += 1 }
-            if counts.contains(n) { continue }   // every key has this digit: nothing to move
-            var sum = 0
-            for c in 0..<256 { let k = counts[c]; counts[c] = sum; sum += k }
-            order.withUnsafeBufferPointer { from in
-                scratch.withUnsafeMutableBufferPointer { to in
-                    for p in from {
-                        let d = Int((bits[Int(p)] >> shift) & 0xff)
-                        to[counts[d]] = p
-                        counts[d] += 1
+        let keyBits = 64 - (hi - lo).leadingZeroBitCount
+        let bucketBits = min(keyBits, 16, max(1, 64 - UInt64(n).leadingZeroBitCount))
+        let shift = UInt64(keyBits - bucketBits), buckets = 1 << bucketBits
+        var starts = [Int](repeating: 0, count: buckets + 1), next = starts
+        var sortedBits = [UInt64](repeating: 0, count: n)
+        return SortOrder(positions: [Int32](unsafeUninitializedCapacity: n) { order, count in
+            bits.withUnsafeBufferPointer { bits in
+                starts.withUnsafeMutableBufferPointer { starts in
+                    for b in bits { starts[Int((b &- lo) >> shift) + 1] += 1 }
+                    for d in 0..<buckets { starts[d + 1] += starts[d] }
+                    next.withUnsafeMutableBufferPointer { next in
+                        _ = next.update(fromContentsOf: starts)
+                        sortedBits.withUnsafeMutableBufferPointer { key in
+                            for p in 0..<n {
+                                let b = bits[p], d = Int((b &- lo) >> shift), at = next[d]
+                                order[at] = Int32(truncatingIfNeeded: p)
+                                key[at] = b
+                                next[d] = at + 1
+                            }
+                            for d in 0..<buckets where starts[d + 1] - starts[d] > 1 {
+                                sortBucket(starts[d]..<starts[d + 1], order, key)
+                            }
+                        }
                     }
                 }
             }
-            swap(&order, &scratch)
+            count = n
+        })
+    }
+
+    /// Sorts one bucket's positions by key, equal keys in position order (they come in it).
+    private static func sortBucket(_ r: Range<Int>, _ order: UnsafeMutableBufferPointer<Int32>,
+                                   _ key: UnsafeMutableBufferPointer<UInt64>) {
+        if r.count > 64 {
+            var pairs = r.map { (key[$0], order[$0]) }
+            pairs.sort { $0 < $1 }
+            for (k, pair) in zip(r, pairs) { key[k] = pair.0; order[k] = pair.1 }
+            return
         }
-        return order
+        for k in r.lowerBound + 1..<r.upperBound {
+            let b = key[k], p = order[k]
+            var j = k
+            while j > r.lowerBound && key[j - 1] > b {
+                key[j] = key[j - 1]; order[j] = order[j - 1]
+                j -= 1
+            }
+            key[j] = b; order[j] = p
+        }
     }
 
     /// The first index of a sorted column whose value is at least `x`.
@@ -66,6 +111,15 @@ enum Columns {
 
     /// How many buckets a window has (`DateInterval.bucketCounts`).
     static func bucketCount(_ w: DateInterval, _ width: Double) -> Int { max(1, Int((w.duration / width).rounded(.up))) }
+}
+
+/// The positions of a column in the order of its keys (`Columns.order`).
+struct SortOrder {
+    /// The positions; nil when the keys are in order already (the identity).
+    let positions: [Int32]?
+
+    /// The values of `column` in this order (`column` itself for the identity).
+    func apply<T>(_ column: [T]) -> [T] { positions.map { $0.map { column[Int($0)] } } ?? column }
 }
 
 /// A set of positions 0..<count as bits, walked in position order.
@@ -95,6 +149,14 @@ struct Interner {
     private(set) var names: [String] = []
     private var ids: [String: Int32] = [:]
     private var slots = [(UInt64, UInt64, Int32)](repeating: (0, 0, -1), count: 512)
+
+    init() {}
+
+    /// Starts with `names` (ids 0..<names.count, in order), as a digest of an earlier list had them.
+    init(names: [String]) {
+        self.names = names
+        for (id, name) in names.enumerated() { ids[name] = Int32(id) }
+    }
 
     mutating func id(_ s: String) -> Int32 {
         let raw = unsafeBitCast(s, to: (UInt64, UInt64).self)

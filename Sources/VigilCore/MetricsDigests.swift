@@ -1,10 +1,11 @@
 import Foundation
-import Synchronization
 
 // What the metrics need from one list of incidents, deployments or CI runs (one source's
 // snapshot), as columns sorted by time, built once per list: a window's figures then come from a
 // binary search and a walk over the window's rows (MetricsIndex.swift). Digests are kept per
-// source and reused while the source's list is the same array (`DigestCache`).
+// source and reused while the source's list is the same array (`DigestCache`); a source's new
+// list is digested with its previous list and digest at hand, to reuse what was computed for the
+// elements that did not change (`Reuse`).
 
 /// Incidents as columns: by trigger time, by resolution time, and the outages.
 final class IncidentDigest: Sendable {
@@ -35,10 +36,18 @@ final class IncidentDigest: Sendable {
         let service: String, id: String, title: String
     }
 
-    init(_ all: [Incident], config: MetricsConfig) {
+    /// The digest of `all`; each incident whose service, trigger time and paging are those of the
+    /// incident at its position in `previous` (a digest made with the same settings) has the
+    /// service id and flags it had there. When that holds for every incident (a poll that
+    /// acknowledged or resolved some), the columns by trigger time are the previous digest's.
+    init(_ all: [Incident], config: MetricsConfig, reusing previous: (list: [Incident], digest: IncidentDigest)? = nil) {
         timeZone = config.timeZone; workingHours = config.workingHours; outageSeverities = config.outageSeverities
         count = all.count
-        var names = Interner()
+        let sameTriggers = previous.map { $0.digest.count == all.count && Self.sameTriggers($0.list, all) } ?? false
+        var names = Interner(names: previous?.digest.services ?? [])
+        let old = sameTriggers ? Reuse(nil, count: nil, positions: nil, service: nil)
+            : Reuse(previous?.list, count: previous?.digest.count, positions: previous?.digest.trigPos,
+                    service: previous?.digest.trigService, flags: previous?.digest.trigFlags)
         var clock = LocalClock(config.timeZone)
         var t = [Double](), service = [Int32](), flags = [UInt8](), ack = [Double](), rep = [Double]()
         var resTimes = [Double](), resPositions = [Int32](), rows = [OutageRow]()
@@ -48,17 +57,26 @@ final class IncidentDigest: Sendable {
         // the severity) was 4 % of computing every figure from nothing.
         let outageBits = config.outageSeverities.reduce(0) { $0 | (1 << $1.rawValue) }
         // Fields are read in place (`list[p].field`): copying an `Incident` retains its strings.
-        all.withUnsafeBufferPointer { list in
+        all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
             for p in 0..<list.count {
                 let triggered = list[p].triggeredAt, start = triggered.timeIntervalSinceReferenceDate
-                t.append(start)
-                service.append(names.id(list[p].service))
-                var f: UInt8 = 0
-                if list[p].paged {
-                    f |= 1
-                    if clock.isOffHours(triggered.timeIntervalSince1970, hours: config.workingHours) { f |= 2 }
+                if sameTriggers {
+                    // The columns by trigger time are the previous digest's.
+                } else if p < prev.count && prev[p].service == list[p].service && prev[p].triggeredAt == triggered
+                    && prev[p].paged == list[p].paged {
+                    t.append(start)
+                    service.append(old.service[p])
+                    flags.append(old.flags[p])
+                } else {
+                    t.append(start)
+                    service.append(names.id(list[p].service))
+                    var f: UInt8 = 0
+                    if list[p].paged {
+                        f |= 1
+                        if clock.isOffHours(triggered.timeIntervalSince1970, hours: config.workingHours) { f |= 2 }
+                    }
+                    flags.append(f)
                 }
-                flags.append(f)
                 ack.append(list[p].acknowledgedAt.map { max(0, $0.timeIntervalSince(triggered)) } ?? .nan)
                 let resolvedAt = list[p].resolvedAt
                 if list[p].status == .resolved, let r = resolvedAt {
@@ -74,17 +92,23 @@ final class IncidentDigest: Sendable {
                                           open: i.isOpen, service: i.service, id: i.id, title: i.title))
                 }
             }
-        }
-        let order = Columns.stableOrder(t)
-        trig = order.map { t[Int($0)] }
-        trigPos = order
-        trigService = order.map { service[Int($0)] }
-        trigFlags = order.map { flags[Int($0)] }
+        } }
         ackDelay = ack
         repair = rep
-        let resOrder = Columns.stableOrder(resTimes)
-        res = resOrder.map { resTimes[Int($0)] }
-        resPos = resOrder.map { resPositions[Int($0)] }
+        let resOrder = Columns.order(resTimes)
+        res = resOrder.apply(resTimes)
+        resPos = resOrder.apply(resPositions)
+        outages = rows
+        if let d = previous?.digest, sameTriggers {
+            trig = d.trig; trigPos = d.trigPos; trigService = d.trigService; trigFlags = d.trigFlags
+            services = d.services; serviceStarts = d.serviceStarts; serviceStartOffsets = d.serviceStartOffsets
+            return
+        }
+        let order = Columns.order(t)
+        trig = order.apply(t)
+        trigPos = order.positions ?? (0..<Int32(t.count)).map { $0 }
+        trigService = order.apply(service)
+        trigFlags = order.apply(flags)
         services = names.names
         var offsets = [Int](repeating: 0, count: names.names.count + 1)
         for s in trigService { offsets[Int(s) + 1] += 1 }
@@ -93,7 +117,17 @@ final class IncidentDigest: Sendable {
         for (k, s) in trigService.enumerated() { starts[next[Int(s)]] = trig[k]; next[Int(s)] += 1 }
         serviceStarts = starts
         serviceStartOffsets = offsets
-        outages = rows
+    }
+
+    /// Whether the lists have the same length and, position by position, the same services,
+    /// trigger times and paging (what the columns by trigger time are made of).
+    private static func sameTriggers(_ a: [Incident], _ b: [Incident]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                (0..<a.count).allSatisfy { a[$0].triggeredAt == b[$0].triggeredAt && a[$0].service == b[$0].service
+                    && a[$0].paged == b[$0].paged }
+            }
+        }
     }
 
     /// Whether the digest's flags were computed with these settings.
@@ -117,35 +151,96 @@ final class DeploymentDigest: Sendable {
     /// Deploy − commit, seconds, when the commit is known and earlier; NaN otherwise.
     let lead: [Double]
 
-    init(_ all: [Deployment]) {
+    /// The digest of `all`; each deployment whose environment, service, version and whether it
+    /// is in progress are those of the deployment at its position in `previous` is kept or left
+    /// out as there, with the service id and packed version it had there.
+    /// When the list is the previous one with deployments appended or dropped from its end, the
+    /// rest unchanged in every field read here, the previous columns are kept (without the
+    /// dropped deployments' rows) and only the appended deployments digested; their rows go
+    /// after the kept ones, and the columns are sorted again only when one is earlier.
+    init(_ all: [Deployment], reusing previous: (list: [Deployment], digest: DeploymentDigest)? = nil) {
         list = all
-        var names = Interner(), environments = Interner()
+        var names = Interner(names: previous?.digest.services ?? []), environments = Interner()
         var production: [Bool] = []   // by environment id
         var earliestAt: Double?
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8](), v = [UInt64](), l = [Double]()
-        all.withUnsafeBufferPointer { list in
-            for k in 0..<list.count {
-                let date = list[k].at, time = date.timeIntervalSinceReferenceDate
-                if earliestAt.map({ time < $0 }) ?? true { earliestAt = time }
-                let e = Int(environments.id(list[k].environment))
-                if e == production.count { production.append(list[k].isProduction) }
-                let outcome = list[k].outcome
-                guard production[e], outcome != .inProgress else { continue }
-                t.append(time); p.append(Int32(k)); s.append(names.id(list[k].service))
-                f.append((outcome == .success ? 1 : 2) | (list[k].markedRollback ? 4 : 0) | (list[k].markedRework ? 16 : 0))
-                v.append(VersionOrder.packed(list[k].version) ?? .max)
-                if let c = list[k].commitAt, date > c { l.append(date.timeIntervalSince(c)) } else { l.append(.nan) }
+        var from = 0   // the first position digested here
+        if let previous, let kept = Self.unchangedPrefix(previous.list, all) {
+            let d = previous.digest
+            from = min(previous.list.count, all.count)
+            earliestAt = kept
+            // The rows kept: all but the dropped deployments', which are usually the last.
+            var rows = d.pos.count
+            while rows > 0 && d.pos[rows - 1] >= from { rows -= 1 }
+            if d.pos[..<rows].allSatisfy({ $0 < from }) {
+                t = Array(d.at[..<rows]); p = Array(d.pos[..<rows]); s = Array(d.service[..<rows])
+                f = Array(d.flags[..<rows]); v = Array(d.version[..<rows]); l = Array(d.lead[..<rows])
+            } else {
+                for k in d.pos.indices where d.pos[k] < from {
+                    t.append(d.at[k]); p.append(d.pos[k]); s.append(d.service[k]); f.append(d.flags[k])
+                    v.append(d.version[k]); l.append(d.lead[k])
+                }
             }
         }
+        let old = from > 0 ? Reuse(nil, count: nil, positions: nil, service: nil)
+            : Reuse(previous?.list, count: previous?.digest.list.count, positions: previous?.digest.pos,
+                    service: previous?.digest.service, version: previous?.digest.version)
+        t.reserveCapacity(all.count); p.reserveCapacity(all.count); s.reserveCapacity(all.count)
+        f.reserveCapacity(all.count); v.reserveCapacity(all.count); l.reserveCapacity(all.count)
+        all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
+            for k in from..<list.count {
+                let date = list[k].at, time = date.timeIntervalSinceReferenceDate
+                if earliestAt.map({ time < $0 }) ?? true { earliestAt = time }
+                let outcome = list[k].outcome
+                let reused = k < prev.count && prev[k].environment == list[k].environment
+                    && (prev[k].outcome == .inProgress) == (outcome == .inProgress)
+                    && prev[k].service == list[k].service && prev[k].version == list[k].version
+                if reused {
+                    guard old.service[k] >= 0 else { continue }   // left out there
+                    s.append(old.service[k])
+                    v.append(old.version[k])
+                } else {
+                    let e = Int(environments.id(list[k].environment))
+                    if e == production.count { production.append(list[k].isProduction) }
+                    guard production[e], outcome != .inProgress else { continue }
+                    s.append(names.id(list[k].service))
+                    v.append(VersionOrder.packed(list[k].version) ?? .max)
+                }
+                t.append(time); p.append(Int32(k))
+                f.append((outcome == .success ? 1 : 2) | (list[k].markedRollback ? 4 : 0) | (list[k].markedRework ? 16 : 0))
+                if let c = list[k].commitAt, date > c { l.append(date.timeIntervalSince(c)) } else { l.append(.nan) }
+            }
+        } }
         earliest = earliestAt
         services = names.names
-        let order = Columns.stableOrder(t)
-        at = order.map { t[Int($0)] }
-        pos = order.map { p[Int($0)] }
-        service = order.map { s[Int($0)] }
-        flags = order.map { f[Int($0)] }
-        version = order.map { v[Int($0)] }
-        lead = order.map { l[Int($0)] }
+        let order = Columns.order(t)
+        at = order.apply(t)
+        pos = order.apply(p)
+        service = order.apply(s)
+        flags = order.apply(f)
+        version = order.apply(v)
+        lead = order.apply(l)
+    }
+
+    /// When the first min(a.count, b.count) deployments of `b` are equal, in every field a
+    /// digest reads, to `a`'s: their earliest time (nil when there are none); nil when one differs.
+    private static func unchangedPrefix(_ a: [Deployment], _ b: [Deployment]) -> Double?? {
+        let m = min(a.count, b.count)
+        var earliest: Double?
+        let same = a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for k in 0..<m {
+                    guard a[k].at == b[k].at, a[k].outcome == b[k].outcome, a[k].environment == b[k].environment,
+                          a[k].service == b[k].service, a[k].version == b[k].version, a[k].commitAt == b[k].commitAt,
+                          a[k].markedRollback == b[k].markedRollback, a[k].markedRework == b[k].markedRework
+                    else { return false }
+                    let time = b[k].at.timeIntervalSinceReferenceDate
+                    if earliest.map({ time < $0 }) ?? true { earliest = time }
+                }
+                return true
+            }
+        }
+        return same ? .some(earliest) : nil
     }
 }
 
@@ -160,74 +255,67 @@ final class BuildDigest: Sendable {
     /// Durations by position in the list (NaN for runs not finished).
     let duration: [Double]
 
-    init(_ all: [BuildRun]) {
+    /// The digest of `all`; each finished run whose pipeline is that of the finished run at its
+    /// position in `previous` has the pipeline id it had there.
+    init(_ all: [BuildRun], reusing previous: (list: [BuildRun], digest: BuildDigest)? = nil) {
         count = all.count
-        var names = Interner()
+        var names = Interner(names: previous?.digest.pipelines ?? [])
+        let old = Reuse(previous?.list, count: previous?.digest.count, positions: previous?.digest.pos,
+                        service: previous?.digest.pipeline)
         var t = [Double](), p = [Int32](), s = [Int32](), f = [UInt8]()
+        t.reserveCapacity(all.count); p.reserveCapacity(all.count); s.reserveCapacity(all.count); f.reserveCapacity(all.count)
         var d = [Double](repeating: .nan, count: all.count)
-        all.withUnsafeBufferPointer { list in
+        all.withUnsafeBufferPointer { list in old.list.withUnsafeBufferPointer { prev in
             for k in 0..<list.count {
                 guard let end = list[k].finishedAt else { continue }
-                t.append(end.timeIntervalSinceReferenceDate); p.append(Int32(k)); s.append(names.id(list[k].pipeline))
+                t.append(end.timeIntervalSinceReferenceDate); p.append(Int32(k))
+                let reused = k < prev.count && prev[k].pipeline == list[k].pipeline && old.service[k] >= 0
+                s.append(reused ? old.service[k] : names.id(list[k].pipeline))
                 let conclusion = list[k].conclusion
                 let judged = conclusion != .cancelled && conclusion != .skipped
                 f.append((conclusion == .success ? 1 : 0) | (judged ? 2 : 0))
                 d[k] = end.timeIntervalSince(list[k].startedAt)
             }
-        }
+        } }
         pipelines = names.names
         duration = d
-        let order = Columns.stableOrder(t)
-        finished = order.map { t[Int($0)] }
-        pos = order.map { p[Int($0)] }
-        pipeline = order.map { s[Int($0)] }
-        flags = order.map { f[Int($0)] }
+        let order = Columns.order(t)
+        finished = order.apply(t)
+        pos = order.apply(p)
+        pipeline = order.apply(s)
+        flags = order.apply(f)
     }
 }
 
-/// Digests kept per source and kind, reused while the source's list is the same array (the same
-/// storage: an array that changed, or was decoded again, has new storage). Holding the array
-/// keeps its storage alive, so its address cannot be reused by another list meanwhile.
-final class DigestCache: Sendable {
-    static let shared = DigestCache(capacity: 64)
+/// What a digest computed per position of the previous list (a name's id, flags, a packed
+/// version), for the elements of the new list that are equal, in the fields it was computed
+/// from, to the previous list's at the same position: appended, changed, dropped or moved
+/// elements are computed again, the rest reused. The digests compare the fields in place
+/// (`prev[k].service`): copying an element retains all its strings.
+struct Reuse<Element> {
+    /// The previous list (empty when there is none).
+    let list: [Element]
+    /// By position in `list`: the name id (-1: the element was left out of the digest), flags,
+    /// packed version.
+    let service: [Int32], flags: [UInt8], version: [UInt64]
 
-    private struct Entry: Sendable {
-        // The list (`[Incident]`, `[Deployment]` or `[BuildRun]`) and its digest.
-        var list: any Sendable
-        var digest: AnyObject & Sendable
-    }
-
-    private struct Store: ~Copyable {
-        var entries: [String: Entry] = [:]
-        var order: [String] = []
-    }
-
-    private let capacity: Int
-    private let store = Mutex(Store())
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    /// The digest of `list` kept under `key`, or a new one made by `make` (outside the lock).
-    func digest<T: Sendable, D: AnyObject & Sendable>(_ key: String, _ list: [T], valid: (D) -> Bool = { _ in true },
-                                                      _ make: () -> D) -> D {
-        if let e = store.withLock({ $0.entries[key] }), let old = e.list as? [T], Self.same(old, list),
-           let d = e.digest as? D, valid(d) {
-            return d
+    /// The digest of `list` (of `count` elements) had `service`, `flags` and `version` (when
+    /// given) in rows that hold `positions` of the list.
+    init(_ list: [Element]?, count: Int?, positions: [Int32]?, service: [Int32]?, flags: [UInt8]? = nil,
+         version: [UInt64]? = nil) {
+        guard let list, let positions, let service, count == list.count else {
+            self.list = []; self.service = []; self.flags = []; self.version = []
+            return
         }
-        let made = make()
-        store.withLock { s in
-            if s.entries.updateValue(Entry(list: list, digest: made), forKey: key) == nil {
-                s.order.append(key)
-                if s.order.count > capacity { s.entries[s.order.removeFirst()] = nil }
-            }
+        self.list = list
+        var s = [Int32](repeating: -1, count: list.count)
+        var f = [UInt8](repeating: 0, count: flags == nil ? 0 : list.count)
+        var v = [UInt64](repeating: .max, count: version == nil ? 0 : list.count)
+        for (k, p) in positions.enumerated() {
+            s[Int(p)] = service[k]
+            if let flags { f[Int(p)] = flags[k] }
+            if let version { v[Int(p)] = version[k] }
         }
-        return made
-    }
-
-    /// Forgets every digest, so the next figures are computed from scratch (for benchmarks).
-    func removeAll() { store.withLock { $0 = Store() } }
-
-    private static func same<T>(_ a: [T], _ b: [T]) -> Bool {
-        a.count == b.count && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+        self.service = s; self.flags = f; self.version = v
     }
 }

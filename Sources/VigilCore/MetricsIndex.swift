@@ -50,18 +50,20 @@ public final class MetricsIndex: Sendable {
             for s in snapshots {
                 guard let list = s.snapshot?.incidents else { continue }
                 incidents.append(cache.digest("incidents/\(s.id)", list, valid: { $0.matches(cfg) }) {
-                    IncidentDigest(list, config: cfg)
+                    IncidentDigest(list, config: cfg, reusing: $0)
                 })
             }
         } else {
             let all = state.incidents
-            incidents = [cache.digest("incidents+history", all, valid: { $0.matches(cfg) }) { IncidentDigest(all, config: cfg) }]
+            incidents = [cache.digest("incidents+history", all, valid: { $0.matches(cfg) }) {
+                IncidentDigest(all, config: cfg, reusing: $0)
+            }]
         }
         let deployments = snapshots.compactMap { s in
-            s.snapshot?.deployments.map { list in cache.digest("deployments/\(s.id)", list) { DeploymentDigest(list) } }
+            s.snapshot?.deployments.map { list in cache.digest("deployments/\(s.id)", list) { DeploymentDigest(list, reusing: $0) } }
         }
         let builds = snapshots.compactMap { s in
-            s.snapshot?.builds.map { list in cache.digest("builds/\(s.id)", list) { BuildDigest(list) } }
+            s.snapshot?.builds.map { list in cache.digest("builds/\(s.id)", list) { BuildDigest(list, reusing: $0) } }
         }
         return MetricsIndex(incidents: incidents, deployments: deployments, builds: builds, config: cfg)
     }

@@ -46,13 +46,15 @@ struct MergedDeployments {
                 heads[best] += 1
             }
         }
-        at = order.map { keys[$0] }
-        lead = order.map { leads[$0] }
-        let service = order.map { Int(services[$0]) }, version = order.map { versions[$0] }
-        self.service = order.map { services[$0] }
+        // One source's are in order already.
+        func merged<T>(_ column: [T]) -> [T] { digests.count <= 1 ? column : order.map { column[$0] } }
+        at = merged(keys)
+        lead = merged(leads)
+        self.service = merged(services)
+        let service = self.service.map { Int($0) }, version = merged(versions)
         serviceNames = [String](repeating: "", count: serviceIDs.count)
         for (name, id) in serviceIDs { serviceNames[id] = name }
-        let f = order.map { kinds[$0] }
+        let f = merged(kinds)
         flags = [UInt8](repeating: 0, count: n)
         func versionString(_ k: Int) -> String {
             let flat = order[k]

@@ -186,3 +186,134 @@ extension SplitMix64 {
     /// True with probability `p` percent.
     mutating func percent(_ p: Int) -> Bool { below(100) < p }
 }
+
+/// Digests made with the previous list and digest at hand (a source polled again) give the
+/// figures of digests made from nothing, whatever happened to the list in between.
+@Suite struct MetricsReuseTests {
+    /// Every figure of two indexes, for every window, at `now`.
+    func expectSameFigures(_ a: MetricsIndex, _ b: MetricsIndex, now: Date, _ comment: Comment) {
+        for window in TimeWindow.allCases {
+            let bucket = window.bucketSeconds
+            for w in [window.interval(endingAt: now), window.previousInterval(endingAt: now)] {
+                #expect(a.builds(in: w, bucket: bucket) == b.builds(in: w, bucket: bucket), comment)
+                #expect(a.deployments(in: w, bucket: bucket) == b.deployments(in: w, bucket: bucket), comment)
+                #expect(a.pages(in: w, bucket: bucket) == b.pages(in: w, bucket: bucket), comment)
+                #expect(a.mtta(in: w) == b.mtta(in: w), comment)
+                #expect(a.mttr(in: w) == b.mttr(in: w), comment)
+                #expect(a.outages(in: w, now: now, bucket: bucket) == b.outages(in: w, now: now, bucket: bucket), comment)
+                #expect(a.outageSpans(in: w, now: now) == b.outageSpans(in: w, now: now), comment)
+                #expect(a.deployMarks(in: w) == b.deployMarks(in: w), comment)
+                #expect(a.deployMarks(in: w, service: "search") == b.deployMarks(in: w, service: "search"), comment)
+                #expect(a.failedDeployments(in: w) == b.failedDeployments(in: w), comment)
+            }
+        }
+        #expect(a.earliestDeployment == b.earliestDeployment, comment)
+        #expect(a.doraTier(now: now, historyStart: nil) == b.doraTier(now: now, historyStart: nil), comment)
+    }
+
+    @Test func deploymentsAppendedShortenedOrChangedGiveTheSameFigures() {
+        var data = RandomData(seed: 5)
+        var list = data.deployments(300, prefix: "a").sorted { $0.at < $1.at }
+        var state = AppState(now: noon, size: Size(width: 80, height: 24), user: "t", sources: [("a", 30)])
+        let cache = DigestCache(capacity: 64)
+        for step in ["first", "shortened", "appended", "appended earlier", "changed in the middle", "shortened to one", "emptied"] {
+            switch step {
+            case "shortened": list.removeLast(40)
+            case "appended": list += data.deployments(20, prefix: "b").map { var d = $0; d.at = noon; return d }
+            case "appended earlier": list += data.deployments(20, prefix: "c")
+            case "changed in the middle": list[150].at = noon.addingTimeInterval(-60); list[150].outcome = .failure
+            case "shortened to one": list.removeLast(list.count - 1)
+            case "emptied": list = []
+            default: break
+            }
+            state.sources["a"]?.snapshot = SourceSnapshot(deployments: list)
+            let reused = MetricsIndex.build(state, cache: cache)
+            let fresh = MetricsIndex.build(state, cache: DigestCache(capacity: 64))
+            for now in [noon, noon.addingTimeInterval(-20 * day)] { expectSameFigures(reused, fresh, now: now, Comment(rawValue: step)) }
+        }
+    }
+
+    @Test(arguments: 0..<30)
+    func digestsMadeFromThePreviousOnesGiveTheSameFigures(seed: UInt64) {
+        var data = RandomData(seed: 1_000 + seed)
+        var state = data.state(size: 60)
+        let cache = DigestCache(capacity: 64)   // not the shared one, which tests running beside this one use
+        _ = MetricsIndex.build(state, cache: cache)
+        for poll in 0..<8 {
+            var what: [String] = []
+            for id in state.sourceOrder {
+                guard var snapshot = state.sources[id]?.snapshot else { continue }
+                if let list = snapshot.incidents {
+                    let (new, how) = data.polled(list, fresh: { $0.incidents($1, prefix: id) }) { data, i in
+                        switch data.rng.below(5) {
+                        case 0: i.status = .resolved; i.resolvedAt = data.time()
+                        case 1: i.service = data.services[data.rng.below(data.services.count)]
+                        case 2: i.triggeredAt = data.time()
+                        case 3: i.paged.toggle()
+                        default: i.severity = Severity.allCases[data.rng.below(4)]; i.title += "!"
+                        }
+                    }
+                    snapshot.incidents = new; what.append("\(id) incidents \(how)")
+                }
+                if let list = snapshot.deployments {
+                    let (new, how) = data.polled(list, fresh: { $0.deployments($1, prefix: id) }) { data, d in
+                        switch data.rng.below(6) {
+                        case 0: d.environment = d.isProduction ? "staging" : "prod"
+                        case 1: d.outcome = [.success, .failure, .inProgress][data.rng.below(3)]
+                        case 2: d.version = data.versions[data.rng.below(data.versions.count)]
+                        case 3: d.service = data.services[data.rng.below(data.services.count)]
+                        case 4: d.at = data.time()
+                        default: d.markedRollback.toggle(); d.markedRework.toggle()
+                        }
+                    }
+                    snapshot.deployments = new; what.append("\(id) deployments \(how)")
+                }
+                if let list = snapshot.builds {
+                    let (new, how) = data.polled(list, fresh: { $0.builds($1, prefix: id) }) { data, b in
+                        switch data.rng.below(3) {
+                        case 0: b.pipeline = ["CI", "deploy", "nightly", "release"][data.rng.below(4)]
+                        case 1: b.finishedAt = b.finishedAt == nil ? b.startedAt.addingTimeInterval(90) : nil
+                        default: b.conclusion = .failure
+                        }
+                    }
+                    snapshot.builds = new; what.append("\(id) builds \(how)")
+                }
+                state.sources[id]?.snapshot = snapshot
+            }
+            if data.rng.percent(20) { state.history = data.incidents(data.rng.below(30), prefix: state.sourceOrder[0]) }
+            if data.rng.percent(10) { state.metricsConfig = data.config() }
+            let comment = Comment(rawValue: "seed \(seed), poll \(poll): " + what.joined(separator: ", "))
+            let reused = MetricsIndex.build(state, cache: cache)
+            let fresh = MetricsIndex.build(state, cache: DigestCache(capacity: 64))
+            expectSameFigures(reused, fresh, now: noon, comment)
+            expectSameFigures(reused, fresh, now: noon.addingTimeInterval(-20 * day), comment)
+        }
+    }
+}
+
+extension RandomData {
+    /// A list after a poll: elements appended, changed in the middle, dropped from the end or
+    /// the middle, moved, or the list replaced by another one; and what happened.
+    mutating func polled<T>(_ list: [T], fresh: (inout RandomData, Int) -> [T],
+                            change: (inout RandomData, inout T) -> Void) -> ([T], String) {
+        var list = list
+        switch rng.below(7) {
+        case 0: list += fresh(&self, 1 + rng.below(5)); return (list, "appended")
+        case 1:
+            for _ in 0..<1 + rng.below(3) where !list.isEmpty {
+                let k = rng.below(list.count)
+                change(&self, &list[k])
+            }
+            return (list, "changed in the middle")
+        case 2: list.removeLast(min(list.count, 1 + rng.below(5))); return (list, "shortened")
+        case 3: if !list.isEmpty { list.remove(at: rng.below(list.count)) }; return (list, "one dropped in the middle")
+        case 4: list.shuffle(using: &rng); return (list, "reordered")
+        case 5:
+            if list.count > 2 { list.swapAt(0, list.count - 1) }
+            list += fresh(&self, 1)
+            change(&self, &list[0])
+            return (list, "swapped, appended and changed")
+        default: return (fresh(&self, rng.below(40)), "replaced")
+        }
+    }
+}
