@@ -59,8 +59,7 @@ public final class App {
         if let problem { loop.handle([.storeProblem(problem)]) }
         if self.store != nil { loop.restore() }
         var lastTrim = Date()
-        let startedAt = Date()
-        var startupPagesReleased = false
+        var releaseStartupPagesAt: Date? = Date().addingTimeInterval(Self.releaseStartupPagesAfter)
         var status: Int32 = 0
         var idleInputWakeups = 0
 
@@ -95,8 +94,8 @@ public final class App {
             // Start-up is over: give back the code and data only it used (see
             // vigil_release_file_pages; the demo's RSS goes from 39 to 22 MB, 16 MB with the code
             // laid out by scripts/build-release; DECISIONS 2026-12-06).
-            if !startupPagesReleased, Date().timeIntervalSince(startedAt) >= Self.releaseStartupPagesAfter {
-                startupPagesReleased = true
+            if let due = releaseStartupPagesAt, Date() >= due {
+                releaseStartupPagesAt = nil
                 _ = vigil_release_file_pages()
             }
         }
