@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
         .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore", "VigilStore", "VigilConfig",
-                                                          "CVigilSignal"]),
+                                                          "VigilRender", "VigilTerminal", "CVigilSignal"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vigil", "VigilTestSupport"]),
     ]
 )

@@ -246,56 +246,76 @@ public struct AppState: Sendable {
     /// Sorted once per revision of the data, not once per frame; the rows are positions in
     /// `incidents`, not a copy of them (a copy was 2 MB per 10,000 incidents, and the memo keeps
     /// two revisions).
-    public var openIncidents: IncidentRows {
+    public var openIncidents: IncidentRows { openTable.rows }
+
+    /// How many open incidents nobody has acknowledged (counted with `openIncidents`).
+    public var unacknowledgedCount: Int { openTable.unacknowledged }
+
+    private struct OpenTable: Sendable {
+        var rows: IncidentRows
+        var unacknowledged: Int
+    }
+
+    private var openTable: OpenTable {
         Memo.shared.value(Memo.Key(revision: revision, name: "openIncidents")) {
-            // Positions are sorted, by keys read once: sorting the incidents themselves moved
-            // 200-byte values (and their reference counts) about, two thirds of the frame after
-            // a poll of 100,000 incidents.
+            // Positions are ordered by keys read once: by trigger time with the metrics' bucket
+            // sort, then by severity with a counting sort (both stable), and only runs of equal
+            // severity and time by id. Sorting positions with a comparison of (severity, time,
+            // id) was most of the terminal thread's work after a poll (22 M instructions of
+            // 53 M for 10,000 incidents; DECISIONS 2026-12-06, "Figures beside the frame").
             let all = incidents
-            var rows: [Int32] = [], severity: [Int] = [], started: [Double] = []
+            var rows: [Int32] = [], severity: [UInt8] = [], started: [Double] = []
+            var unacknowledged = 0
+            var levels = 0
             all.withUnsafeBufferPointer { list in
-                for p in list.indices where list[p].isOpen {
+                // Stored fields only: `isOpen`, a computed property, copied each incident.
+                for p in list.indices where list[p].status != .resolved {
                     rows.append(Int32(p))
-                    severity.append(list[p].severity.rawValue)
+                    let level = list[p].severity.rawValue
+                    severity.append(UInt8(truncatingIfNeeded: level))
+                    levels = max(levels, level + 1)
                     started.append(list[p].triggeredAt.timeIntervalSinceReferenceDate)
+                    if list[p].status == .triggered { unacknowledged += 1 }
                 }
             }
-            var order = Array(0..<Int32(rows.count))
+            let byTime = Columns.stableOrder(started)
+            var starts = [Int](repeating: 0, count: levels + 1)
+            for level in severity { starts[Int(level) + 1] += 1 }
+            for l in 0..<levels { starts[l + 1] += starts[l] }
+            var order = [Int32](repeating: 0, count: rows.count)
+            for k in byTime {
+                let level = Int(severity[Int(k)])
+                order[starts[level]] = k
+                starts[level] += 1
+            }
+            // Equal severity and time: by id, then as listed.
             all.withUnsafeBufferPointer { list in
-                order.sort { a, b in
-                    let x = Int(a), y = Int(b)
-                    if severity[x] != severity[y] { return severity[x] < severity[y] }
-                    if started[x] != started[y] { return started[x] < started[y] }
-                    return list[Int(rows[x])].id < list[Int(rows[y])].id
+                var k = 0
+                while k < order.count {
+                    var end = k + 1
+                    while end < order.count, severity[Int(order[end])] == severity[Int(order[k])],
+                          started[Int(order[end])] == started[Int(order[k])] { end += 1 }
+                    if end - k > 1 {
+                        order[k..<end].sort { a, b in
+                            let x = list[Int(rows[Int(a)])].id, y = list[Int(rows[Int(b)])].id
+                            return x != y ? x < y : a < b
+                        }
+                    }
+                    k = end
                 }
             }
             for k in order.indices { order[k] = rows[Int(order[k])] }
-            return IncidentRows(all, order)
+            return OpenTable(rows: IncidentRows(all, order), unacknowledged: unacknowledged)
         }
     }
 
-    /// How many open incidents nobody has acknowledged, and each open incident's row in
-    /// `openIncidents`: counted once per revision (a frame of 100,000 incidents must not walk them).
-    public var openIncidentsSummary: (unacknowledged: Int, rowOf: [String: Int]) {
+    /// The row of the open incident with an id in `openIncidents`, if it is open (looked for
+    /// once per revision and id: the table asks for the selected one on every frame).
+    public func openRow(of id: String) -> Int? {
         let rows = openIncidents
-        let summary = Memo.shared.value(Memo.Key(revision: revision, name: "openIncidentsSummary")) {
-            var unacknowledged = 0
-            var rowOf: [String: Int] = Dictionary(minimumCapacity: rows.count)
-            do {
-                let list = rows
-                for r in list.indices {
-                    if list[r].status == .triggered { unacknowledged += 1 }
-                    if rowOf[list[r].id] == nil { rowOf[list[r].id] = r }
-                }
-            }
-            return OpenSummary(unacknowledged: unacknowledged, rowOf: rowOf)
-        }
-        return (summary.unacknowledged, summary.rowOf)
-    }
-
-    private struct OpenSummary: Sendable {
-        var unacknowledged: Int
-        var rowOf: [String: Int]
+        // -1: not open (an optional kept as `any Sendable` would not cast back reliably).
+        let row = Memo.shared.value(Memo.Key(revision: revision, name: "openRow\u{1}" + id)) { rows.firstRow(withID: id) ?? -1 }
+        return row < 0 ? nil : row
     }
 
     /// Who is on call, for the header ("on call: Aisha Okafor until 09:00"), from the sources
@@ -310,8 +330,7 @@ public struct AppState: Sendable {
         // An open one (the selected row, nearly always) from the table's own index, built for
         // every frame anyway: an index of all incidents is then built only for the others (it
         // was a third of the frame after a poll of 100,000 incidents, and 3 MB).
-        let open = openIncidentsSummary.rowOf
-        if let row = open[id] { return openIncidents[row] }
+        if let row = openRow(of: id) { return openIncidents[row] }
         let all = incidents
         let index = Memo.shared.value(Memo.Key(revision: revision, name: "incidentIndex")) {
             var index: [String: Int] = Dictionary(minimumCapacity: all.count)

@@ -150,15 +150,15 @@ extension AppState {
         }
     }
 
-    /// Each shown incident's row in `visibleIncidents`.
-    public var visibleRowOf: [String: Int] {
-        guard query.narrows || query.sort != .severity else { return openIncidentsSummary.rowOf }
+    /// The row of the incident with an id in `visibleIncidents`, if it is shown (looked for once
+    /// per revision, query and id).
+    public func visibleRow(of id: String) -> Int? {
+        guard query.narrows || query.sort != .severity else { return openRow(of: id) }
         let rows = visibleIncidents
-        return Memo.shared.value(Memo.Key(revision: revision, name: "visibleRowOf" + queryKey(query.mine ? me : nil))) {
-            var rowOf: [String: Int] = Dictionary(minimumCapacity: rows.count)
-            for r in rows.indices where rowOf[rows[r].id] == nil { rowOf[rows[r].id] = r }
-            return rowOf
+        let row = Memo.shared.value(Memo.Key(revision: revision, name: "visibleRow\u{1}" + id + queryKey(query.mine ? me : nil))) {
+            rows.firstRow(withID: id) ?? -1
         }
+        return row < 0 ? nil : row
     }
 
     /// What the query's derived values are cached by, beside the revision (who "me" is can change

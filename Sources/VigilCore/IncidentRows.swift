@@ -23,6 +23,14 @@ public struct IncidentRows: RandomAccessCollection, Sendable, Equatable {
         IncidentRows(base, rows.map { order[$0] })
     }
 
+    /// The first row whose incident has this id: a walk that reads ids in place (no incident
+    /// copied, no index built: the selected incident's row, once per revision).
+    public func firstRow(withID id: String) -> Int? {
+        base.withUnsafeBufferPointer { list in
+            order.withUnsafeBufferPointer { order in order.firstIndex { list[Int($0)].id == id } }
+        }
+    }
+
     public static func == (a: IncidentRows, b: IncidentRows) -> Bool {
         a.elementsEqual(b)
     }

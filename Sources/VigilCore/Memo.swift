@@ -75,6 +75,15 @@ public final class Memo: Sendable {
         return made
     }
 
+    /// The value kept for `key`, if one was made; never computes one.
+    public func peek<T: Sendable>(_ key: Key, as type: T.Type = T.self) -> T? {
+        store.withLock { s -> (any Sendable)? in
+            let hit = s.values[key]
+            if hit != nil { Self.use(key.revision, in: &s) }
+            return hit
+        } as? T
+    }
+
     /// How many values are kept (for tests).
     public var count: Int { store.withLock { $0.values.count } }
 

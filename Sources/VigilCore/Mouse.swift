@@ -72,7 +72,7 @@ func handleMouse(_ event: MouseEvent, _ state: inout AppState) -> [Effect] {
     case .press:
         let rows = state.visibleIncidents
         let inner = placement.rect.inset(by: 1)
-        let selected = state.selectedIncident.flatMap { state.visibleRowOf[$0] }
+        let selected = state.selectedIncident.flatMap { state.visibleRow(of: $0) }
         let shown = ListScroll.visibleRange(height: inner.height, count: rows.count, selected: selected).range
         let row = shown.lowerBound + (event.y - inner.y - 1)
         guard event.y > inner.y, inner.contains(x: event.x, y: event.y), shown.contains(row) else { return [] }

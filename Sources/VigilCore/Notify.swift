@@ -71,26 +71,30 @@ extension Notice {
     /// The notices a poll gives rise to: pages that were not there before (not from the first
     /// answer), pages that fire again after an acknowledgement, incidents that became mine
     /// (escalated or reassigned to me), and mine left unanswered that escalated to someone else.
-    static func arising(old: [Incident]?, new: [Incident], me: Me) -> [Notice] {
+    static func arising(old: [Incident]?, new: [Incident], aligned: IncidentAlignment? = nil, me: Me) -> [Notice] {
         guard let old else { return [] }
-        var before: [String: Incident] = Dictionary(minimumCapacity: old.count)
-        for i in old where before[i.id] == nil { before[i.id] = i }
+        let alignment = aligned ?? IncidentAlignment(old: old, new: new)
         var out: [Notice] = []
-        for i in new where i.isOpen {
-            let summary = "\(i.severity.label) \(i.service): \(i.title)"
-            guard let was = before[i.id] else {
-                if i.paged && i.status == .triggered {
-                    out.append(Notice(reason: .newPage, incidentID: i.id, summary: summary, severity: i.severity))
-                }
+        func notice(_ reason: Reason, _ i: Incident) -> Notice {
+            Notice(reason: reason, incidentID: i.id, summary: "\(i.severity.label) \(i.service): \(i.title)", severity: i.severity)
+        }
+        for p in new.indices where new[p].status != .resolved {
+            let k = Int(alignment.previous[p])
+            guard k >= 0 else {
+                if new[p].paged && new[p].status == .triggered { out.append(notice(.newPage, new[p])) }
                 continue
             }
+            // What tells is a change of status or of assignee (a label): most incidents of a
+            // poll have neither.
+            if old[k].status == new[p].status && old[k].labels == new[p].labels { continue }
+            let i = new[p], was = old[k]
             if i.paged && i.status == .triggered && was.status == .acknowledged {
-                out.append(Notice(reason: .retriggered, incidentID: i.id, summary: summary, severity: i.severity))
+                out.append(notice(.retriggered, i))
             } else if i.status != .acknowledged && me.assigned(i) && !me.assigned(was) {
-                out.append(Notice(reason: .escalated, incidentID: i.id, summary: summary, severity: i.severity))
+                out.append(notice(.escalated, i))
             } else if i.status == .triggered && me.assigned(was) && !me.assigned(i) && i.labels.contains(where: { $0.key == "assignee" }) {
                 // Mine, unanswered, and the policy moved on to the next level: the one who missed it hears.
-                out.append(Notice(reason: .escalatedAway, incidentID: i.id, summary: summary, severity: i.severity))
+                out.append(notice(.escalatedAway, i))
             }
         }
         return out

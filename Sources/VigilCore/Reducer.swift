@@ -186,14 +186,18 @@ func sourceUpdated(_ state: inout AppState, _ id: SourceID, _ snapshot: SourceSn
         state.sources[id] = s
         return []
     }
-    let oldIndex = state.selectedIncident.flatMap { state.visibleRowOf[$0] }
+    let oldIndex = state.selectedIncident.flatMap { state.visibleRow(of: $0) }
     // A page that was not there before (and is not from the first answer) is announced.
-    let known = state.sources[id]?.snapshot.map { Set(($0.incidents ?? []).map(\.id)) }
-    let arrived = known.map { known in (snapshot.incidents ?? []).filter { !known.contains($0.id) && $0.isOpen } } ?? []
+    let old = state.sources[id]?.snapshot.map { $0.incidents ?? [] }
+    let list = snapshot.incidents ?? []
+    let alignment = old.map { IncidentAlignment(old: $0, new: list) }
+    var arrived: [Incident] = []
+    if let alignment {
+        for p in list.indices where alignment.previous[p] < 0 && list[p].isOpen { arrived.append(list[p]) }
+    }
     let newPages = arrived.filter { $0.paged && $0.status == .triggered }
     let newOutages = arrived.filter { state.metricsConfig.outageSeverities.contains($0.severity) }
-    let notices = state.notifying ? Notice.arising(old: state.sources[id]?.snapshot.map { $0.incidents ?? [] },
-                                                   new: snapshot.incidents ?? [], me: state.me) : []
+    let notices = state.notifying ? Notice.arising(old: old, new: list, aligned: alignment, me: state.me) : []
     var s = state.sources[id] ?? SourceState(pollInterval: 60)
     if state.sources[id] == nil { state.sourceOrder.append(id) }
     s.snapshot = snapshot

@@ -29,7 +29,7 @@ func moveSelection(_ action: Action, _ state: inout AppState) {
     }
     let rows = state.visibleIncidents
     guard !rows.isEmpty else { state.selectedIncident = nil; return }
-    let current = state.selectedIncident.flatMap { state.visibleRowOf[$0] }
+    let current = state.selectedIncident.flatMap { state.visibleRow(of: $0) }
     if !inDetails, state.mode == .dashboard, action == .up, current == 0, let above = state.layout.neighbour(of: .incidents, dx: 0, dy: -1) {
         state.focus = above   // k at the first incident goes back up, as j came down
         return
@@ -54,7 +54,7 @@ func moveSelection(_ action: Action, _ state: inout AppState) {
 func reconcileSelection(_ state: inout AppState, previousIndex: Int?) {
     guard state.wall == nil else { return }  // no cursor on a wall
     let rows = state.visibleIncidents
-    if let id = state.selectedIncident, state.visibleRowOf[id] != nil { return }
+    if let id = state.selectedIncident, state.visibleRow(of: id) != nil { return }
     guard !rows.isEmpty else { state.selectedIncident = nil; return }
     state.selectedIncident = rows[min(previousIndex ?? 0, rows.count - 1)].id
 }

@@ -3,17 +3,18 @@ import VigilCore
 
 /// The whole screen as a pure function of the state: `render(state) -> CellGrid`.
 public enum DashboardView {
-    /// Renders one frame.
-    public static func render(_ state: AppState, _ ctx: ViewContext) -> CellGrid {
+    /// Renders one frame, with `figures` when given (the runtime's, computed beside the terminal
+    /// thread and possibly of the data before the last poll), else the state's own.
+    public static func render(_ state: AppState, _ ctx: ViewContext, figures given: DashboardFigures? = nil) -> CellGrid {
         var grid = CellGrid(width: state.size.width, height: state.size.height,
                             filling: Cell(" ", style: ctx.theme[.background]))
         guard state.size.width > 0, state.size.height > 0 else { return grid }
+        let figures = given ?? DashboardFigures.of(state)
         if let wall = state.wall {
-            WallView.render(state, wall, ctx, &grid)
+            WallView.render(state, wall, figures, ctx, &grid)
             return grid
         }
         let layout = state.layout
-        let figures = DashboardFigures.of(state)
         header(state, figures, layout.header, ctx, &grid)
         panels(state, figures, layout, ctx, &grid)
         footer(state, layout.footer, ctx, &grid)
@@ -52,11 +53,11 @@ public enum DashboardView {
 
     /// The panels alone, in the interactive layout of `state.size` (header and footer rows left
     /// blank): the wall monitor's panels page.
-    static func panelsOnly(_ state: AppState, _ ctx: ViewContext) -> CellGrid {
+    static func panelsOnly(_ state: AppState, _ figures: DashboardFigures, _ ctx: ViewContext) -> CellGrid {
         var grid = CellGrid(width: state.size.width, height: state.size.height,
                             filling: Cell(" ", style: ctx.theme[.background]))
         guard state.size.width > 0, state.size.height > 0 else { return grid }
-        panels(state, DashboardFigures.of(state), state.layout, ctx, &grid)
+        panels(state, figures, state.layout, ctx, &grid)
         return grid
     }
 
@@ -87,8 +88,9 @@ public enum DashboardView {
                 Sparkline(values: values, glyphs: ctx.glyphs, style: ctx.theme[.sparkline])
                     .render(in: Rect(x: inner.x, y: y, width: inner.width, height: 1), on: &grid)
             case .marks(let marks, let start, let end, let count):
-                for (column, rollback) in DeployMarks.columns(marks, start: start, end: end, count: count,
-                                                              width: inner.width) {
+                for (column, mark) in DeployMarks.marked(marks, start: start, end: end, count: count,
+                                                         width: inner.width).enumerated() where mark != 0 {
+                    let rollback = mark == 2
                     grid[inner.x + column, y] = Cell(rollback ? ctx.glyphs.rollbackMark : ctx.glyphs.deployMark,
                                                      style: ctx.theme[rollback ? .rollbackMark : .deployMark])
                 }

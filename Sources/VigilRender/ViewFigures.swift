@@ -66,15 +66,33 @@ public struct DashboardFigures: Sendable {
     public var deployMarks: [DeployMark]
     /// The services that were down in the window: the outage timeline marks their deployments.
     public var outageServices: Set<String>
+    /// The marks of those services' deployments (the outage timeline's), and each service's marks:
+    /// picked once per figures, not per frame (a week holds thousands of deployments).
+    public var outageDeployMarks: [DeployMark], serviceDeployMarks: [String: [DeployMark]]
 
     /// The figures of a state, computed at most once per revision of its data and minute of its
     /// clock (everything they show is in minutes or coarser): frames drawn for a key press or a
     /// second's tick reuse them.
     public static func of(_ state: AppState) -> DashboardFigures {
-        let minute = Int((state.now.timeIntervalSince1970 / 60).rounded(.down))
-        return Memo.shared.value(Memo.Key(revision: state.revision, name: "figures", extra: minute)) {
-            DashboardFigures(state)
-        }
+        Memo.shared.value(key(state)) { DashboardFigures(state) }
+    }
+
+    /// The figures of a state if they were computed already (by `of`); never computes them.
+    public static func ready(_ state: AppState) -> DashboardFigures? {
+        Memo.shared.peek(key(state))
+    }
+
+    private static func key(_ state: AppState) -> Memo.Key {
+        Memo.Key(revision: state.revision, name: "figures", extra: Int((state.now.timeIntervalSince1970 / 60).rounded(.down)))
+    }
+
+    /// What the figures answer besides the data: which window, by which definitions. Figures of
+    /// the same basis, taken before a poll or a minute ago, are late but not wrong for a state;
+    /// figures of another window or settings would be wrong (see `RuntimeLoop`).
+    public struct Basis: Sendable, Hashable {
+        let window: TimeWindow, config: MetricsConfig
+        /// The basis of a state's figures.
+        public init(_ state: AppState) { window = state.window; config = state.metricsConfig }
     }
 
     /// Computes the figures at `state.now` for `state.window`, from the state's `MetricsIndex`
@@ -94,6 +112,9 @@ public struct DashboardFigures: Sendable {
         mtta = (index.mtta(in: w), index.mtta(in: p))
         deployMarks = index.deployMarks(in: w)
         outageServices = index.outageServices(in: w, now: now)
+        let down = outageServices
+        outageDeployMarks = deployMarks.filter { down.contains($0.service) }
+        serviceDeployMarks = Dictionary(grouping: deployMarks, by: \.service)
 
         var byKey: [SeriesKey: MetricSeries] = [:]
         for s in state.series { byKey[s.key] = s }

@@ -6,7 +6,7 @@ enum IncidentsView {
     static func render(_ state: AppState, _ rect: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
         let open = state.openIncidents
         let rows = state.visibleIncidents
-        let unacked = state.openIncidentsSummary.unacknowledged
+        let unacked = state.unacknowledgedCount
         // Acknowledgements saved and not yet confirmed, including those of incidents not listed
         // now (after a restart while the source is down): never out of sight.
         let pending = state.actions.filter { $0.value.isPending }.keys.sorted()
@@ -66,7 +66,7 @@ enum IncidentsView {
         ]
         if showWho { columns.append(Table.Column("ACK", width: .fixed(wide ? 22 : 18))) }
         columns.append(Table.Column("TITLE", width: .flex(min: 10)))
-        let selected = state.selectedIncident.flatMap { state.visibleRowOf[$0] }
+        let selected = state.selectedIncident.flatMap { state.visibleRow(of: $0) }
         Table(columns: columns, rowCount: rows.count, row: { index in
             var c = row(rows[index], state, ctx)
             if !showWho { c.remove(at: 4) }

@@ -15,16 +15,18 @@ enum PanelLine {
 /// each when they fit; otherwise `count` squeezed into the width). A rollback wins a column it
 /// shares with a deployment.
 enum DeployMarks {
-    static func columns(_ marks: [DeployMark], start: Date, end: Date, count: Int, width: Int) -> [Int: Bool] {
-        guard count > 0, width > 0 else { return [:] }
+    /// Which columns of `width` a mark falls in: 0 no mark, 1 a deployment, 2 a rollback (one array, no
+    /// hashing: a week's marks are thousands, placed on every frame).
+    static func marked(_ marks: [DeployMark], start: Date, end: Date, count: Int, width: Int) -> [UInt8] {
+        guard count > 0, width > 0 else { return [] }
         let span = end.timeIntervalSince(start)
-        var out: [Int: Bool] = [:]
+        var out = [UInt8](repeating: 0, count: count <= width ? count : width)
         for m in marks {
             let fraction = span > 0 ? m.at.timeIntervalSince(start) / span : 1
             guard fraction >= -0.000_001, fraction <= 1.000_001 else { continue }
             let index = min(count - 1, max(0, Int(fraction * Double(count))))
             let column = count <= width ? index : index * width / count
-            out[column] = (out[column] ?? false) || m.rollback
+            if column < out.count { out[column] = max(out[column], m.rollback ? 2 : 1) }
         }
         return out
     }
@@ -173,7 +175,7 @@ enum MetricPanels {
                                 + [ctx.span(" down ", .label), ctx.span(Formatting.age(seconds: o.minutes * 60), .text), sp(" ")]
                                 + Trend.of(o.minutes, prev.minutes, upIsGood: false, ctx))),
             RankedLine(3, .spark(o.buckets.map(Double.init))),
-        ] + DeployMarks.line(f.deployMarks.filter { f.outageServices.contains($0.service) }, start: f.window.start, end: f.window.end, count: o.buckets.count, rank: 3)
+        ] + DeployMarks.line(f.outageDeployMarks, start: f.window.start, end: f.window.end, count: o.buckets.count, rank: 3)
         for g in o.ongoing.prefix(5) {
             out.append(RankedLine(4, .text([ctx.span("\(ctx.glyphs.bullet) \(g.service) ", .severityCritical),
                                             ctx.span(coarseAge(since: state.now.addingTimeInterval(-g.running), now: state.now) + " ", .text), ctx.span(g.title, .textDim)])))
@@ -250,7 +252,7 @@ enum MetricPanels {
                                            + Trend.of(worst.p99, worst.p99Before, upIsGood: false, ctx))))
             if let line = worst.p99Line, line.values.count > 1 {
                 out.append(RankedLine(3, .spark(relativeToRange(line.values))))
-                out += DeployMarks.line(f.deployMarks.filter { $0.service == worst.service }, start: line.start,
+                out += DeployMarks.line(f.serviceDeployMarks[worst.service] ?? [], start: line.start,
                                         end: line.end, count: line.values.count, rank: 3)
             }
         }
@@ -260,7 +262,7 @@ enum MetricPanels {
                                             ctx.span(Formatting.percent(failing.errorRate), (failing.errorRate ?? 0) > 0.01
                                                      ? .trendBad : .text)])))
             out.append(RankedLine(4, .spark(line.values)))
-            out += DeployMarks.line(f.deployMarks.filter { $0.service == failing.service }, start: line.start,
+            out += DeployMarks.line(f.serviceDeployMarks[failing.service] ?? [], start: line.start,
                                     end: line.end, count: line.values.count, rank: 4)
         }
         if f.services.isEmpty {

@@ -6,9 +6,9 @@ import VigilCore
 /// rotation (headline figures in large digits, or the panels), and a footer that says which
 /// page this is and when the next comes. No selection, no focus, no cursor.
 enum WallView {
-    static func render(_ state: AppState, _ wall: WallState, _ ctx: ViewContext, _ grid: inout CellGrid) {
+    static func render(_ state: AppState, _ wall: WallState, _ figures: DashboardFigures, _ ctx: ViewContext,
+                       _ grid: inout CellGrid) {
         let width = state.size.width, height = state.size.height
-        let figures = DashboardFigures.of(state)
         DashboardView.header(state, figures, Rect(x: 0, y: 0, width: width, height: 1), ctx, &grid)
         let footerY = height - 1
         var y = 1
@@ -29,7 +29,7 @@ enum WallView {
         if !body.isEmpty {
             switch wall.page {
             case .now: NowPage.render(state, figures, body, ctx, &grid)
-            case .panels: panels(state, body, ctx, &grid)
+            case .panels: panels(state, figures, body, ctx, &grid)
             }
         }
         if height > 1 { footer(state, wall, Rect(x: 0, y: footerY, width: width, height: 1), ctx, &grid) }
@@ -100,10 +100,11 @@ enum WallView {
     // MARK: Panels page
 
     /// The dashboard's panels in the body (the interactive layout at the body's size).
-    static func panels(_ state: AppState, _ body: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
+    static func panels(_ state: AppState, _ figures: DashboardFigures, _ body: Rect, _ ctx: ViewContext,
+                       _ grid: inout CellGrid) {
         var inner = state
         inner.size = Size(width: body.width, height: body.height + 2)  // the layout keeps a header and a footer row
-        let sub = DashboardView.panelsOnly(inner, ctx)
+        let sub = DashboardView.panelsOnly(inner, figures, ctx)
         for row in 1..<(sub.height - 1) {
             for x in 0..<sub.width { grid[body.x + x, body.y + row - 1] = sub[x, row] }
         }

@@ -54,8 +54,11 @@ public final class App {
         var state = initial
         state.now = Date()
         let loop = RuntimeLoop(state: state, themes: themes, terminal: term, sources: runner.sources, store: store,
-                               inbox: inbox, noColor: options.noColor, forceASCII: forceASCII)
-        defer { for t in loop.tasks { t.cancel() } }
+                               inbox: inbox, noColor: options.noColor, forceASCII: forceASCII, workBeside: true)
+        defer {
+            for t in loop.tasks { t.cancel() }
+            loop.finishWrites()
+        }
         if let problem { loop.handle([.storeProblem(problem)]) }
         if self.store != nil { loop.restore() }
         var lastTrim = Date()

@@ -19,6 +19,9 @@ public final class Inbox: Sendable {
         wakeup?.signal()
     }
 
+    /// Wakes the terminal thread without an event (work done beside it is ready to draw).
+    public func wake() { wakeup?.signal() }
+
     /// Takes every posted event, oldest first.
     public func drain() -> [Event] {
         events.withLock { e in

@@ -62,8 +62,8 @@ import VigilTestSupport
             return $0.id < $1.id
         }
         #expect(state.openIncidents.map(\.id) == expected.map(\.id))
-        let summary = state.openIncidentsSummary
-        #expect(summary.unacknowledged == expected.filter { $0.status == .triggered }.count)
-        for (row, incident) in expected.enumerated() { #expect(summary.rowOf[incident.id] == row) }
+        #expect(state.unacknowledgedCount == expected.filter { $0.status == .triggered }.count)
+        for (row, incident) in expected.enumerated() { #expect(state.openRow(of: incident.id) == row) }
+        #expect(state.openRow(of: "not-there") == nil)
     }
 }

@@ -54,7 +54,7 @@ import VigilTestSupport
         var s = state(count: 40)
         let r = try incidentsRect(s)
         for _ in 0..<10 { _ = reduce(&s, .mouse(MouseEvent(.wheelDown, x: r.x + 5, y: r.y + 3))) }
-        let selected = try #require(s.selectedIncident.flatMap { s.visibleRowOf[$0] })
+        let selected = try #require(s.selectedIncident.flatMap { s.visibleRow(of: $0) })
         #expect(selected == 30)
         // The table now starts further down: the same arithmetic as its drawing.
         let inner = r.inset(by: 1)
@@ -63,7 +63,7 @@ import VigilTestSupport
         _ = reduce(&s, .mouse(MouseEvent(.press, x: r.x + 5, y: inner.y + 1)))   // the first row shown
         #expect(s.selectedIncident == s.visibleIncidents[shown.lowerBound].id)
         _ = reduce(&s, .mouse(MouseEvent(.wheelUp, x: r.x + 5, y: r.y + 3)))
-        #expect(s.visibleRowOf[s.selectedIncident ?? ""] == max(0, shown.lowerBound - 3))
+        #expect(s.visibleRow(of: s.selectedIncident ?? "") == max(0, shown.lowerBound - 3))
     }
 
     @Test func theWheelScrollsTheDetailsAndDialogsThatAskTakeNoClicks() throws {

@@ -6,8 +6,8 @@
 //       --dump-after=vigil_profile_workload .build/release/vigil-profile frame 10000 3
 // (scripts/instructions does this for the frame, poll and metrics workloads).
 // Usage: vigil-profile frame|poll|metrics|decode|runs|prometheus [size] [iterations]
-// `frame` times the frame path with unchanged data (a key press, a tick); `poll` the frame after
-// a poll changed the data.
+// `frame` times the frame path with unchanged data (a key press, a tick); `poll` what the
+// terminal thread does after a poll changed the data, then the figures computed beside it.
 // `metrics` times three cases: every figure from scratch (no digest kept, a new revision), the
 // same a minute later with unchanged data, and after a poll that changed one source of four.
 
@@ -56,21 +56,27 @@ case "frame":
         if grid != frame.previous { _ = grid.changes(since: frame.previous) }
     }
 case "poll":
-    // The frame after a poll changed the data (one incident resolved, a deployment and a CI run
-    // more): figures, incident order and row index derived again, then render and diff.
+    // A poll changed the data (one incident resolved, a deployment and a CI run more). First what
+    // the terminal thread then does (RuntimeLoop with `workBeside`, as the app runs it): the
+    // reducer, and the frame drawn with the figures of before, compared and diffed. Then what is
+    // done beside it: the figures of the new data (the frame that shows them costs a `frame`).
     let incidents = size ?? 10_000
     let frame = Inputs.Frame(width: 120, height: 40, incidents: incidents, withPrevious: true)
     var state = frame.state
     let original = state.sources["bench"]?.snapshot ?? SourceSnapshot()
     let changed = Inputs.polled(original)
+    let before = DashboardFigures.of(state)
     var flip = false
-    time("frame path 120x40 after a poll, \(incidents) incidents", prepare: {
+    time("frame path 120x40 after a poll (reducer, figures of before), \(incidents) incidents") {
         flip.toggle()
         _ = reduce(&state, .polled("bench", flip ? changed : original, at: state.now))
-    }) {
-        let grid = DashboardView.render(state, frame.context)
+        let grid = DashboardView.render(state, frame.context, figures: before)
         if grid != frame.previous { _ = grid.changes(since: frame.previous) }
     }
+    time("figures after a poll (beside the terminal thread), \(incidents) incidents", prepare: {
+        flip.toggle()
+        _ = reduce(&state, .polled("bench", flip ? changed : original, at: state.now))
+    }) { _ = DashboardFigures.of(state) }
 case "runs":
     // The demo's CI runs file through the GitHub Actions decoder: the first run is cold (as at
     // start-up: type metadata and conformances looked up for the first time), the rest warm.
