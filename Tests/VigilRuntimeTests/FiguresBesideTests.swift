@@ -88,6 +88,27 @@ private func polled(_ incidents: [Incident], at: Date) -> Event {
         #expect(drawn.window == loop.state.window.interval(endingAt: loop.state.now))
     }
 
+    @Test func historyWrittenBesideIsInPollOrderOnceFinished() throws {
+        let inbox = Inbox(wakeup: nil)
+        let store = try VigilStore.volatile()
+        let term = RecordingTerminal(size: Size(width: 120, height: 40))
+        var state = AppState(now: noon, size: term.size, user: "alice", title: "t", sources: [("s", 30)])
+        state.sources["s"]?.keepsHistory = false   // as Alertmanager: Vigil remembers what it saw
+        let loop = RuntimeLoop(state: state, themes: [LoadedTheme(name: "default", forDepth: { _ in Theme.builtinDefault })],
+                               terminal: term, sources: [:], store: store, inbox: inbox, noColor: false, forceASCII: false,
+                               workBeside: true, now: { noon })
+        // Three polls: 5 pages, then 8, then the first 2 gone (resolved by their absence).
+        loop.handle([polled(pages(5), at: noon)])
+        loop.handle([polled(pages(8), at: noon.addingTimeInterval(5))])
+        loop.handle([polled(pages(6, from: 2), at: noon.addingTimeInterval(10))])
+        loop.finishWrites()
+        let remembered = try store.history(since: noon.addingTimeInterval(-86_400))
+        #expect(remembered.count == 8)
+        #expect(remembered.filter { $0.status == .resolved }.map(\.id).sorted() == ["P-0", "P-1"])
+        #expect(remembered.first { $0.id == "P-0" }?.resolvedAt == noon.addingTimeInterval(10))
+        #expect(inbox.drain().isEmpty, "no store problem")
+    }
+
     @Test func withoutWorkBesideEveryFrameHasItsOwnFigures() throws {
         let (loop, _) = try loop(workBeside: false, Inbox(wakeup: nil))
         loop.handle([polled(pages(3), at: noon)])
