@@ -41,8 +41,10 @@ enum Columns {
         let keyBits = 64 - (hi - lo).leadingZeroBitCount
         let bucketBits = min(keyBits, 16, max(1, 64 - UInt64(n).leadingZeroBitCount))
         let shift = UInt64(keyBits - bucketBits), buckets = 1 << bucketBits
-        var starts = [Int](repeating: 0, count: buckets + 1), next = starts
-        var sortedBits = [UInt64](repeating: 0, count: n)
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        // Written before read: no need to fill them first.
+        var next = [Int](unsafeUninitializedCapacity: buckets + 1) { _, count in count = buckets + 1 }
+        var sortedBits = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
         return SortOrder(positions: [Int32](unsafeUninitializedCapacity: n) { order, count in
             bits.withUnsafeBufferPointer { bits in
                 starts.withUnsafeMutableBufferPointer { starts in

@@ -43,21 +43,52 @@ enum DigestJob: Sendable {
     /// thread that calls the workload (scripts/instructions), counts all of them.
     static let threadsAllowed = ProcessInfo.processInfo.environment["VIGIL_SERIAL_METRICS"] == nil
 
-    /// The digests of `jobs`, in their order: on several threads when there are several, with
-    /// `parallelFrom` or more work in all (`cost`), else one after the other.
-    static func run(_ jobs: [DigestJob], config: MetricsConfig, parallelFrom: Int = parallelThreshold) -> [Made] {
+    /// The digests of `jobs`, in their order, and what `then` makes of the incident and
+    /// deployment digests (given by job, nil for CI runs'), on several threads when there are
+    /// several jobs, with `parallelFrom` or more work in all (`cost`), else one after the other.
+    ///
+    /// Each thread takes the first task not taken yet whose inputs are made (the jobs, largest
+    /// first, then `then`), and stops when there is none: a task whose inputs another thread is
+    /// still making is taken by that thread when it is done. No thread waits for another (one
+    /// thread alone, as `concurrentPerform` may give, runs every task in order).
+    static func run<R: Sendable>(_ jobs: [DigestJob], config: MetricsConfig, parallelFrom: Int = parallelThreshold,
+                                 then: @Sendable (_ made: [Made?]) -> R) -> ([Made], R) {
         guard threadsAllowed, jobs.count > 1, jobs.reduce(0, { $0 + $1.cost }) >= parallelFrom else {
-            return jobs.map { $0.make(config: config) }
+            let made = jobs.map { $0.make(config: config) }
+            return (made, then(made.map { if case .builds = $0 { nil } else { $0 } }))
         }
-        // The largest first: each thread takes the next job when it is done with one.
-        let order = jobs.indices.sorted { jobs[$0].cost > jobs[$1].cost }
-        let made = Mutex([Made?](repeating: nil, count: jobs.count))
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
-            let j = order[k]
-            let digest = jobs[j].make(config: config)
-            made.withLock { $0[j] = digest }
+        // Tasks in the order they are taken: jobs by index, largest first, then `then` (-1).
+        let order = jobs.indices.sorted { jobs[$0].cost > jobs[$1].cost } + [-1]
+        let needed = jobs.indices.filter { if case .builds = jobs[$0] { false } else { true } }
+        let state = Mutex((made: [Made?](repeating: nil, count: jobs.count),
+                           taken: [Bool](repeating: false, count: order.count), result: R?.none))
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            while true {
+                // The next task, and for `then` the digests it needs.
+                let next: (task: Int, inputs: [Made?])? = state.withLock { s in
+                    for (k, task) in order.enumerated() where !s.taken[k] {
+                        if task < 0 && !needed.allSatisfy({ s.made[$0] != nil }) { continue }
+                        s.taken[k] = true
+                        return (task, task < 0 ? needed.reduce(into: [Made?](repeating: nil, count: jobs.count)) { $0[$1] = s.made[$1] } : [])
+                    }
+                    return nil
+                }
+                guard let next else { return }
+                if next.task >= 0 {
+                    let digest = jobs[next.task].make(config: config)
+                    state.withLock { $0.made[next.task] = digest }
+                } else {
+                    let r = then(next.inputs)
+                    state.withLock { $0.result = r }
+                }
+            }
         }
-        return made.withLock { $0.map { $0! } }
+        return state.withLock { s in (s.made.map { $0! }, s.result!) }
+    }
+
+    /// The digests of `jobs`, in their order (`run` without a task after them).
+    static func run(_ jobs: [DigestJob], config: MetricsConfig, parallelFrom: Int = parallelThreshold) -> [Made] {
+        run(jobs, config: config, parallelFrom: parallelFrom) { _ in () }.0
     }
 }
 

@@ -53,6 +53,7 @@ final class IncidentDigest: Sendable {
         var resTimes = [Double](), resPositions = [Int32](), rows = [OutageRow]()
         t.reserveCapacity(all.count); service.reserveCapacity(all.count); flags.reserveCapacity(all.count)
         ack.reserveCapacity(all.count); rep.reserveCapacity(all.count)
+        resTimes.reserveCapacity(all.count); resPositions.reserveCapacity(all.count)
         // Which severities are outages, as bits by raw value: a set lookup per incident (hashing
         // the severity) was 4 % of computing every figure from nothing.
         let outageBits = config.outageSeverities.reduce(0) { $0 | (1 << $1.rawValue) }

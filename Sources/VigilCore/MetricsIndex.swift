@@ -94,8 +94,23 @@ public final class MetricsIndex: Sendable {
                 builds.append(nil)
             }
         }
-        let made = DigestJob.run(jobs, config: cfg, parallelFrom: parallelFrom)
-        for (job, digest) in zip(jobs, made) {
+        // The merged deployments need every deployment and incident digest, not the CI runs':
+        // they are merged as a task of its own, which a thread takes once those are made (while
+        // the other may still digest CI runs).
+        let allJobs = jobs, keptIncidents = incidents, keptDeployments = deployments
+        let (madeJobs, merged) = DigestJob.run(allJobs, config: cfg, parallelFrom: parallelFrom) { made in
+            var incidents = keptIncidents, deployments = keptDeployments
+            for (job, digest) in zip(allJobs, made) {
+                switch (job, digest) {
+                case let (.incidents(_, _, _, slot), .incidents(d)?): incidents[slot] = d
+                case let (.deployments(_, _, _, slot), .deployments(d)?): deployments[slot] = d
+                default: break
+                }
+            }
+            return MergedDeployments(deployments.map { $0! }, incidents: incidents.map { $0! },
+                                     linkWindow: cfg.failureLinkWindow)
+        }
+        for (job, digest) in zip(jobs, madeJobs) {
             switch (job, digest) {
             case let (.incidents(key, list, _, slot), .incidents(d)): cache.keep(key, list, d); incidents[slot] = d
             case let (.deployments(key, list, _, slot), .deployments(d)): cache.keep(key, list, d); deployments[slot] = d
@@ -104,15 +119,17 @@ public final class MetricsIndex: Sendable {
             }
         }
         return MetricsIndex(incidents: incidents.map { $0! }, deployments: deployments.map { $0! },
-                            builds: builds.map { $0! }, config: cfg)
+                            builds: builds.map { $0! }, config: cfg, merged: merged)
     }
 
-    init(incidents: [IncidentDigest], deployments: [DeploymentDigest], builds: [BuildDigest], config: MetricsConfig) {
+    /// The index of the digests; `merged` is their merged deployments when made already.
+    init(incidents: [IncidentDigest], deployments: [DeploymentDigest], builds: [BuildDigest], config: MetricsConfig,
+         merged: MergedDeployments? = nil) {
         self.config = config
         incidentDigests = incidents
         buildDigests = builds
         earliestDeployment = deployments.compactMap(\.earliest).min().map { Date(timeIntervalSinceReferenceDate: $0) }
-        let merged = MergedDeployments(deployments, incidents: incidents, linkWindow: config.failureLinkWindow)
+        let merged = merged ?? MergedDeployments(deployments, incidents: incidents, linkWindow: config.failureLinkWindow)
         deployAt = merged.at
         deployFlags = merged.flags
         deployLead = merged.lead
