@@ -88,9 +88,9 @@ final class IncidentDigest: Sendable {
                     rep.append(.nan)
                 }
                 if outageBits & (1 << list[p].severity.rawValue) != 0 {
-                    let i = list[p]
                     rows.append(OutageRow(start: start, end: resolvedAt?.timeIntervalSinceReferenceDate,
-                                          open: i.isOpen, service: i.service, id: i.id, title: i.title))
+                                          open: list[p].status != .resolved, service: list[p].service,
+                                          id: list[p].id, title: list[p].title))
                 }
             }
         } }
