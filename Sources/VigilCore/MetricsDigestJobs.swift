@@ -44,32 +44,55 @@ enum DigestJob: Sendable {
     static let threadsAllowed = ProcessInfo.processInfo.environment["VIGIL_SERIAL_METRICS"] == nil
 
     /// The digests of `jobs`, in their order, and what `then` makes of the incident and
-    /// deployment digests (given by job, nil for CI runs'), on several threads when there are
+    /// deployment digests (given by job, nil for CI runs'), on two threads when there are
     /// several jobs, with `parallelFrom` or more work in all (`cost`), else one after the other.
     ///
     /// Each thread takes the first task not taken yet whose inputs are made (the jobs, largest
     /// first, then `then`), and stops when there is none: a task whose inputs another thread is
-    /// still making is taken by that thread when it is done. No thread waits for another (one
-    /// thread alone, as `concurrentPerform` may give, runs every task in order).
+    /// still making is taken by that thread when it is done. No thread waits for another's task
+    /// (one thread alone runs every task in order).
     static func run<R: Sendable>(_ jobs: [DigestJob], config: MetricsConfig, parallelFrom: Int = parallelThreshold,
-                                 then: @Sendable (_ made: [Made?]) -> R) -> ([Made], R) {
+                                 then: @escaping @Sendable (_ made: [Made?]) -> R) -> ([Made], R) {
         guard threadsAllowed, jobs.count > 1, jobs.reduce(0, { $0 + $1.cost }) >= parallelFrom else {
             let made = jobs.map { $0.make(config: config) }
             return (made, then(made.map { if case .builds = $0 { nil } else { $0 } }))
         }
-        // Tasks in the order they are taken: jobs by index, largest first, then `then` (-1).
-        let order = jobs.indices.sorted { jobs[$0].cost > jobs[$1].cost } + [-1]
-        let needed = jobs.indices.filter { if case .builds = jobs[$0] { false } else { true } }
-        let state = Mutex((made: [Made?](repeating: nil, count: jobs.count),
-                           taken: [Bool](repeating: false, count: order.count), result: R?.none))
-        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+        let tasks = Tasks(jobs, config: config, then: then)
+        onTwoThreads { tasks.work() }
+        return tasks.results()
+    }
+
+    /// The digests of `jobs`, in their order (`run` without a task after them).
+    static func run(_ jobs: [DigestJob], config: MetricsConfig, parallelFrom: Int = parallelThreshold) -> [Made] {
+        run(jobs, config: config, parallelFrom: parallelFrom) { _ in () }.0
+    }
+
+    /// The tasks of one `run` and what they made, shared by its threads.
+    private final class Tasks<R: Sendable>: Sendable {
+        let jobs: [DigestJob], config: MetricsConfig, then: @Sendable ([Made?]) -> R
+        /// Tasks in the order they are taken: jobs by index, largest first, then `then` (-1).
+        let order: [Int]
+        /// The jobs `then` needs (incidents and deployments).
+        let needed: [Int]
+        let state: Mutex<(made: [Made?], taken: [Bool], result: R?)>
+
+        init(_ jobs: [DigestJob], config: MetricsConfig, then: @escaping @Sendable ([Made?]) -> R) {
+            self.jobs = jobs; self.config = config; self.then = then
+            order = jobs.indices.sorted { jobs[$0].cost > jobs[$1].cost } + [-1]
+            needed = jobs.indices.filter { if case .builds = jobs[$0] { false } else { true } }
+            state = Mutex((made: [Made?](repeating: nil, count: jobs.count),
+                           taken: [Bool](repeating: false, count: order.count), result: nil))
+        }
+
+        /// Takes ready tasks until there is none.
+        func work() {
             while true {
                 // The next task, and for `then` the digests it needs.
                 let next: (task: Int, inputs: [Made?])? = state.withLock { s in
                     for (k, task) in order.enumerated() where !s.taken[k] {
                         if task < 0 && !needed.allSatisfy({ s.made[$0] != nil }) { continue }
                         s.taken[k] = true
-                        return (task, task < 0 ? needed.reduce(into: [Made?](repeating: nil, count: jobs.count)) { $0[$1] = s.made[$1] } : [])
+                        return (task, task < 0 ? s.made : [])
                     }
                     return nil
                 }
@@ -78,34 +101,70 @@ enum DigestJob: Sendable {
                     let digest = jobs[next.task].make(config: config)
                     state.withLock { $0.made[next.task] = digest }
                 } else {
-                    let r = then(next.inputs)
+                    // CI runs' digests may be there or not: `then` is given incidents' and deployments'.
+                    let r = then(next.inputs.enumerated().map { k, m in needed.contains(k) ? m : nil })
                     state.withLock { $0.result = r }
                 }
             }
         }
-        return state.withLock { s in (s.made.map { $0! }, s.result!) }
-    }
 
-    /// The digests of `jobs`, in their order (`run` without a task after them).
-    static func run(_ jobs: [DigestJob], config: MetricsConfig, parallelFrom: Int = parallelThreshold) -> [Made] {
-        run(jobs, config: config, parallelFrom: parallelFrom) { _ in () }.0
+        /// What the tasks made (all of them done).
+        func results() -> ([Made], R) { state.withLock { s in (s.made.map { $0! }, s.result!) } }
     }
+}
+
+/// Runs `work` on the calling thread and on a thread started for it, and returns when both
+/// have returned; a thread that starts after the caller's `work` returned does nothing. The
+/// started thread has the caller's priority and nice value (Dispatch's pool threads have their
+/// own, so that with `nice -n 19` the caller waited on a core shared with one of higher
+/// priority).
+func onTwoThreads(_ work: @escaping @Sendable () -> Void) {
+    final class Helper: Sendable {
+        let state = Mutex((started: false, closed: false))
+        let finished = DispatchSemaphore(value: 0)
+    }
+    let helper = Helper()
+    let thread = Thread {
+        let start = helper.state.withLock { s in
+            if s.closed { return false }
+            s.started = true
+            return true
+        }
+        guard start else { return }
+        work()
+        helper.finished.signal()
+    }
+    thread.start()
+    work()
+    if helper.state.withLock({ s in s.closed = true; return s.started }) { helper.finished.wait() }
 }
 
 /// Runs two independent computations, on two threads when `parallel` (and VIGIL_SERIAL_METRICS
 /// is not set), else one after the other; gives both results. For work of milliseconds: handing
-/// one to another thread costs some microseconds.
-public func bothOf<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B, parallel: Bool) -> (A, B) {
+/// one to another thread costs some tens of microseconds.
+public func bothOf<A: Sendable, B: Sendable>(_ a: @escaping @Sendable () -> A, _ b: @escaping @Sendable () -> B,
+                                             parallel: Bool) -> (A, B) {
     guard parallel, DigestJob.threadsAllowed else { return (a(), b()) }
-    let first = Mutex<A?>(nil), second = Mutex<B?>(nil)
-    DispatchQueue.concurrentPerform(iterations: 2) { k in
-        if k == 0 {
-            let r = a()
-            first.withLock { $0 = r }
-        } else {
-            let r = b()
-            second.withLock { $0 = r }
+    let results = PairResults<A, B>()
+    onTwoThreads {
+        // Each thread takes the next of the two computations, if any is left.
+        while true {
+            let k = results.state.withLock { s in s.taken += 1; return s.taken }
+            if k == 1 {
+                let r = a()
+                results.state.withLock { $0.first = r }
+            } else if k == 2 {
+                let r = b()
+                results.state.withLock { $0.second = r }
+            } else {
+                return
+            }
         }
     }
-    return (first.withLock { $0! }, second.withLock { $0! })
+    return results.state.withLock { s in (s.first!, s.second!) }
+}
+
+/// `bothOf`'s results, shared by its threads.
+private final class PairResults<A: Sendable, B: Sendable>: Sendable {
+    let state = Mutex((taken: 0, first: A?.none, second: B?.none))
 }
