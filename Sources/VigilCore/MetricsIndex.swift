@@ -49,10 +49,11 @@ public final class MetricsIndex: Sendable {
     /// A new index of the state's data, with the digests of `cache` that are still valid.
     ///
     /// The digests to make (lists not digested yet) are independent of each other: when there
-    /// are several, with `parallelFrom` or more work in all (`DigestJob.cost`), they are made on the cores
-    /// there are (`DispatchQueue.concurrentPerform`), the largest first (tests compare the
-    /// index made so with one made one digest after the other). The cache is read before and
-    /// written after, in the order of the sources, as when made one after the other.
+    /// are several, with `parallelFrom` or more work in all (`DigestJob.cost`), they are made on
+    /// two threads (`DigestJob.run`), the largest first, and the deployments merged as soon as
+    /// the incidents and deployments are digested (tests compare the index made so with one made
+    /// one digest after the other). The cache is read before and written after, in the order of
+    /// the sources, as when made one after the other.
     static func build(_ state: AppState, cache: DigestCache, parallelFrom: Int = DigestJob.parallelThreshold) -> MetricsIndex {
         let cfg = state.metricsConfig
         let snapshots = state.sourceOrder.map { (id: $0, snapshot: state.sources[$0]?.snapshot) }
