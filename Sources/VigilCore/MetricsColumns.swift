@@ -41,8 +41,10 @@ enum Columns {
         let keyBits = 64 - (hi - lo).leadingZeroBitCount
         let bucketBits = min(keyBits, 16, max(1, 64 - UInt64(n).leadingZeroBitCount))
         let shift = UInt64(keyBits - bucketBits), buckets = 1 << bucketBits
-        var starts = [Int](repeating: 0, count: buckets + 1), next = starts
-        var sortedBits = [UInt64](repeating: 0, count: n)
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        // Written before read: no need to fill them first.
+        var next = [Int](unsafeUninitializedCapacity: buckets + 1) { _, count in count = buckets + 1 }
+        var sortedBits = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
         return SortOrder(positions: [Int32](unsafeUninitializedCapacity: n) { order, count in
             bits.withUnsafeBufferPointer { bits in
                 starts.withUnsafeMutableBufferPointer { starts in
@@ -119,7 +121,19 @@ struct SortOrder {
     let positions: [Int32]?
 
     /// The values of `column` in this order (`column` itself for the identity).
-    func apply<T>(_ column: [T]) -> [T] { positions.map { $0.map { column[Int($0)] } } ?? column }
+    func apply<T>(_ column: [T]) -> [T] {
+        guard let positions else { return column }
+        precondition(positions.count == column.count, "an order of another column")
+        // Positions are a permutation of the column's indices (`Columns.order`): in bounds.
+        return [T](unsafeUninitializedCapacity: positions.count) { out, count in
+            positions.withUnsafeBufferPointer { p in
+                column.withUnsafeBufferPointer { c in
+                    for k in 0..<p.count { (out.baseAddress! + k).initialize(to: c[Int(p[k])]) }
+                }
+            }
+            count = positions.count
+        }
+    }
 }
 
 /// A set of positions 0..<count as bits, walked in position order.
@@ -160,16 +174,23 @@ struct Interner {
 
     mutating func id(_ s: String) -> Int32 {
         let raw = unsafeBitCast(s, to: (UInt64, UInt64).self)
-        let slot = Int(truncatingIfNeeded: ((raw.0 ^ (raw.1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 55)
-        let cached = slots[slot]
-        if cached.2 >= 0, cached.0 == raw.0, cached.1 == raw.1 { return cached.2 }
+        let home = Int(truncatingIfNeeded: ((raw.0 ^ (raw.1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 55)
+        // The home slot and the three after it: two names whose home is the same (likely among
+        // a few dozen in 512 slots) both stay, where one slot each made them evict each other
+        // and hash their text on every other element.
+        var free = -1
+        for probe in 0..<4 {
+            let slot = (home &+ probe) & 511, cached = slots[slot]
+            if cached.2 < 0 { free = slot; break }
+            if cached.0 == raw.0, cached.1 == raw.1 { return cached.2 }
+        }
         let id: Int32
         if let known = ids[s] { id = known } else {
             id = Int32(names.count)
             names.append(s)
             ids[s] = id
         }
-        slots[slot] = (raw.0, raw.1, id)
+        slots[free >= 0 ? free : home] = (raw.0, raw.1, id)
         return id
     }
 }
@@ -178,20 +199,27 @@ struct Interner {
 /// asked once per hour of time (and per instant only in an hour where the offset changes).
 struct LocalClock {
     let zone: TimeZone
-    private var offsets: [Int: Int] = [:]   // hour since 1970 → offset, or Int.min when it changes
+    /// Hour since 1970 → offset (Int.min when it changes in that hour), by hour modulo 4,096
+    /// (170 days without two hours on one slot): an array, where a dictionary hashed the hour
+    /// (half of this function's cost).
+    private var offsets: [(hour: Int, offset: Int)] = []   // made on first use
 
     init(_ zone: TimeZone) { self.zone = zone }
 
     /// True when the instant (seconds since 1970) is on a weekend or outside `hours`, local time.
     mutating func isOffHours(_ t: Double, hours: Range<Int>) -> Bool {
         let hour = Int((t / 3_600).rounded(.down))
-        var offset = offsets[hour] ?? {
+        let slot = hour & 4_095
+        if offsets.isEmpty { offsets = [(hour: Int, offset: Int)](repeating: (Int.min, 0), count: 4_096) }
+        var offset: Int
+        if offsets[slot].hour == hour {
+            offset = offsets[slot].offset
+        } else {
             let a = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour) * 3_600))
             let b = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour) * 3_600 + 3_599.999))
-            let o = a == b ? a : Int.min
-            offsets[hour] = o
-            return o
-        }()
+            offset = a == b ? a : Int.min
+            offsets[slot] = (hour, offset)
+        }
         if offset == Int.min { offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: t)) }
         let local = (t + Double(offset)).rounded(.down)
         let days = (local / 86_400).rounded(.down)

@@ -32,20 +32,41 @@ final class DigestCache: Sendable {
     /// which is given the list and digest kept under `key` before, if any (and `valid`).
     func digest<T: Sendable, D: AnyObject & Sendable>(_ key: String, _ list: [T], valid: (D) -> Bool = { _ in true },
                                                       _ make: (_ previous: (list: [T], digest: D)?) -> D) -> D {
-        var previous: (list: [T], digest: D)?
-        if let e = store.withLock({ $0.entries[key] }), let old = e.list as? [T], let d = e.digest as? D, valid(d) {
-            if Self.same(old, list) { return d }
-            previous = (old, d)
+        switch lookup(key, list, valid: valid) {
+        case .kept(let d): return d
+        case .missing(let previous):
+            let made = make(previous)
+            keep(key, list, made)
+            return made
         }
-        let made = make(previous)
-        previous = nil
+    }
+
+    /// What `lookup` found under a key.
+    enum Found<T: Sendable, D: AnyObject & Sendable>: Sendable {
+        /// The digest of the same list.
+        case kept(D)
+        /// None for this list: the list and digest kept under the key before, if any (and valid).
+        case missing(previous: (list: [T], digest: D)?)
+    }
+
+    /// The digest kept under `key` when it is that of `list` (the same array), else the list and
+    /// digest kept there (when `valid`) for making a new one, to `keep` then (`digest` in two
+    /// steps, so that digests can be made on several threads between them).
+    func lookup<T: Sendable, D: AnyObject & Sendable>(_ key: String, _ list: [T], valid: (D) -> Bool = { _ in true }) -> Found<T, D> {
+        if let e = store.withLock({ $0.entries[key] }), let old = e.list as? [T], let d = e.digest as? D, valid(d) {
+            return Self.same(old, list) ? .kept(d) : .missing(previous: (old, d))
+        }
+        return .missing(previous: nil)
+    }
+
+    /// Keeps `digest` as that of `list` under `key`.
+    func keep<T: Sendable, D: AnyObject & Sendable>(_ key: String, _ list: [T], _ digest: D) {
         store.withLock { s in
-            if s.entries.updateValue(Entry(list: list, digest: made), forKey: key) == nil {
+            if s.entries.updateValue(Entry(list: list, digest: digest), forKey: key) == nil {
                 s.order.append(key)
                 if s.order.count > capacity { s.entries[s.order.removeFirst()] = nil }
             }
         }
-        return made
     }
 
     /// Forgets every digest, so the next figures are computed from scratch (for benchmarks).

@@ -53,6 +53,7 @@ final class IncidentDigest: Sendable {
         var resTimes = [Double](), resPositions = [Int32](), rows = [OutageRow]()
         t.reserveCapacity(all.count); service.reserveCapacity(all.count); flags.reserveCapacity(all.count)
         ack.reserveCapacity(all.count); rep.reserveCapacity(all.count)
+        resTimes.reserveCapacity(all.count); resPositions.reserveCapacity(all.count)
         // Which severities are outages, as bits by raw value: a set lookup per incident (hashing
         // the severity) was 4 % of computing every figure from nothing.
         let outageBits = config.outageSeverities.reduce(0) { $0 | (1 << $1.rawValue) }
@@ -87,9 +88,9 @@ final class IncidentDigest: Sendable {
                     rep.append(.nan)
                 }
                 if outageBits & (1 << list[p].severity.rawValue) != 0 {
-                    let i = list[p]
                     rows.append(OutageRow(start: start, end: resolvedAt?.timeIntervalSinceReferenceDate,
-                                          open: i.isOpen, service: i.service, id: i.id, title: i.title))
+                                          open: list[p].status != .resolved, service: list[p].service,
+                                          id: list[p].id, title: list[p].title))
                 }
             }
         } }

@@ -14,6 +14,11 @@ public final class MetricsIndex: Sendable {
     public let config: MetricsConfig
     /// The earliest deployment of any environment (the history Vigil knows), if any.
     public let earliestDeployment: Date?
+    /// How many incidents, production deployments and finished CI runs the index holds (what
+    /// the figures of a window may walk over).
+    public var rowCount: Int {
+        deployAt.count + incidentDigests.reduce(0) { $0 + $1.count } + buildDigests.reduce(0) { $0 + $1.finished.count }
+    }
 
     let incidentDigests: [IncidentDigest]
     let buildDigests: [BuildDigest]
@@ -42,38 +47,90 @@ public final class MetricsIndex: Sendable {
     public static func forgetDigests() { DigestCache.shared.removeAll() }
 
     /// A new index of the state's data, with the digests of `cache` that are still valid.
-    static func build(_ state: AppState, cache: DigestCache) -> MetricsIndex {
+    ///
+    /// The digests to make (lists not digested yet) are independent of each other: when there
+    /// are several, with `parallelFrom` or more work in all (`DigestJob.cost`), they are made on
+    /// two threads (`DigestJob.run`), the largest first, and the deployments merged as soon as
+    /// the incidents and deployments are digested (tests compare the index made so with one made
+    /// one digest after the other). The cache is read before and written after, in the order of
+    /// the sources, as when made one after the other.
+    static func build(_ state: AppState, cache: DigestCache, parallelFrom: Int = DigestJob.parallelThreshold) -> MetricsIndex {
         let cfg = state.metricsConfig
         let snapshots = state.sourceOrder.map { (id: $0, snapshot: state.sources[$0]?.snapshot) }
-        var incidents: [IncidentDigest] = []
+        var jobs: [DigestJob] = []
+        var incidents: [IncidentDigest?] = [], deployments: [DeploymentDigest?] = [], builds: [BuildDigest?] = []
+        func add(_ key: String, _ list: [Incident]) {
+            switch cache.lookup(key, list, valid: { (d: IncidentDigest) in d.matches(cfg) }) {
+            case .kept(let d): incidents.append(d)
+            case .missing(let previous):
+                jobs.append(.incidents(key: key, list: list, previous: previous, slot: incidents.count))
+                incidents.append(nil)
+            }
+        }
         if state.history.isEmpty && !state.mergesPages {
             for s in snapshots {
                 guard let list = s.snapshot?.incidents else { continue }
-                incidents.append(cache.digest("incidents/\(s.id)", list, valid: { $0.matches(cfg) }) {
-                    IncidentDigest(list, config: cfg, reusing: $0)
-                })
+                add("incidents/\(s.id)", list)
             }
         } else {
-            let all = state.incidents
-            incidents = [cache.digest("incidents+history", all, valid: { $0.matches(cfg) }) {
-                IncidentDigest(all, config: cfg, reusing: $0)
-            }]
+            add("incidents+history", state.incidents)
         }
-        let deployments = snapshots.compactMap { s in
-            s.snapshot?.deployments.map { list in cache.digest("deployments/\(s.id)", list) { DeploymentDigest(list, reusing: $0) } }
+        for s in snapshots {
+            guard let list = s.snapshot?.deployments else { continue }
+            let key = "deployments/\(s.id)"
+            switch cache.lookup(key, list) as DigestCache.Found<Deployment, DeploymentDigest> {
+            case .kept(let d): deployments.append(d)
+            case .missing(let previous):
+                jobs.append(.deployments(key: key, list: list, previous: previous, slot: deployments.count))
+                deployments.append(nil)
+            }
         }
-        let builds = snapshots.compactMap { s in
-            s.snapshot?.builds.map { list in cache.digest("builds/\(s.id)", list) { BuildDigest(list, reusing: $0) } }
+        for s in snapshots {
+            guard let list = s.snapshot?.builds else { continue }
+            let key = "builds/\(s.id)"
+            switch cache.lookup(key, list) as DigestCache.Found<BuildRun, BuildDigest> {
+            case .kept(let d): builds.append(d)
+            case .missing(let previous):
+                jobs.append(.builds(key: key, list: list, previous: previous, slot: builds.count))
+                builds.append(nil)
+            }
         }
-        return MetricsIndex(incidents: incidents, deployments: deployments, builds: builds, config: cfg)
+        // The merged deployments need every deployment and incident digest, not the CI runs':
+        // they are merged as a task of its own, which a thread takes once those are made (while
+        // the other may still digest CI runs).
+        let allJobs = jobs, keptIncidents = incidents, keptDeployments = deployments
+        let (madeJobs, merged) = DigestJob.run(allJobs, config: cfg, parallelFrom: parallelFrom) { made in
+            var incidents = keptIncidents, deployments = keptDeployments
+            for (job, digest) in zip(allJobs, made) {
+                switch (job, digest) {
+                case let (.incidents(_, _, _, slot), .incidents(d)?): incidents[slot] = d
+                case let (.deployments(_, _, _, slot), .deployments(d)?): deployments[slot] = d
+                default: break
+                }
+            }
+            return MergedDeployments(deployments.map { $0! }, incidents: incidents.map { $0! },
+                                     linkWindow: cfg.failureLinkWindow)
+        }
+        for (job, digest) in zip(jobs, madeJobs) {
+            switch (job, digest) {
+            case let (.incidents(key, list, _, slot), .incidents(d)): cache.keep(key, list, d); incidents[slot] = d
+            case let (.deployments(key, list, _, slot), .deployments(d)): cache.keep(key, list, d); deployments[slot] = d
+            case let (.builds(key, list, _, slot), .builds(d)): cache.keep(key, list, d); builds[slot] = d
+            default: preconditionFailure("a digest of another kind than its job")
+            }
+        }
+        return MetricsIndex(incidents: incidents.map { $0! }, deployments: deployments.map { $0! },
+                            builds: builds.map { $0! }, config: cfg, merged: merged)
     }
 
-    init(incidents: [IncidentDigest], deployments: [DeploymentDigest], builds: [BuildDigest], config: MetricsConfig) {
+    /// The index of the digests; `merged` is their merged deployments when made already.
+    init(incidents: [IncidentDigest], deployments: [DeploymentDigest], builds: [BuildDigest], config: MetricsConfig,
+         merged: MergedDeployments? = nil) {
         self.config = config
         incidentDigests = incidents
         buildDigests = builds
         earliestDeployment = deployments.compactMap(\.earliest).min().map { Date(timeIntervalSinceReferenceDate: $0) }
-        let merged = MergedDeployments(deployments, incidents: incidents, linkWindow: config.failureLinkWindow)
+        let merged = merged ?? MergedDeployments(deployments, incidents: incidents, linkWindow: config.failureLinkWindow)
         deployAt = merged.at
         deployFlags = merged.flags
         deployLead = merged.lead
@@ -189,9 +246,22 @@ public final class MetricsIndex: Sendable {
         let span = now.timeIntervalSince(start) / 86_400
         var days = [Bool](repeating: false, count: 92)   // days ago, 0 = the last 24 h
         var any = false
-        for k in Columns.range(deployAt, DateInterval(start: start, end: max(start, now))) where deployFlags[k] & 1 != 0 {
-            let d = Int(now.timeIntervalSince(Date(timeIntervalSinceReferenceDate: deployAt[k])) / 86_400)
+        // Days ago only grow smaller along the column: after a day's first successful deployment,
+        // the rest of that day is skipped with a binary search (92 searches, where every
+        // deployment of 90 days was looked at).
+        func day(_ k: Int) -> Int { Int(now.timeIntervalSince(Date(timeIntervalSinceReferenceDate: deployAt[k])) / 86_400) }
+        let r = Columns.range(deployAt, DateInterval(start: start, end: max(start, now)))
+        var k = r.lowerBound
+        while k < r.upperBound {
+            guard deployFlags[k] & 1 != 0 else { k += 1; continue }
+            let d = day(k)
             if d < days.count { days[d] = true; any = true }
+            var lo = k + 1, hi = r.upperBound   // the first deployment of a later day (fewer days ago)
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if day(mid) < d { hi = mid } else { lo = mid + 1 }
+            }
+            k = lo
         }
         if !any { return .none }
         func deploys(_ r: Range<Int>) -> Int { r.reduce(0) { $0 + ($1 < days.count && days[$1] ? 1 : 0) } }
