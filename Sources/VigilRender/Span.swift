@@ -77,6 +77,12 @@ func drawnWidth(_ ch: Character) -> Int {
 
 /// Columns `CellGrid.put` uses for a string.
 func drawnWidth(_ text: some StringProtocol) -> Int {
+    // Printable ASCII (most of a frame's text) is one column a byte, each byte a character of
+    // its own: no grapheme breaking (it was a quarter of a frame's instructions). Control bytes
+    // are not: "\r\n" is one character.
+    var printable = true
+    for b in text.utf8 where b < 0x20 || b >= 0x7F { printable = false; break }
+    if printable { return text.utf8.count }
     var n = 0
     for ch in text { n += drawnWidth(ch) }
     return n

@@ -168,3 +168,14 @@ import Testing
         #expect(trend(5, nil, glyphs: .ascii) == [Span("-", style: theme[.trendNeutral])])
     }
 }
+
+/// `drawnWidth` of a string takes printable ASCII a byte at a time; it must give what adding up
+/// its characters gives, whatever the string holds.
+@Suite struct DrawnWidthTests {
+    @Test(arguments: ["", "checkout 5xx above 5%", "tab\there", "crlf\r\nend", "\u{7F}del", "e\u{301}",
+                      "日本語 ok", "🔥 fire", "a\u{0}b", "plain ASCII ~ with { all } printable [chars]"])
+    func theSameAsCharacterByCharacter(text: String) {
+        #expect(drawnWidth(text) == text.reduce(0) { $0 + drawnWidth($1) })
+        #expect(drawnWidth(text[...]) == drawnWidth(text))
+    }
+}
