@@ -66,8 +66,9 @@ public struct DashboardFigures: Sendable {
     public var deployMarks: [DeployMark]
     /// The services that were down in the window: the outage timeline marks their deployments.
     public var outageServices: Set<String>
-    /// The marks of those services' deployments (the outage timeline's), and each service's marks:
-    /// picked once per figures, not per frame (a week holds thousands of deployments).
+    /// The marks of those services' deployments (the outage timeline's), and the marks of each
+    /// service with a graph: picked once per figures, by service id, not per frame by name (a
+    /// week holds thousands of deployments).
     public var outageDeployMarks: [DeployMark], serviceDeployMarks: [String: [DeployMark]]
 
     /// From this many rows in the metrics index (`MetricsIndex.rowCount`), the delivery and the
@@ -131,9 +132,7 @@ public struct DashboardFigures: Sendable {
         mttr = operations.mttr
         mtta = operations.mtta
         outageServices = operations.outageServices
-        let down = outageServices
-        outageDeployMarks = deployMarks.filter { down.contains($0.service) }
-        serviceDeployMarks = Dictionary(grouping: deployMarks, by: \.service)
+        outageDeployMarks = index.deployMarks(in: w, among: outageServices)
 
         var byKey: [SeriesKey: MetricSeries] = [:]
         for s in state.series { byKey[s.key] = s }
@@ -151,6 +150,8 @@ public struct DashboardFigures: Sendable {
                 p99Line: SeriesLine(byKey[SeriesKey(.latencyP99, service: name)], in: w),
                 errorLine: SeriesLine(byKey[SeriesKey(.errorRate, service: name)], in: w))
         }
+        // Marks go under the graphs of the services that have one.
+        serviceDeployMarks = index.deployMarks(in: w, each: services.filter { $0.p99Line != nil || $0.errorLine != nil }.map(\.service))
         let snaps = state.sources.values.compactMap(\.snapshot)
         // Remembered incidents count too: after a restart with the source down, outages, pages
         // and MTTR still cover the window from the store (the border shows the source's error).

@@ -317,3 +317,24 @@ extension RandomData {
         }
     }
 }
+
+/// The marks picked by service id equal the marks filtered by name.
+@Suite struct DeployMarksByServiceTests {
+    @Test func amongAndEachEqualFilteringByName() {
+        var rng = SplitMix64(seed: 11)
+        let services = ["checkout", "search", "auth", "billing"]
+        let deployments = (0..<400).map { i in
+            deploy("d\(i)", service: services[rng.below(4)], version: "v1.\(i).0", at: -Double(rng.below(20 * 86_400)),
+                   outcome: rng.below(10) == 0 ? .failure : .success, rollback: rng.below(20) == 0)
+        }
+        let index = MetricsIndex(deployments: deployments)
+        let w = DateInterval(start: noon.addingTimeInterval(-7 * 86_400), end: noon)
+        let all = index.deployMarks(in: w)
+        for chosen in [Set<String>(), ["search"], ["checkout", "auth"], ["nowhere", "billing"], Set(services)] {
+            #expect(index.deployMarks(in: w, among: chosen) == all.filter { chosen.contains($0.service) })
+            let each = index.deployMarks(in: w, each: chosen)
+            #expect(Set(each.keys) == chosen)
+            for name in chosen { #expect(each[name] == all.filter { $0.service == name }) }
+        }
+    }
+}
