@@ -264,6 +264,8 @@ public struct AppState: Sendable {
             // id) was most of the terminal thread's work after a poll (22 M instructions of
             // 53 M for 10,000 incidents; DECISIONS 2026-12-06, "Figures beside the frame").
             let all = incidents
+            if let kept = OpenOrder.last.reused(for: all) { return OpenTable(rows: IncidentRows(all, kept.order),
+                                                                             unacknowledged: kept.unacknowledged) }
             var rows: [Int32] = [], severity: [UInt8] = [], started: [Double] = []
             var unacknowledged = 0
             var levels = 0
@@ -305,6 +307,7 @@ public struct AppState: Sendable {
                 }
             }
             for k in order.indices { order[k] = rows[Int(order[k])] }
+            OpenOrder.last.keep(all, order)
             return OpenTable(rows: IncidentRows(all, order), unacknowledged: unacknowledged)
         }
     }

@@ -67,3 +67,41 @@ import VigilTestSupport
         #expect(state.openRow(of: "not-there") == nil)
     }
 }
+
+/// The table order carried over from the last poll (`OpenOrder`) is the order sorting gives,
+/// whatever a poll changes.
+@Suite struct OpenOrderTests {
+    @Test func carriedOverOrderEqualsSortingAgain() {
+        var rng = SplitMix64(seed: 5)
+        let severities: [Severity] = [.critical, .high, .warning, .info]
+        var list = (0..<300).map { i in
+            incident("I-\(rng.below(40))-\(i)", severity: severities[rng.below(4)], triggered: -60 * Double(rng.below(10)),
+                     acked: rng.below(3) == 0 ? 10 : nil, resolved: rng.below(5) == 0 ? 20 : nil)
+        }
+        var state = AppState(now: noon, size: Size(width: 120, height: 40), user: "alice", title: "t", sources: [("a", 30)])
+        for poll in 0..<60 {
+            // Most polls acknowledge or resolve a few (the order is carried over); some reopen,
+            // change a severity or a time, reorder or add (it is sorted again).
+            for _ in 0..<1 + rng.below(4) {
+                let p = rng.below(list.count)
+                switch rng.below(10) {
+                case 0: list[p].status = .triggered; list[p].resolvedAt = nil
+                case 1: list[p].severity = severities[rng.below(4)]
+                case 2: list[p].triggeredAt = noon.addingTimeInterval(-60 * Double(rng.below(10)))
+                case 3: list.swapAt(p, rng.below(list.count))
+                case 4: list.append(incident("N-\(poll)-\(p)", triggered: -60 * Double(rng.below(10))))
+                case 5, 6: list[p].status = .acknowledged; list[p].acknowledgedAt = noon
+                default: list[p].status = .resolved; list[p].resolvedAt = noon
+                }
+            }
+            _ = reduce(&state, .sourceUpdated("a", SourceSnapshot(incidents: list), at: noon.addingTimeInterval(Double(poll))))
+            let expected = list.filter(\.isOpen).sorted {
+                if $0.severity != $1.severity { return $0.severity < $1.severity }
+                if $0.triggeredAt != $1.triggeredAt { return $0.triggeredAt < $1.triggeredAt }
+                return $0.id < $1.id
+            }
+            #expect(state.openIncidents.map(\.id) == expected.map(\.id), "poll \(poll)")
+            #expect(state.unacknowledgedCount == expected.filter { $0.status == .triggered }.count, "poll \(poll)")
+        }
+    }
+}
