@@ -79,17 +79,20 @@ import VigilTestSupport
                      acked: rng.below(3) == 0 ? 10 : nil, resolved: rng.below(5) == 0 ? 20 : nil)
         }
         var state = AppState(now: noon, size: Size(width: 120, height: 40), user: "alice", title: "t", sources: [("a", 30)])
-        for poll in 0..<60 {
-            // Most polls acknowledge or resolve a few (the order is carried over); some reopen,
-            // change a severity or a time, reorder or add (it is sorted again).
+        let carriedBefore = OpenOrder.last.carried.load(ordering: .relaxed)
+        for poll in 0..<200 {
+            // Polls acknowledge, resolve, reopen, add or drop a few (the order is carried over);
+            // some change a severity or a time or reorder (it is sorted again).
             for _ in 0..<1 + rng.below(4) {
                 let p = rng.below(list.count)
-                switch rng.below(10) {
+                switch rng.below(11) {
                 case 0: list[p].status = .triggered; list[p].resolvedAt = nil
                 case 1: list[p].severity = severities[rng.below(4)]
                 case 2: list[p].triggeredAt = noon.addingTimeInterval(-60 * Double(rng.below(10)))
                 case 3: list.swapAt(p, rng.below(list.count))
-                case 4: list.append(incident("N-\(poll)-\(p)", triggered: -60 * Double(rng.below(10))))
+                case 4: list.insert(incident("N-\(poll)-\(p)", severity: severities[rng.below(4)], triggered: -60 * Double(rng.below(10))),
+                                    at: rng.below(list.count + 1))
+                case 8 where list.count > 10: list.remove(at: p)
                 case 5, 6: list[p].status = .acknowledged; list[p].acknowledgedAt = noon
                 default: list[p].status = .resolved; list[p].resolvedAt = noon
                 }
@@ -103,5 +106,6 @@ import VigilTestSupport
             #expect(state.openIncidents.map(\.id) == expected.map(\.id), "poll \(poll)")
             #expect(state.unacknowledgedCount == expected.filter { $0.status == .triggered }.count, "poll \(poll)")
         }
+        #expect(OpenOrder.last.carried.load(ordering: .relaxed) - carriedBefore >= 50, "most polls carry the order over")
     }
 }
