@@ -59,41 +59,36 @@ public final class MetricsIndex: Sendable {
         let snapshots = state.sourceOrder.map { (id: $0, snapshot: state.sources[$0]?.snapshot) }
         var jobs: [DigestJob] = []
         var incidents: [IncidentDigest?] = [], deployments: [DeploymentDigest?] = [], builds: [BuildDigest?] = []
-        func add(_ key: String, _ list: [Incident]) {
-            switch cache.lookup(key, list, valid: { (d: IncidentDigest) in d.matches(cfg) }) {
-            case .kept(let d): incidents.append(d)
+        // A list's digest kept in the cache, or a job to make it (at `out`'s next slot).
+        func add<T: Sendable, D: AnyObject & Sendable>(
+            _ key: String, _ list: [T], into out: inout [D?], valid: (D) -> Bool = { _ in true },
+            job: (String, [T], (list: [T], digest: D)?, Int) -> DigestJob
+        ) {
+            switch cache.lookup(key, list, valid: valid) {
+            case .kept(let d): out.append(d)
             case .missing(let previous):
-                jobs.append(.incidents(key: key, list: list, previous: previous, slot: incidents.count))
-                incidents.append(nil)
+                jobs.append(job(key, list, previous, out.count))
+                out.append(nil)
             }
         }
+        let incidentJob = DigestJob.incidents(key:list:previous:slot:), valid = { (d: IncidentDigest) in d.matches(cfg) }
         if state.history.isEmpty && !state.mergesPages {
             for s in snapshots {
                 guard let list = s.snapshot?.incidents else { continue }
-                add("incidents/\(s.id)", list)
+                add("incidents/\(s.id)", list, into: &incidents, valid: valid, job: incidentJob)
             }
         } else {
-            add("incidents+history", state.incidents)
+            add("incidents+history", state.incidents, into: &incidents, valid: valid, job: incidentJob)
         }
+        // All deployments, then all CI runs, each in the order of the sources (the cache is
+        // written in this order).
         for s in snapshots {
             guard let list = s.snapshot?.deployments else { continue }
-            let key = "deployments/\(s.id)"
-            switch cache.lookup(key, list) as DigestCache.Found<Deployment, DeploymentDigest> {
-            case .kept(let d): deployments.append(d)
-            case .missing(let previous):
-                jobs.append(.deployments(key: key, list: list, previous: previous, slot: deployments.count))
-                deployments.append(nil)
-            }
+            add("deployments/\(s.id)", list, into: &deployments, job: DigestJob.deployments(key:list:previous:slot:))
         }
         for s in snapshots {
             guard let list = s.snapshot?.builds else { continue }
-            let key = "builds/\(s.id)"
-            switch cache.lookup(key, list) as DigestCache.Found<BuildRun, BuildDigest> {
-            case .kept(let d): builds.append(d)
-            case .missing(let previous):
-                jobs.append(.builds(key: key, list: list, previous: previous, slot: builds.count))
-                builds.append(nil)
-            }
+            add("builds/\(s.id)", list, into: &builds, job: DigestJob.builds(key:list:previous:slot:))
         }
         // The merged deployments need every deployment and incident digest, not the CI runs':
         // they are merged as a task of its own, which a thread takes once those are made (while
