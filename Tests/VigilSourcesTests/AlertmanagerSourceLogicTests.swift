@@ -292,4 +292,52 @@ struct TransportWordingTests {
         let relabelled = try #require(try await source.poll(now: now).snapshot.incidents?.first)
         #expect(relabelled.labels.contains(KeyValue("team", "storage")))
     }
+
+    /// The storage of a list (an array equal to another but separately stored has another).
+    static func storage(_ list: [Incident]?) -> UnsafeRawPointer? {
+        list?.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
+    }
+
+    /// A poll that shows the same incidents, in the same order, gives the last poll's list itself
+    /// (not a copy of it held beside it); one that changes an incident, or adds or drops one,
+    /// gives a new list.
+    @Test func aPollThatChangesNoIncidentGivesTheLastList() async throws {
+        func alert(_ f: String, ends: String, team: String = "db", started: String = "08:00") -> String {
+            #"{"fingerprint":"\#(f)","labels":{"alertname":"DiskFull","service":"db","team":"\#(team)","severity":"critical"},"#
+                + #""annotations":{"summary":"disk full"},"startsAt":"2026-11-16T\#(started):00.000Z","endsAt":"\#(ends)","#
+                + #""status":{"state":"active","silencedBy":[],"inhibitedBy":[]}}"#
+        }
+        let answer = Mutex("")
+        let transport = ScriptedTransport { request in
+            switch request.url.path {
+            case "/api/v2/alerts": return HTTPResponse(status: 200, body: Data(answer.withLock { $0 }.utf8))
+            case "/api/v2/silences": return HTTPResponse(status: 200, body: Data("[]".utf8))
+            default: return HTTPResponse(status: 404, body: Data())
+            }
+        }
+        let settings = AlertmanagerSettings(id: "am", urls: [try #require(URL(string: "http://am.example"))], auth: .none)
+        let source = AlertmanagerSource(settings: settings, transport: transport)
+        let now = try #require(ISO8601Timestamp.parse("2026-11-16T08:06:00Z"))
+        func poll(_ alerts: [String]) async throws -> [Incident] {
+            answer.withLock { $0 = "[" + alerts.joined(separator: ",") + "]" }
+            return try #require(try await source.poll(now: now).snapshot.incidents)
+        }
+        let e1 = "2026-11-16T08:10:00.000Z", e2 = "2026-11-16T08:14:00.000Z"
+        let first = try await poll([alert("f1", ends: e1), alert("f2", ends: e1, started: "08:01")])
+        // The same bytes, and then both re-sent with a new end: the same list.
+        let same = try await poll([alert("f1", ends: e1), alert("f2", ends: e1, started: "08:01")])
+        #expect(Self.storage(same) == Self.storage(first))
+        let resent = try await poll([alert("f2", ends: e2, started: "08:01"), alert("f1", ends: e2)])
+        #expect(Self.storage(resent) == Self.storage(first) && resent == first)
+        // One incident changed: a new list, with the change.
+        let changed = try await poll([alert("f1", ends: e2), alert("f2", ends: e2, team: "storage", started: "08:01")])
+        #expect(Self.storage(changed) != Self.storage(first))
+        #expect(changed[0] == first[0] && changed[1].labels.contains(KeyValue("team", "storage")))
+        // One more alert, then one less: new lists each time.
+        let more = try await poll([alert("f1", ends: e2), alert("f2", ends: e2, team: "storage", started: "08:01"),
+                                   alert("f3", ends: e2, started: "08:02")])
+        #expect(more.count == 3 && Self.storage(more) != Self.storage(changed))
+        let fewer = try await poll([alert("f1", ends: e2), alert("f3", ends: e2, started: "08:02")])
+        #expect(fewer.map(\.sourceKey) == ["f1", "f3"] && Self.storage(fewer) != Self.storage(more))
+    }
 }

@@ -22,22 +22,41 @@ extension AlertmanagerSource {
         next.incidents.reserveCapacity(order.count)
         next.position.reserveCapacity(order.count)
         var acks: [String: AlertmanagerAcknowledgement] = [:]
+        // Whether every incident so far is the one the last poll had at the same place: then
+        // the last list itself is the answer (below), not a second list equal to it.
+        var same = order.count == last.incidents.count
         for k in order {
             let alert = alerts[k]
             let acknowledgement = acknowledgements.acknowledgement(for: alert)
             if let acknowledgement { acks[alert.fingerprint] = acknowledgement }
             let keys = pageKeys[alert.fingerprint] ?? []
-            let before = last.position[alert.fingerprint].map { last.incidents[Int($0)] }
-            next.position[alert.fingerprint] = Int32(next.incidents.count)
+            let place = last.position[alert.fingerprint]
+            let before = place.map { last.incidents[Int($0)] }
+            let here = Int32(next.incidents.count)
+            next.position[alert.fingerprint] = here
             if let before, let digest = digests?[k], last.digest(of: alert.fingerprint) == digest,
                last.acknowledgements[alert.fingerprint] == acknowledgement, before.pagedAs == keys {
                 next.incidents.append(before)
+                same = same && place == here
                 continue
             }
             var incident = decoder.incident(from: alert, source: source, acknowledgement: acknowledgement)
             if !keys.isEmpty { incident.pagedAs = keys }
-            if let before, before == incident { incident = before }
+            if let before, before == incident {
+                incident = before
+                same = same && place == here
+            } else {
+                same = false
+            }
             next.incidents.append(incident)
+        }
+        if same {
+            // Nothing the incidents show changed (Prometheus re-sent alerts: new `updatedAt` and
+            // `endsAt`, same incidents): the last list, shared with the state that shows it, is
+            // kept instead of a copy of it (with 10,000 alerts, 2 MB held twice between polls,
+            // and the state's comparison of the two lists becomes one of identity).
+            next.incidents = last.incidents
+            next.position = last.position
         }
         next.digests = digests.map { digests in order.map { digests[$0] } } ?? []
         next.acknowledgements = acks
