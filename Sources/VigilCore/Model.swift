@@ -51,6 +51,12 @@ public struct Link: Sendable, Hashable, Codable {
 }
 
 /// An incident or a firing alert, normalised from any source.
+///
+/// Laid out to be small, since a big Alertmanager lists 10,000 of them and a list of them is
+/// copied when it changes: the fields most incidents leave empty (number, who acknowledged,
+/// dedup key, merged incidents) are in one shared box that is absent when they are all empty,
+/// and the optional times are kept as plain numbers. 152 bytes of list per incident instead of
+/// 216; the properties are the same either way.
 public struct Incident: Sendable, Hashable, Identifiable {
     /// Globally unique id, conventionally prefixed by source ("PD-Q1W2E3", "AM-e75db90e").
     public var id: String
@@ -58,41 +64,68 @@ public struct Incident: Sendable, Hashable, Identifiable {
     public var source: SourceID
     /// The id the source itself uses (PagerDuty incident id, alert fingerprint).
     public var sourceKey: String
-    /// Short human number if the source has one (PagerDuty incident_number).
-    public var number: Int?
     /// One-line summary.
     public var title: String
     /// The service it belongs to.
     public var service: String
-    /// Severity after mapping.
-    public var severity: Severity
-    /// Current status.
-    public var status: IncidentStatus
     /// When it started.
     public var triggeredAt: Date
-    /// When it was first acknowledged, if it was.
-    public var acknowledgedAt: Date?
-    /// Who acknowledged it.
-    public var acknowledgedBy: String?
-    /// When it was resolved, if it was.
-    public var resolvedAt: Date?
-    /// Whether it paged a person (PagerDuty high urgency, Alertmanager paging severity, …).
-    public var paged: Bool
+    /// `acknowledgedAt` and `resolvedAt` as seconds since the reference date, `Self.never` for nil.
+    private var acknowledgedTime: Double
+    private var resolvedTime: Double
     /// Free-form labels, in display order.
     public var labels: [KeyValue]
     /// What happened, oldest first.
     public var timeline: [TimelineEntry]
     /// Related links.
     public var links: [Link]
-    /// The key its source de-duplicates pages by, when it is a page (PagerDuty's `incident_key`,
-    /// which is the Events API's `dedup_key` of the event that opened it).
-    public var dedupKey: String?
     /// The dedup keys this alert was paged under (Alertmanager: one per group it is in whose route
     /// sends to PagerDuty). An alert merges into the page whose `dedupKey` is one of them.
     public var pagedAs: [String]
+    /// The fields that are usually empty; nil when all are.
+    private var rare: Rare?
+    /// Severity after mapping.
+    public var severity: Severity
+    /// Current status.
+    public var status: IncidentStatus
+    /// Whether it paged a person (PagerDuty high urgency, Alertmanager paging severity, …).
+    public var paged: Bool
+
+    /// The stored value of a time that is not there (never a real time; equal to itself, unlike NaN).
+    private static let never = -Double.infinity
+
+    /// Short human number if the source has one (PagerDuty incident_number).
+    public var number: Int? {
+        get { rare?.number }
+        set { change { $0.number = newValue } }
+    }
+    /// When it was first acknowledged, if it was.
+    public var acknowledgedAt: Date? {
+        get { acknowledgedTime == Self.never ? nil : Date(timeIntervalSinceReferenceDate: acknowledgedTime) }
+        set { acknowledgedTime = newValue?.timeIntervalSinceReferenceDate ?? Self.never }
+    }
+    /// Who acknowledged it.
+    public var acknowledgedBy: String? {
+        get { rare?.acknowledgedBy }
+        set { change { $0.acknowledgedBy = newValue } }
+    }
+    /// When it was resolved, if it was.
+    public var resolvedAt: Date? {
+        get { resolvedTime == Self.never ? nil : Date(timeIntervalSinceReferenceDate: resolvedTime) }
+        set { resolvedTime = newValue?.timeIntervalSinceReferenceDate ?? Self.never }
+    }
+    /// The key its source de-duplicates pages by, when it is a page (PagerDuty's `incident_key`,
+    /// which is the Events API's `dedup_key` of the event that opened it).
+    public var dedupKey: String? {
+        get { rare?.dedupKey }
+        set { change { $0.dedupKey = newValue } }
+    }
     /// Incidents of other sources that are this same problem, shown as this one row
     /// (`PageMerge`); empty unless merged.
-    public var merged: [Incident]
+    public var merged: [Incident] {
+        get { rare?.merged ?? [] }
+        set { change { $0.merged = newValue } }
+    }
 
     /// Creates an incident.
     public init(id: String, source: SourceID, sourceKey: String, number: Int? = nil, title: String, service: String,
@@ -100,11 +133,42 @@ public struct Incident: Sendable, Hashable, Identifiable {
                 acknowledgedBy: String? = nil, resolvedAt: Date? = nil, paged: Bool = true,
                 labels: [KeyValue] = [], timeline: [TimelineEntry] = [], links: [Link] = [],
                 dedupKey: String? = nil, pagedAs: [String] = [], merged: [Incident] = []) {
-        self.id = id; self.source = source; self.sourceKey = sourceKey; self.number = number
+        self.id = id; self.source = source; self.sourceKey = sourceKey
         self.title = title; self.service = service; self.severity = severity; self.status = status
-        self.triggeredAt = triggeredAt; self.acknowledgedAt = acknowledgedAt; self.acknowledgedBy = acknowledgedBy
-        self.resolvedAt = resolvedAt; self.paged = paged; self.labels = labels; self.timeline = timeline; self.links = links
-        self.dedupKey = dedupKey; self.pagedAs = pagedAs; self.merged = merged
+        self.triggeredAt = triggeredAt
+        self.acknowledgedTime = acknowledgedAt?.timeIntervalSinceReferenceDate ?? Self.never
+        self.resolvedTime = resolvedAt?.timeIntervalSinceReferenceDate ?? Self.never
+        self.paged = paged; self.labels = labels; self.timeline = timeline; self.links = links
+        self.pagedAs = pagedAs
+        let rare = Rare.Fields(number: number, acknowledgedBy: acknowledgedBy, dedupKey: dedupKey, merged: merged)
+        self.rare = rare.isEmpty ? nil : Rare(rare)
+    }
+
+    /// Changes the usually empty fields: a new box (boxes are shared between copies, never
+    /// changed), or none when they are all empty now.
+    private mutating func change(_ edit: (inout Rare.Fields) -> Void) {
+        var fields = rare?.fields ?? Rare.Fields()
+        edit(&fields)
+        rare = fields.isEmpty ? nil : Rare(fields)
+    }
+
+    /// The usually empty fields of an incident, shared by its copies; compared and hashed by value.
+    private final class Rare: Sendable, Hashable {
+        struct Fields: Hashable, Sendable {
+            var number: Int?
+            var acknowledgedBy: String?
+            var dedupKey: String?
+            var merged: [Incident] = []
+            var isEmpty: Bool { number == nil && acknowledgedBy == nil && dedupKey == nil && merged.isEmpty }
+        }
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+        var number: Int? { fields.number }
+        var acknowledgedBy: String? { fields.acknowledgedBy }
+        var dedupKey: String? { fields.dedupKey }
+        var merged: [Incident] { fields.merged }
+        static func == (a: Rare, b: Rare) -> Bool { a === b || a.fields == b.fields }
+        func hash(into hasher: inout Hasher) { hasher.combine(fields) }
     }
 
     /// The sources that show this row: its own, then those of the incidents merged into it.
