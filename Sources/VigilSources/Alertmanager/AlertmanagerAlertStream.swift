@@ -2,18 +2,34 @@ import Foundation
 import VigilCore
 
 extension AlertmanagerDecoder {
+    /// What an `AlertStream` gathered besides the alerts.
+    struct AlertStreamTaken {
+        /// The digest of each alert's bytes.
+        var digests: [AlertmanagerDecodeMemory.Digest]
+        /// With a `.poll` previous: where each alert was taken from (-1: decoded).
+        var reusedFrom: [Int32]
+        /// The alerts, by digest when the previous was an `.answer`.
+        var decoded: AlertmanagerDecodeMemory.Answer
+        /// What unchanged alerts were taken from.
+        var previous: AlertmanagerDecodeMemory.Previous
+    }
+
     /// Decodes a `GET /api/v2/alerts` answer piece by piece as it arrives, one alert at a time
     /// (`JSONArraySplitter`): memory holds the alerts, not the answer or a parse of all of it.
     struct AlertStream {
         private var splitter = JSONArraySplitter()
-        /// This answer's alerts so far, by digest too: for the next answer (`AlertmanagerDecodeMemory`).
+        /// This answer's alerts so far; by digest too when taken from an `.answer` (for the next
+        /// answer of this member, `AlertmanagerDecodeMemory`).
         private(set) var decoded = AlertmanagerDecodeMemory.Answer()
         /// The first alert without a fingerprint.
         private var unidentified: Int?
-        /// The last answer: an alert decoded from the same bytes is taken from it.
-        private let previous: AlertmanagerDecodeMemory.Answer
+        /// The last answer, or the last poll: an alert decoded from the same bytes is taken from it.
+        private let lastAnswer: AlertmanagerDecodeMemory.Answer?
+        private let lastPoll: AlertmanagerSource.MappedPoll?
         /// The digest of each alert's bytes, in the order of `finish()`'s alerts.
         private(set) var digests: [AlertmanagerDecodeMemory.Digest] = []
+        /// With a `.poll` previous: where each alert was taken from in its incidents, -1 when decoded.
+        private(set) var reusedFrom: [Int32] = []
         /// How many alerts were taken from `previous` (or from earlier in this answer) rather than decoded.
         private(set) var reused = 0
 
@@ -22,11 +38,35 @@ extension AlertmanagerDecoder {
         /// thousand times (strings of up to 15 bytes are stored inline anyway).
         private var strings = Set<String>()
 
-        /// A stream that takes unchanged alerts from `previous` (the last answer's `decoded`).
-        init(previous: AlertmanagerDecodeMemory.Answer = AlertmanagerDecodeMemory.Answer()) {
-            self.previous = previous
-            decoded.reserve(previous.count)
-            digests.reserveCapacity(previous.count)
+        /// A stream that takes unchanged alerts from `previous`.
+        init(previous: AlertmanagerDecodeMemory.Previous = .none) {
+            switch previous {
+            case .none:
+                lastAnswer = nil
+                lastPoll = nil
+            case .answer(let answer):
+                lastAnswer = answer
+                lastPoll = nil
+                decoded.reserve(answer.count)
+                digests.reserveCapacity(answer.count)
+            case .poll(let poll):
+                lastAnswer = nil
+                lastPoll = poll
+                decoded.reserveAlerts(poll.incidents.count)
+                digests.reserveCapacity(poll.incidents.count)
+                reusedFrom.reserveCapacity(poll.incidents.count)
+            }
+        }
+
+        /// A stream that takes unchanged alerts from a member's last answer (`decoded`).
+        init(previous answer: AlertmanagerDecodeMemory.Answer) { self.init(previous: .answer(answer)) }
+
+        /// What the answer gave (after `finish()`), leaving the stream empty: nothing of the last
+        /// poll outlives the answer through it.
+        mutating func take() -> AlertStreamTaken {
+            defer { self = AlertStream() }
+            let previous: AlertmanagerDecodeMemory.Previous = lastPoll.map { .poll($0) } ?? lastAnswer.map { .answer($0) } ?? .none
+            return AlertStreamTaken(digests: digests, reusedFrom: reusedFrom, decoded: decoded, previous: previous)
         }
 
         /// The one copy of `text` in this answer.
@@ -89,13 +129,24 @@ extension AlertmanagerDecoder {
             }
             let digest = element.withUnsafeBytes { AlertmanagerDecodeMemory.Digest($0) }
             digests.append(digest)
-            if let known = previous[digest] ?? decoded[digest] {
-                // Decoded from these very bytes before (by the last answer, or earlier in this
-                // one), and checked then: a kept alert has a fingerprint.
+            // Decoded from these very bytes before (by the last answer or poll, or earlier in
+            // this answer), and checked then: a kept alert has a fingerprint.
+            if lastPoll == nil, let known = lastAnswer?[digest] ?? decoded[digest] {
                 decoded.append(known, digest: digest)
                 share(known)
                 reused += 1
                 return
+            }
+            if lastPoll != nil {
+                // The strings of an alert taken here are not shared with the ones decoded anew:
+                // what is decoded anew is mostly re-sent alerts, whose incidents stay as they were.
+                if let at = lastPoll?.position(of: digest), let known = lastPoll?.alert(at: at) {
+                    decoded.append(known, digest: nil)
+                    reusedFrom.append(Int32(at))
+                    reused += 1
+                    return
+                }
+                reusedFrom.append(-1)
             }
             let raw = try SourceJSON.decode(RawAlert.self, from: element, what: "Alertmanager alerts", element: index)
             if raw.fingerprint.isEmpty && unidentified == nil { unidentified = index }
@@ -107,7 +158,8 @@ extension AlertmanagerDecoder {
                 startsAt: raw.startsAt, endsAt: raw.endsAt, updatedAt: raw.updatedAt,
                 state: raw.status?.state?.lowercased() ?? "active", silencedBy: raw.status?.silencedBy ?? [],
                 inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: intern(raw.generatorURL))
-            decoded.append(alert, digest: digest)
+            // By digest only where an answer is kept for the next one.
+            decoded.append(alert, digest: lastPoll == nil ? digest : nil)
         }
 
         /// The splitter's errors, named like the decoder's.

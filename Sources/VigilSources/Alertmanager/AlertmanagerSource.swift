@@ -32,11 +32,9 @@ public final class AlertmanagerSource: Source {
     private let decoder: AlertmanagerDecoder
     /// The routing tree and each alert's page keys (one problem, one row).
     private let pageKeys = AlertmanagerPageKeys()
-    /// Each member's last alerts, by the bytes they came from: unchanged ones are not decoded again.
-    private let decodeMemory = AlertmanagerDecodeMemory()
-    /// The last poll's incidents, with what they were made from: an unchanged alert gives the
-    /// same incident without mapping it again.
-    private let mapped = Mutex(MappedPoll())
+    /// The last poll's incidents, with what they were made from: an unchanged alert is not
+    /// decoded again, and gives the same incident without mapping it again.
+    private let decodeMemory: AlertmanagerDecodeMemory
 
     /// What the last read of the routing tree found, for `check-config --online`.
     public var routingSummary: AlertmanagerPageKeys.Summary? { pageKeys.summary }
@@ -47,6 +45,7 @@ public final class AlertmanagerSource: Source {
         self.pollInterval = settings.pollInterval
         self.settings = settings
         self.api = AlertmanagerAPI(transport: transport, auth: settings.auth, timeout: settings.timeout)
+        self.decodeMemory = AlertmanagerDecodeMemory(single: settings.urls.count == 1)
         self.decoder = AlertmanagerDecoder(severityLabel: settings.severityLabel, serviceLabel: settings.serviceLabel,
                                            pagingSeverities: Set(settings.pagingSeverities))
     }
@@ -76,9 +75,10 @@ public final class AlertmanagerSource: Source {
                 do { return try await self.onFirstReachable { member in try await self.api.configuration(from: member) } }
                 catch { throw Self.reported(error) }
             }
-            let incidents = mapped.withLock { last in
-                last = Self.map(view.alerts, digests: view.digests, last: last, decoder: decoder, source: id,
-                                acknowledgements: acknowledgements, pageKeys: pageKeys)
+            let incidents = decodeMemory.mapped.withLock { last in
+                // With one member, against the poll its alerts were taken from.
+                last = Self.map(view.alerts, digests: view.digests, reusedFrom: view.reusedFrom, last: view.basis ?? last,
+                                decoder: decoder, source: id, acknowledgements: acknowledgements, pageKeys: pageKeys)
                 return last.incidents
             }
             let snapshot = SourceSnapshot(incidents: incidents,
@@ -198,6 +198,10 @@ public final class AlertmanagerSource: Source {
         /// The digest of the bytes each alert was decoded from (same order), when one member
         /// gave them all.
         var digests: [AlertmanagerDecodeMemory.Digest]? = nil
+        /// Where each alert was taken from in `basis` (-1: decoded), when one member gave them all.
+        var reusedFrom: [Int32]? = nil
+        /// The last poll the only member's alerts were taken from.
+        var basis: MappedPoll? = nil
         /// Silences, one per id; nil when no member answered.
         var silences: [AlertmanagerSilence]?
         /// Members' failures that did not stop the read.
@@ -243,8 +247,8 @@ public final class AlertmanagerSource: Source {
                               "no Alertmanager answered: " + alertErrors.map(\.message).joined(separator: "; "))
         }
         let alerts = AlertmanagerAlert.merging(alertLists.map(\.alerts))
-        let digests = alertLists.count == 1 && alertLists[0].alerts.count == alerts.count ? alertLists[0].digests : nil
-        return View(alerts: alerts, digests: digests,
+        let one = alertLists.count == 1 && alertLists[0].alerts.count == alerts.count ? alertLists.first : nil
+        return View(alerts: alerts, digests: one?.digests, reusedFrom: one?.reusedFrom, basis: one?.basis,
                     silences: silenceLists.isEmpty ? nil : AlertmanagerSilence.merging(silenceLists),
                     problems: (alertErrors.map(\.message) + silenceErrors).reduce(into: []) { unique, problem in
                         if !unique.contains(problem) { unique.append(problem) }  // a dead member fails both reads
