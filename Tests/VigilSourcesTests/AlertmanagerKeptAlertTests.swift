@@ -4,7 +4,8 @@ import VigilCore
 @testable import VigilSources
 
 /// With one member, the decoded alerts are not kept between polls: an alert whose bytes did not
-/// change is given back by the last poll's incident and a small record (`KeptAlert`). Over random
+/// change is read through the last poll's incident and a small record (`KeptAlert`), and given
+/// back as an alert only when asked (`PolledAlerts`). Over random
 /// edits of the answer, the silences and the page keys: every unchanged alert the incident can
 /// give back is taken and not decoded again, every changed one is decoded, the alerts are those a
 /// fresh decode gives, and the incidents those a fresh map gives.
@@ -151,21 +152,25 @@ import VigilCore
                 try data[at..<at + n].withUnsafeBytes { try stream.feed($0) }
                 at += n
             }
-            let alerts = try stream.finish()
+            let alerts = try stream.finishPolled()
+            let reused = stream.reused
             let gathered = stream.take()
             let fresh = try AlertmanagerDecoder.alerts(from: data)
-            #expect(alerts == fresh, "round \(round)")
-            #expect(gathered.reusedFrom.count == alerts.count)
+            #expect(alerts.all == fresh, "round \(round)")
+            #expect(alerts.count == fresh.count && alerts.decoded.count + reused == fresh.count)
             for (k, element) in elements.enumerated() {
                 let expected = lastBytes.contains(element) && models[k].givenBack
-                #expect((gathered.reusedFrom[k] >= 0) == expected, "round \(round), alert \(k): \(element)")
-                if gathered.reusedFrom[k] >= 0 { taken += 1 } else { decoded += 1 }
+                #expect((alerts.takenFrom(k) != nil) == expected, "round \(round), alert \(k): \(element)")
+                if alerts.takenFrom(k) != nil { taken += 1 } else { decoded += 1 }
+                // What a poll reads of an alert, without making it.
+                #expect(alerts.fingerprint(k) == fresh[k].fingerprint && alerts.startsAt(k) == fresh[k].startsAt
+                        && alerts.labels(k) == fresh[k].labels && alerts.silencedBy(k) == fresh[k].silencedBy)
             }
             let acknowledgements = AlertmanagerAcknowledgements(silences: silences)
-            let mapped = AlertmanagerSource.map(alerts, digests: gathered.digests, reusedFrom: gathered.reusedFrom, last: last,
+            let mapped = AlertmanagerSource.map(alerts, digests: gathered.digests, last: last,
                                                 decoder: decoder, source: "am", acknowledgements: acknowledgements,
                                                 pageKeys: pageKeys)
-            let again = AlertmanagerSource.map(fresh, digests: nil, last: AlertmanagerSource.MappedPoll(), decoder: decoder,
+            let again = AlertmanagerSource.map(PolledAlerts(fresh), digests: nil, last: AlertmanagerSource.MappedPoll(), decoder: decoder,
                                                source: "am", acknowledgements: acknowledgements, pageKeys: pageKeys)
             #expect(mapped.incidents == again.incidents, "round \(round)")
             #expect(mapped.acknowledgements == again.acknowledgements)
@@ -199,9 +204,9 @@ import VigilCore
         func poll(_ models: [Model], last: AlertmanagerSource.MappedPoll) throws -> AlertmanagerSource.MappedPoll {
             var stream = AlertmanagerDecoder.AlertStream(previous: .poll(last))
             try Data(("[" + models.map(\.json).joined(separator: ",") + "]").utf8).withUnsafeBytes { try stream.feed($0) }
-            let alerts = try stream.finish()
+            let alerts = try stream.finishPolled()
             let gathered = stream.take()
-            return AlertmanagerSource.map(alerts, digests: gathered.digests, reusedFrom: gathered.reusedFrom, last: last,
+            return AlertmanagerSource.map(alerts, digests: gathered.digests, last: last,
                                           decoder: AlertmanagerDecoder(), source: "am",
                                           acknowledgements: AlertmanagerAcknowledgements(silences: []), pageKeys: [:])
         }

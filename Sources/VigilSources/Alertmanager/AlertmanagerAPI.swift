@@ -87,19 +87,13 @@ struct AlertmanagerAPI: Sendable {
         _ = try Self.check(response, from: member, doing: "list alerts")
         let (alerts, taken) = try sink.finish()
         memory?.keep(taken.decoded, of: member)
-        var basis: AlertmanagerSource.MappedPoll?
-        if case .poll(let poll) = taken.previous { basis = poll }
-        return AlertList(alerts: alerts, digests: taken.digests, reusedFrom: taken.reusedFrom, basis: basis)
+        return AlertList(alerts: alerts, digests: taken.digests)
     }
 
     /// One member's alerts, with the digest of the bytes each was decoded from (same order).
     struct AlertList: Sendable {
-        var alerts: [AlertmanagerAlert]
+        var alerts: PolledAlerts
         var digests: [AlertmanagerDecodeMemory.Digest]
-        /// Where each alert was taken from in `basis` (-1: decoded), when it was the last poll.
-        var reusedFrom: [Int32] = []
-        /// The last poll, when the alerts were taken from it.
-        var basis: AlertmanagerSource.MappedPoll? = nil
     }
 
     /// Receives the alert list as it arrives.
@@ -116,9 +110,9 @@ struct AlertmanagerAPI: Sendable {
 
         /// The alerts, and what the stream gathered (`AlertStream.take()`), leaving it empty:
         /// the sink holds nothing of this answer or the last after.
-        func finish() throws(SourceError) -> ([AlertmanagerAlert], AlertmanagerDecoder.AlertStreamTaken) {
+        func finish() throws(SourceError) -> (PolledAlerts, AlertmanagerDecoder.AlertStreamTaken) {
             try stream.withLock { (stream) throws(SourceError) in
-                let alerts = try stream.finish()
+                let alerts = try stream.finishPolled()
                 return (alerts, stream.take())
             }
         }

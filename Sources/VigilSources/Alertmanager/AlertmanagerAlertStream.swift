@@ -6,21 +6,19 @@ extension AlertmanagerDecoder {
     struct AlertStreamTaken {
         /// The digest of each alert's bytes.
         var digests: [AlertmanagerDecodeMemory.Digest]
-        /// With a `.poll` previous: where each alert was taken from (-1: decoded).
-        var reusedFrom: [Int32]
-        /// The alerts, by digest when the previous was an `.answer`.
+        /// The alerts decoded, by digest when the previous was an `.answer`.
         var decoded: AlertmanagerDecodeMemory.Answer
-        /// What unchanged alerts were taken from.
-        var previous: AlertmanagerDecodeMemory.Previous
     }
 
     /// Decodes a `GET /api/v2/alerts` answer piece by piece as it arrives, one alert at a time
     /// (`JSONArraySplitter`): memory holds the alerts, not the answer or a parse of all of it.
     struct AlertStream {
         private var splitter = JSONArraySplitter()
-        /// This answer's alerts so far; by digest too when taken from an `.answer` (for the next
-        /// answer of this member, `AlertmanagerDecodeMemory`).
+        /// This answer's alerts so far, unless they may be taken from a poll; by digest too when
+        /// taken from an `.answer` (for the next answer of this member, `AlertmanagerDecodeMemory`).
         private(set) var decoded = AlertmanagerDecodeMemory.Answer()
+        /// This answer's alerts so far, when they may be taken from a poll.
+        private var polled = PolledAlerts()
         /// The first alert without a fingerprint.
         private var unidentified: Int?
         /// The last answer, or the last poll: an alert decoded from the same bytes is taken from it.
@@ -28,8 +26,6 @@ extension AlertmanagerDecoder {
         private let lastPoll: AlertmanagerSource.MappedPoll?
         /// The digest of each alert's bytes, in the order of `finish()`'s alerts.
         private(set) var digests: [AlertmanagerDecodeMemory.Digest] = []
-        /// With a `.poll` previous: where each alert was taken from in its incidents, -1 when decoded.
-        private(set) var reusedFrom: [Int32] = []
         /// How many alerts were taken from `previous` (or from earlier in this answer) rather than decoded.
         private(set) var reused = 0
 
@@ -52,9 +48,9 @@ extension AlertmanagerDecoder {
             case .poll(let poll):
                 lastAnswer = nil
                 lastPoll = poll
-                decoded.reserveAlerts(poll.incidents.count)
+                polled = PolledAlerts(basis: poll)
+                polled.reserve(poll.incidents.count)
                 digests.reserveCapacity(poll.incidents.count)
-                reusedFrom.reserveCapacity(poll.incidents.count)
             }
         }
 
@@ -65,8 +61,7 @@ extension AlertmanagerDecoder {
         /// poll outlives the answer through it.
         mutating func take() -> AlertStreamTaken {
             defer { self = AlertStream() }
-            let previous: AlertmanagerDecodeMemory.Previous = lastPoll.map { .poll($0) } ?? lastAnswer.map { .answer($0) } ?? .none
-            return AlertStreamTaken(digests: digests, reusedFrom: reusedFrom, decoded: decoded, previous: previous)
+            return AlertStreamTaken(digests: digests, decoded: decoded)
         }
 
         /// The one copy of `text` in this answer.
@@ -98,7 +93,11 @@ extension AlertmanagerDecoder {
         }
 
         /// Ends the answer: the alerts, or the first thing wrong with it.
-        mutating func finish() throws(SourceError) -> [AlertmanagerAlert] {
+        mutating func finish() throws(SourceError) -> [AlertmanagerAlert] { try finishPolled().all }
+
+        /// Ends the answer: the alerts (those taken from a poll as positions in it), or the first
+        /// thing wrong with it.
+        mutating func finishPolled() throws(SourceError) -> PolledAlerts {
             var splitter = self.splitter
             self.splitter = JSONArraySplitter()
             defer { self.splitter = splitter }
@@ -112,10 +111,10 @@ extension AlertmanagerDecoder {
             // The fingerprint is what identifies an alert across polls, HA members and restarts: an
             // alert without one cannot be tracked or acknowledged (fuzz finding F3).
             if let index = unidentified {
-                throw SourceError(.malformed, "Alertmanager alerts: alert \(index + 1) of \(decoded.count) has an empty fingerprint; "
+                throw SourceError(.malformed, "Alertmanager alerts: alert \(index + 1) of \(digests.count) has an empty fingerprint; "
                                   + "the answer does not follow the Alertmanager v2 API")
             }
-            return decoded.alerts
+            return lastPoll == nil ? PolledAlerts(decoded.alerts) : polled
         }
 
         /// The most alerts one answer may hold: 100,000 is ten times a very large Alertmanager;
@@ -137,16 +136,12 @@ extension AlertmanagerDecoder {
                 reused += 1
                 return
             }
-            if lastPoll != nil {
-                // The strings of an alert taken here are not shared with the ones decoded anew:
-                // what is decoded anew is mostly re-sent alerts, whose incidents stay as they were.
-                if let at = lastPoll?.position(of: digest), let known = lastPoll?.alert(at: at) {
-                    decoded.append(known, digest: nil)
-                    reusedFrom.append(Int32(at))
-                    reused += 1
-                    return
-                }
-                reusedFrom.append(-1)
+            // Taken from the poll, it stays a position in it. Its strings are not shared with the
+            // alerts decoded anew: those are mostly re-sent alerts, whose incidents stay as they were.
+            if let at = lastPoll?.position(of: digest) {
+                polled.append(takenFrom: at)
+                reused += 1
+                return
             }
             let raw = try SourceJSON.decode(RawAlert.self, from: element, what: "Alertmanager alerts", element: index)
             if raw.fingerprint.isEmpty && unidentified == nil { unidentified = index }
@@ -158,8 +153,8 @@ extension AlertmanagerDecoder {
                 startsAt: raw.startsAt, endsAt: raw.endsAt, updatedAt: raw.updatedAt,
                 state: raw.status?.state?.lowercased() ?? "active", silencedBy: raw.status?.silencedBy ?? [],
                 inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: intern(raw.generatorURL))
-            // By digest only where an answer is kept for the next one.
-            decoded.append(alert, digest: lastPoll == nil ? digest : nil)
+            // By digest too, unless taken from a poll: for later in this answer, and the next one.
+            if lastPoll != nil { polled.append(alert) } else { decoded.append(alert, digest: digest) }
         }
 
         /// The splitter's errors, named like the decoder's.

@@ -3,44 +3,44 @@ import VigilCore
 
 // Alerts to incidents across polls: what stayed the same is not mapped again.
 extension AlertmanagerSource {
-    /// The incidents of `alerts`, oldest first (then by id). When one member gave them all:
-    /// `digests`, of the bytes each alert was decoded from, and `reusedFrom`, where the stream
-    /// took each from in `last` (`MappedPoll.alert(at:)`, -1 when decoded). An alert decoded from the same
-    /// bytes as last time, acknowledged the same way and paging under the same keys gives the
-    /// incident it gave then (sharing its storage with the one on screen), without mapping it
-    /// again; one re-sent by Prometheus (a new end, nothing else) is mapped, and the incident
-    /// shown is kept when the result is the same.
-    static func map(_ alerts: [AlertmanagerAlert], digests: [AlertmanagerDecodeMemory.Digest]?, reusedFrom: [Int32]? = nil,
-                    last: MappedPoll, decoder: AlertmanagerDecoder, source: SourceID,
-                    acknowledgements: AlertmanagerAcknowledgements, pageKeys: [String: [String]]) -> MappedPoll {
+    /// The incidents of `alerts`, oldest first (then by id); `digests`: of the bytes each alert
+    /// was decoded from, when one member gave them all. An alert taken from `last` (its bytes
+    /// the same as then: `PolledAlerts.takenFrom`; `last` must be the poll it was taken from),
+    /// acknowledged the same way and paging under the same keys gives the incident it gave then
+    /// (sharing its storage with the one on screen), without mapping it again; one re-sent by
+    /// Prometheus (a new end, nothing else) is mapped, and the incident shown is kept when the
+    /// result is the same.
+    static func map(_ alerts: PolledAlerts, digests: [AlertmanagerDecodeMemory.Digest]?, last: MappedPoll,
+                    decoder: AlertmanagerDecoder, source: SourceID, acknowledgements: AlertmanagerAcknowledgements,
+                    pageKeys: [String: [String]]) -> MappedPoll {
         // Oldest first, then by id ("AM-" + fingerprint): positions sorted first, so the
         // incidents are made once, in their order (sorting them after held two lists at once).
         let order = alerts.indices.sorted { a, b in
-            let x = alerts[a], y = alerts[b]
-            return x.startsAt != y.startsAt ? x.startsAt < y.startsAt : x.fingerprint < y.fingerprint
+            let x = alerts.startsAt(a), y = alerts.startsAt(b)
+            return x != y ? x < y : alerts.fingerprint(a) < alerts.fingerprint(b)
         }
-        let reusedFrom = reusedFrom.flatMap { $0.count == alerts.count ? $0 : nil }
         // Records for the next poll only where its stream takes alerts from a poll (one member).
-        let digests = reusedFrom == nil ? nil : digests
+        let digests = alerts.basis == nil || digests?.count != alerts.count ? nil : digests
         var next = MappedPoll()
         next.reserve(order.count, records: digests != nil)
         var acks: [String: AlertmanagerAcknowledgement] = [:]
         // The link lists of the incidents made anew, one array per list (a rule's alerts share one).
         var linkLists = Set<[Link]>()
         for k in order {
-            let alert = alerts[k]
-            let acknowledgement = acknowledgements.acknowledgement(for: alert)
-            if let acknowledgement { acks[alert.fingerprint] = acknowledgement }
-            let keys = pageKeys[alert.fingerprint] ?? []
+            let fingerprint = alerts.fingerprint(k)
+            let acknowledgement = acknowledgements.acknowledgement(silencedBy: alerts.silencedBy(k), labels: alerts.labels(k))
+            if let acknowledgement { acks[fingerprint] = acknowledgement }
+            let keys = pageKeys[fingerprint] ?? []
             let digest = digests?[k]
-            let from = reusedFrom.map { Int($0[k]) } ?? -1
-            if from >= 0, last.acknowledgements[alert.fingerprint] == acknowledgement, last.incidents[from].pagedAs == keys {
+            let from = alerts.takenFrom(k)
+            if let from, last.acknowledgements[fingerprint] == acknowledgement, last.incidents[from].pagedAs == keys {
                 next.append(last.incidents[from], record: last.kept[from], digest: digest)
                 continue
             }
+            let alert = alerts.alert(k)
             var incident = decoder.incident(from: alert, source: source, acknowledgement: acknowledgement)
             if !keys.isEmpty { incident.pagedAs = keys }
-            let at = from >= 0 ? from : last.index(of: alert.fingerprint, startsAt: alert.startsAt)
+            let at = from ?? last.index(of: fingerprint, startsAt: alert.startsAt)
             if let at, last.incidents[at] == incident {
                 incident = last.incidents[at]
             } else if let at, last.incidents[at].links == incident.links {
@@ -94,6 +94,13 @@ extension AlertmanagerSource {
             kept[position]!.alert(of: incidents[position])
         }
 
+        // What a poll reads of the alert at `position` (one `position(of:)` found), without
+        // making the alert.
+        func fingerprint(at position: Int) -> String { incidents[position].sourceKey }
+        func startsAt(at position: Int) -> Date { incidents[position].triggeredAt }
+        func silencedBy(at position: Int) -> [String] { kept[position]!.silencedBy }
+        func labels(at position: Int) -> AlertLabels { kept[position]!.labels(of: incidents[position]) }
+
         /// The position of the incident of the alert `fingerprint` that started at `startsAt`
         /// (the order of `incidents`), if there is one.
         func index(of fingerprint: String, startsAt: Date) -> Int? {
@@ -111,11 +118,14 @@ extension AlertmanagerSource {
 
     /// What an alert had that its incident does not show, so that the two give the alert back
     /// as it was decoded: its fingerprint, labels and start are the incident's (`sourceKey`,
-    /// `labels` less the `inhibited_by` it adds, `triggeredAt`), its summary the title, its URLs
+    /// `labels` unless inhibited, `triggeredAt`), its summary the title, its URLs
     /// those of the links.
     struct KeptAlert: Sendable {
         var silencedBy: [String]
         var inhibitedBy: [String]
+        /// The labels of an inhibited alert (its incident adds `inhibited_by` to them); else
+        /// empty: they are the incident's.
+        private var inhibitedLabels: [KeyValue]
         /// `timeIntervalSinceReferenceDate`; NaN for none.
         var endsAt: Double
         var updatedAt: Double
@@ -143,8 +153,14 @@ extension AlertmanagerSource {
             self.shape = shape
             silencedBy = alert.silencedBy
             inhibitedBy = alert.inhibitedBy
+            inhibitedLabels = alert.inhibitedBy.isEmpty ? [] : alert.labels.pairs
             endsAt = alert.endsAt?.timeIntervalSinceReferenceDate ?? .nan
             updatedAt = alert.updatedAt?.timeIntervalSinceReferenceDate ?? .nan
+        }
+
+        /// The alert's labels (shared with the incident).
+        func labels(of incident: Incident) -> AlertLabels {
+            AlertLabels(sorted: inhibitedBy.isEmpty ? incident.labels : inhibitedLabels)
         }
 
         /// The alert, from `incident` (the one it was recorded with, or an equal one).
@@ -154,10 +170,8 @@ extension AlertmanagerSource {
                 return link == 0 ? nil : incident.links[link - 1].url
             }
             func date(_ t: Double) -> Date? { t.isNaN ? nil : Date(timeIntervalSinceReferenceDate: t) }
-            var labels = incident.labels   // the alert's own, shared
-            if !inhibitedBy.isEmpty { labels.removeLast() }   // the `inhibited_by` the incident adds
             return AlertmanagerAlert(
-                fingerprint: incident.sourceKey, labels: AlertLabels(sorted: labels),
+                fingerprint: incident.sourceKey, labels: labels(of: incident),
                 summary: shape & 1 == 0 ? nil : incident.title, runbookURL: url(0), dashboardURL: url(1),
                 startsAt: incident.triggeredAt, endsAt: date(endsAt), updatedAt: date(updatedAt),
                 state: Self.states[Int(shape >> 7) & 3], silencedBy: silencedBy, inhibitedBy: inhibitedBy,

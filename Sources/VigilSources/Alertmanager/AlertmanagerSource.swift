@@ -77,7 +77,7 @@ public final class AlertmanagerSource: Source {
             }
             let incidents = decodeMemory.mapped.withLock { last in
                 // With one member, against the poll its alerts were taken from.
-                last = Self.map(view.alerts, digests: view.digests, reusedFrom: view.reusedFrom, last: view.basis ?? last,
+                last = Self.map(view.alerts, digests: view.digests, last: view.alerts.basis ?? last,
                                 decoder: decoder, source: id, acknowledgements: acknowledgements, pageKeys: pageKeys)
                 return last.incidents
             }
@@ -162,7 +162,7 @@ public final class AlertmanagerSource: Source {
             let silencing = AlertmanagerAcknowledgements(silences: silences).silencing(alert)
             guard !silencing.isEmpty else { throw SourceError(.rejected, "\(incident.id) is not acknowledged: no silence matches it") }
             let exact = Set(identifyingMatchers(of: alert))
-            let others = view.alerts.filter { $0.fingerprint != alert.fingerprint }
+            let others = view.alerts.all.filter { $0.fingerprint != alert.fingerprint }
             let dedicated = silencing.filter { silence in
                 if Set(silence.matchers) == exact { return true }
                 let plain = silence.matchers.allSatisfy {
@@ -194,14 +194,10 @@ public final class AlertmanagerSource: Source {
     /// Alerts and silences as the cluster sees them.
     private struct View {
         /// Firing alerts, one per fingerprint.
-        var alerts: [AlertmanagerAlert]
+        var alerts: PolledAlerts
         /// The digest of the bytes each alert was decoded from (same order), when one member
         /// gave them all.
         var digests: [AlertmanagerDecodeMemory.Digest]? = nil
-        /// Where each alert was taken from in `basis` (-1: decoded), when one member gave them all.
-        var reusedFrom: [Int32]? = nil
-        /// The last poll the only member's alerts were taken from.
-        var basis: MappedPoll? = nil
         /// Silences, one per id; nil when no member answered.
         var silences: [AlertmanagerSilence]?
         /// Members' failures that did not stop the read.
@@ -247,8 +243,8 @@ public final class AlertmanagerSource: Source {
                               "no Alertmanager answered: " + alertErrors.map(\.message).joined(separator: "; "))
         }
         let alerts = AlertmanagerAlert.merging(alertLists.map(\.alerts))
-        let one = alertLists.count == 1 && alertLists[0].alerts.count == alerts.count ? alertLists.first : nil
-        return View(alerts: alerts, digests: one?.digests, reusedFrom: one?.reusedFrom, basis: one?.basis,
+        let digests = alertLists.count == 1 && alertLists[0].alerts.count == alerts.count ? alertLists[0].digests : nil
+        return View(alerts: alerts, digests: digests,
                     silences: silenceLists.isEmpty ? nil : AlertmanagerSilence.merging(silenceLists),
                     problems: (alertErrors.map(\.message) + silenceErrors).reduce(into: []) { unique, problem in
                         if !unique.contains(problem) { unique.append(problem) }  // a dead member fails both reads
@@ -263,11 +259,11 @@ public final class AlertmanagerSource: Source {
         }
         guard incident.status != .resolved else { throw SourceError(.rejected, "\(incident.id) is resolved: nothing to \(what)") }
         let view = try await fetch(alerts: true)
-        guard let alert = view.alerts.first(where: { $0.fingerprint == incident.sourceKey }) else {
+        guard let k = view.alerts.indices.first(where: { view.alerts.fingerprint($0) == incident.sourceKey }) else {
             throw SourceError(.rejected, "\(incident.id) no longer fires in Alertmanager (it resolved, or its sender stopped "
                               + "sending it): nothing to \(what)")
         }
-        return (view, alert)
+        return (view, view.alerts.alert(k))
     }
 
     /// Equality matchers on the alert's labels, less the excluded ones, sorted by name.
