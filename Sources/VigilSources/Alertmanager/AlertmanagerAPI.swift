@@ -77,7 +77,7 @@ struct AlertmanagerAPI: Sendable {
     /// The alerts, decoded one at a time as the answer streams in (`AlertmanagerDecoder.AlertStream`).
     /// Alerts whose bytes are those of the last answer are taken from `memory`, not decoded again.
     func alerts(from member: URL, memory: AlertmanagerDecodeMemory? = nil) async throws -> AlertList {
-        let sink = AlertSink(previous: memory?.previous(of: member) ?? AlertmanagerDecodeMemory.Answer())
+        let sink = AlertSink(previous: memory?.previous(of: member) ?? .none)
         let response: HTTPResponse
         do {
             response = try await send("GET", "/api/v2/alerts", to: member, limit: Self.listLimit, streamingTo: sink)
@@ -85,14 +85,14 @@ struct AlertmanagerAPI: Sendable {
             throw rejected.error   // it answered, wrongly: not a reason to try another member
         }
         _ = try Self.check(response, from: member, doing: "list alerts")
-        let (alerts, digests, decoded) = try sink.finish()
-        memory?.keep(decoded, of: member)
-        return AlertList(alerts: alerts, digests: digests)
+        let (alerts, taken) = try sink.finish()
+        memory?.keep(taken.decoded, of: member)
+        return AlertList(alerts: alerts, digests: taken.digests)
     }
 
     /// One member's alerts, with the digest of the bytes each was decoded from (same order).
     struct AlertList: Sendable {
-        var alerts: [AlertmanagerAlert]
+        var alerts: PolledAlerts
         var digests: [AlertmanagerDecodeMemory.Digest]
     }
 
@@ -100,7 +100,7 @@ struct AlertmanagerAPI: Sendable {
     private final class AlertSink: HTTPBodySink {
         private let stream: Mutex<AlertmanagerDecoder.AlertStream>
 
-        init(previous: AlertmanagerDecodeMemory.Answer) {
+        init(previous: AlertmanagerDecodeMemory.Previous) {
             stream = Mutex(AlertmanagerDecoder.AlertStream(previous: previous))
         }
 
@@ -108,10 +108,13 @@ struct AlertmanagerAPI: Sendable {
             try stream.withLock { (stream) throws(SourceError) in try stream.feed(bytes) }
         }
 
-        /// The alerts, and the same by digest for the next answer.
-        func finish() throws(SourceError)
-            -> ([AlertmanagerAlert], [AlertmanagerDecodeMemory.Digest], AlertmanagerDecodeMemory.Answer) {
-            try stream.withLock { (stream) throws(SourceError) in (try stream.finish(), stream.digests, stream.decoded) }
+        /// The alerts, and what the stream gathered (`AlertStream.take()`), leaving it empty:
+        /// the sink holds nothing of this answer or the last after.
+        func finish() throws(SourceError) -> (PolledAlerts, AlertmanagerDecoder.AlertStreamTaken) {
+            try stream.withLock { (stream) throws(SourceError) in
+                let alerts = try stream.finishPolled()
+                return (alerts, stream.take())
+            }
         }
     }
 

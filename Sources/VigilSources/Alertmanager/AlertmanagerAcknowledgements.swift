@@ -40,7 +40,12 @@ extension AlertmanagerSilence {
 
     /// Whether it silences `alert`: Alertmanager says so, or its matchers accept the labels.
     public func silences(_ alert: AlertmanagerAlert) -> Bool {
-        alert.silencedBy.contains(id) || matches(alert.labels)
+        silences(silencedBy: alert.silencedBy, labels: alert.labels)
+    }
+
+    /// Whether it silences an alert silenced by `silencedBy` (Alertmanager's word), with `labels`.
+    func silences(silencedBy: [String], labels: AlertLabels) -> Bool {
+        silencedBy.contains(id) || matches(labels)
     }
 
     /// Same matchers (in any order) and same author: one is a duplicate of the other.
@@ -67,12 +72,17 @@ extension AlertmanagerAlert {
     private static func union(_ a: [String], _ b: [String]) -> [String] { a + b.filter { !a.contains($0) } }
 
     /// Merges the alert lists of several members, one alert per fingerprint, in first-seen order.
-    static func merging(_ lists: [[AlertmanagerAlert]]) -> [AlertmanagerAlert] {
+    static func merging(_ lists: [PolledAlerts]) -> PolledAlerts {
         // One member (most set-ups) listing each fingerprint once, as Alertmanager does: its list as it is.
         if lists.count == 1 {
-            var seen = Set<String>(minimumCapacity: lists[0].count)
-            if lists[0].allSatisfy({ seen.insert($0.fingerprint).inserted }) { return lists[0] }
+            let list = lists[0]
+            var seen = Set<String>(minimumCapacity: list.count)
+            if list.indices.allSatisfy({ seen.insert(list.fingerprint($0)).inserted }) { return list }
         }
+        return PolledAlerts(merging(lists.map(\.all)))
+    }
+
+    static func merging(_ lists: [[AlertmanagerAlert]]) -> [AlertmanagerAlert] {
         var order: [String] = []
         var byFingerprint: [String: AlertmanagerAlert] = [:]
         for alert in lists.joined() {
@@ -120,13 +130,23 @@ struct AlertmanagerAcknowledgements: Sendable {
 
     /// The active silences that silence `alert`.
     func silencing(_ alert: AlertmanagerAlert) -> [AlertmanagerSilence] {
-        silences.filter { $0.isActive && $0.silences(alert) }
+        silencing(silencedBy: alert.silencedBy, labels: alert.labels)
+    }
+
+    /// The active silences that silence an alert silenced by `silencedBy`, with `labels`.
+    func silencing(silencedBy: [String], labels: AlertLabels) -> [AlertmanagerSilence] {
+        silences.filter { $0.isActive && $0.silences(silencedBy: silencedBy, labels: labels) }
     }
 
     /// The acknowledgement shown for `alert`: of the active silences that silence it, the one
     /// acknowledging it first (ties: the one created by Vigil, then the lowest id).
     func acknowledgement(for alert: AlertmanagerAlert) -> AlertmanagerAcknowledgement? {
-        silencing(alert)
+        acknowledgement(silencedBy: alert.silencedBy, labels: alert.labels)
+    }
+
+    /// The acknowledgement of an alert silenced by `silencedBy`, with `labels`.
+    func acknowledgement(silencedBy: [String], labels: AlertLabels) -> AlertmanagerAcknowledgement? {
+        silencing(silencedBy: silencedBy, labels: labels)
             .map { AlertmanagerAcknowledgement(silence: $0, since: since($0)) }
             .min { a, b in
                 if a.since != b.since { return a.since < b.since }
@@ -173,6 +193,11 @@ struct AlertmanagerKeepAlive: Sendable, Hashable {
     /// - Parameter alerts: the alerts Alertmanager lists, which are exactly the firing ones.
     static func plan(alerts: [AlertmanagerAlert], silences: [AlertmanagerSilence], now: Date,
                      ackSilence: Duration) -> AlertmanagerKeepAlive {
+        plan(alerts: PolledAlerts(alerts), silences: silences, now: now, ackSilence: ackSilence)
+    }
+
+    static func plan(alerts: PolledAlerts, silences: [AlertmanagerSilence], now: Date,
+                     ackSilence: Duration) -> AlertmanagerKeepAlive {
         var result = AlertmanagerKeepAlive()
         var kept: [AlertmanagerSilence] = []
         let ours = silences.filter { $0.isActive && $0.isVigilAcknowledgement }
@@ -186,7 +211,8 @@ struct AlertmanagerKeepAlive: Sendable, Hashable {
         }
         let horizon = now.addingTimeInterval(ackSilence.seconds / 2)
         result.extend = kept.filter { silence in
-            silence.endsAt < horizon && alerts.contains { silence.silences($0) }
+            silence.endsAt < horizon
+                && alerts.indices.contains { silence.silences(silencedBy: alerts.silencedBy($0), labels: alerts.labels($0)) }
         }.sorted { $0.id < $1.id }
         return result
     }

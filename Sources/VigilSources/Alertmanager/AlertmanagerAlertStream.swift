@@ -2,16 +2,28 @@ import Foundation
 import VigilCore
 
 extension AlertmanagerDecoder {
+    /// What an `AlertStream` gathered besides the alerts.
+    struct AlertStreamTaken {
+        /// The digest of each alert's bytes.
+        var digests: [AlertmanagerDecodeMemory.Digest]
+        /// The alerts decoded, by digest when the previous was an `.answer`.
+        var decoded: AlertmanagerDecodeMemory.Answer
+    }
+
     /// Decodes a `GET /api/v2/alerts` answer piece by piece as it arrives, one alert at a time
     /// (`JSONArraySplitter`): memory holds the alerts, not the answer or a parse of all of it.
     struct AlertStream {
         private var splitter = JSONArraySplitter()
-        /// This answer's alerts so far, by digest too: for the next answer (`AlertmanagerDecodeMemory`).
+        /// This answer's alerts so far, unless they may be taken from a poll; by digest too when
+        /// taken from an `.answer` (for the next answer of this member, `AlertmanagerDecodeMemory`).
         private(set) var decoded = AlertmanagerDecodeMemory.Answer()
+        /// This answer's alerts so far, when they may be taken from a poll.
+        private var polled = PolledAlerts()
         /// The first alert without a fingerprint.
         private var unidentified: Int?
-        /// The last answer: an alert decoded from the same bytes is taken from it.
-        private let previous: AlertmanagerDecodeMemory.Answer
+        /// The last answer, or the last poll: an alert decoded from the same bytes is taken from it.
+        private let lastAnswer: AlertmanagerDecodeMemory.Answer?
+        private let lastPoll: AlertmanagerSource.MappedPoll?
         /// The digest of each alert's bytes, in the order of `finish()`'s alerts.
         private(set) var digests: [AlertmanagerDecodeMemory.Digest] = []
         /// How many alerts were taken from `previous` (or from earlier in this answer) rather than decoded.
@@ -22,11 +34,34 @@ extension AlertmanagerDecoder {
         /// thousand times (strings of up to 15 bytes are stored inline anyway).
         private var strings = Set<String>()
 
-        /// A stream that takes unchanged alerts from `previous` (the last answer's `decoded`).
-        init(previous: AlertmanagerDecodeMemory.Answer = AlertmanagerDecodeMemory.Answer()) {
-            self.previous = previous
-            decoded.reserve(previous.count)
-            digests.reserveCapacity(previous.count)
+        /// A stream that takes unchanged alerts from `previous`.
+        init(previous: AlertmanagerDecodeMemory.Previous = .none) {
+            switch previous {
+            case .none:
+                lastAnswer = nil
+                lastPoll = nil
+            case .answer(let answer):
+                lastAnswer = answer
+                lastPoll = nil
+                decoded.reserve(answer.count)
+                digests.reserveCapacity(answer.count)
+            case .poll(let poll):
+                lastAnswer = nil
+                lastPoll = poll
+                polled = PolledAlerts(basis: poll)
+                polled.reserve(poll.incidents.count)
+                digests.reserveCapacity(poll.incidents.count)
+            }
+        }
+
+        /// A stream that takes unchanged alerts from a member's last answer (`decoded`).
+        init(previous answer: AlertmanagerDecodeMemory.Answer) { self.init(previous: .answer(answer)) }
+
+        /// What the answer gave (after `finish()`), leaving the stream empty: nothing of the last
+        /// poll outlives the answer through it.
+        mutating func take() -> AlertStreamTaken {
+            defer { self = AlertStream() }
+            return AlertStreamTaken(digests: digests, decoded: decoded)
         }
 
         /// The one copy of `text` in this answer.
@@ -58,7 +93,11 @@ extension AlertmanagerDecoder {
         }
 
         /// Ends the answer: the alerts, or the first thing wrong with it.
-        mutating func finish() throws(SourceError) -> [AlertmanagerAlert] {
+        mutating func finish() throws(SourceError) -> [AlertmanagerAlert] { try finishPolled().all }
+
+        /// Ends the answer: the alerts (those taken from a poll as positions in it), or the first
+        /// thing wrong with it.
+        mutating func finishPolled() throws(SourceError) -> PolledAlerts {
             var splitter = self.splitter
             self.splitter = JSONArraySplitter()
             defer { self.splitter = splitter }
@@ -72,10 +111,10 @@ extension AlertmanagerDecoder {
             // The fingerprint is what identifies an alert across polls, HA members and restarts: an
             // alert without one cannot be tracked or acknowledged (fuzz finding F3).
             if let index = unidentified {
-                throw SourceError(.malformed, "Alertmanager alerts: alert \(index + 1) of \(decoded.count) has an empty fingerprint; "
+                throw SourceError(.malformed, "Alertmanager alerts: alert \(index + 1) of \(digests.count) has an empty fingerprint; "
                                   + "the answer does not follow the Alertmanager v2 API")
             }
-            return decoded.alerts
+            return lastPoll == nil ? PolledAlerts(decoded.alerts) : polled
         }
 
         /// The most alerts one answer may hold: 100,000 is ten times a very large Alertmanager;
@@ -89,11 +128,18 @@ extension AlertmanagerDecoder {
             }
             let digest = element.withUnsafeBytes { AlertmanagerDecodeMemory.Digest($0) }
             digests.append(digest)
-            if let known = previous[digest] ?? decoded[digest] {
-                // Decoded from these very bytes before (by the last answer, or earlier in this
-                // one), and checked then: a kept alert has a fingerprint.
+            // Decoded from these very bytes before (by the last answer or poll, or earlier in
+            // this answer), and checked then: a kept alert has a fingerprint.
+            if lastPoll == nil, let known = lastAnswer?[digest] ?? decoded[digest] {
                 decoded.append(known, digest: digest)
                 share(known)
+                reused += 1
+                return
+            }
+            // Taken from the poll, it stays a position in it. Its strings are not shared with the
+            // alerts decoded anew: those are mostly re-sent alerts, whose incidents stay as they were.
+            if let at = lastPoll?.position(of: digest) {
+                polled.append(takenFrom: at)
                 reused += 1
                 return
             }
@@ -107,7 +153,8 @@ extension AlertmanagerDecoder {
                 startsAt: raw.startsAt, endsAt: raw.endsAt, updatedAt: raw.updatedAt,
                 state: raw.status?.state?.lowercased() ?? "active", silencedBy: raw.status?.silencedBy ?? [],
                 inhibitedBy: raw.status?.inhibitedBy ?? [], generatorURL: intern(raw.generatorURL))
-            decoded.append(alert, digest: digest)
+            // By digest too, unless taken from a poll: for later in this answer, and the next one.
+            if lastPoll != nil { polled.append(alert) } else { decoded.append(alert, digest: digest) }
         }
 
         /// The splitter's errors, named like the decoder's.

@@ -46,3 +46,8 @@ public struct AlertLabels: Sendable, Hashable, Sequence, ExpressibleByDictionary
         pairs.lazy.map { (key: $0.key, value: $0.value) }.makeIterator()
     }
 }
+
+extension AlertLabels {
+    /// Labels already sorted by name, one per name (an incident's `labels`, which are an alert's).
+    init(sorted pairs: [KeyValue]) { self.pairs = pairs }
+}

@@ -45,7 +45,7 @@ public final class AlertmanagerPageKeys: Sendable {
 
     /// The page keys of the alerts by fingerprint (empty for an alert that does not page; may
     /// hold alerts of earlier polls), reading the configuration with `read` when it is due.
-    func keys(for alerts: [AlertmanagerAlert], now: Date,
+    func keys(for alerts: PolledAlerts, now: Date,
               read: () async throws -> String) async -> [String: [String]] {
         let due = state.withLock { s in s.readAt.map { now.timeIntervalSince($0) >= Self.refresh || now < $0 } ?? true }
         if due {
@@ -70,11 +70,12 @@ public final class AlertmanagerPageKeys: Sendable {
         }
         return state.withLock { s in
             guard let routes = s.routes, routes.pages else { return [:] }
-            for alert in alerts where s.keys[alert.fingerprint] == nil {
-                s.keys[alert.fingerprint] = routes.pageKeys(for: alert.labels.dictionary)
+            for k in alerts.indices {
+                let fingerprint = alerts.fingerprint(k)
+                if s.keys[fingerprint] == nil { s.keys[fingerprint] = routes.pageKeys(for: alerts.labels(k).dictionary) }
             }
             if s.keys.count > 2 * alerts.count + 1_024 {
-                let current = Set(alerts.map(\.fingerprint))
+                let current = Set(alerts.indices.map { alerts.fingerprint($0) })
                 s.keys = s.keys.filter { fingerprint, _ in current.contains(fingerprint) }
             }
             return s.keys

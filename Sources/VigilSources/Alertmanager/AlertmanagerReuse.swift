@@ -2,13 +2,20 @@ import Foundation
 import Synchronization
 import VigilCore
 
-/// What the last poll of each member decoded, by the bytes it was decoded from: an alert whose
-/// JSON is byte for byte what it was (most of them, most polls: Prometheus re-sends an alert
-/// once a minute, Vigil polls every few seconds) is taken from here instead of being decoded
-/// again. Decoding was half the CPU of polling 10,000 alerts.
+/// What the last poll decoded, by the bytes it was decoded from: an alert whose JSON is byte for
+/// byte what it was (most of them, most polls: Prometheus re-sends an alert once a minute, Vigil
+/// polls every few seconds) is taken from there instead of being decoded again. Decoding was half
+/// the CPU of polling 10,000 alerts.
 ///
-/// Only the alerts of the last successful answer of each member are kept, so it holds at most one
-/// poll's alerts per member and cannot grow; an answer that fails leaves the last one in place.
+/// - One member (most set-ups): the decoded alerts are not kept. The last poll's incidents
+///   (`AlertmanagerSource.MappedPoll`, which the snapshot on screen holds anyway) and a small
+///   record per alert of what its incident does not show (`KeptAlert`) give an unchanged alert
+///   back as it was decoded (`MappedPoll.alert(at:)`).
+/// - Several members (an HA cluster): an incident is made from the members' copies merged, not
+///   from one member's alert, so each member's last decoded alerts are kept (`Answer`).
+///
+/// Only the last successful answer is kept (per member), so it cannot grow; an answer that fails
+/// leaves the last one in place.
 final class AlertmanagerDecodeMemory: Sendable {
     /// A 128-bit digest of an element's bytes (two SipHash-1-3 sums under the process's random
     /// seed, one of them over a prefixed message) and its length. Two different elements share
@@ -51,25 +58,46 @@ final class AlertmanagerDecodeMemory: Sendable {
             position.reserveCapacity(n)
         }
 
-        /// Adds the next alert of the answer, decoded from bytes with `digest`.
-        mutating func append(_ alert: AlertmanagerAlert, digest: Digest) {
-            if position[digest] == nil { position[digest] = Int32(alerts.count) }
+        /// Makes room for `n` alerts, not for finding them by digest.
+        mutating func reserveAlerts(_ n: Int) { alerts.reserveCapacity(n) }
+
+        /// Adds the next alert of the answer, decoded from bytes with `digest` (nil: not to be
+        /// found by its digest).
+        mutating func append(_ alert: AlertmanagerAlert, digest: Digest?) {
+            if let digest, position[digest] == nil { position[digest] = Int32(alerts.count) }
             alerts.append(alert)
         }
     }
 
-    /// Per member URL.
-    private let byMember = Mutex<[String: Answer]>([:])
-
-    init() {}
-
-    /// The last successful answer of `member`.
-    func previous(of member: URL) -> Answer {
-        byMember.withLock { $0[member.absoluteString] ?? Answer() }
+    /// Where a stream takes unchanged alerts from.
+    enum Previous: Sendable {
+        /// Nowhere: every alert is decoded.
+        case none
+        /// A member of several: its last answer's alerts.
+        case answer(Answer)
+        /// The only member: the last poll's incidents and records (`MappedPoll.alert(at:)`).
+        case poll(AlertmanagerSource.MappedPoll)
     }
 
-    /// Keeps `answer` (the one just decoded) for `member`'s next answer.
+    /// Per member URL, when there are several.
+    private let byMember = Mutex<[String: Answer]>([:])
+    /// What the last poll mapped (`AlertmanagerSource.map`): for the next poll's `map`, and with
+    /// one member, where its stream takes unchanged alerts from.
+    let mapped = Mutex(AlertmanagerSource.MappedPoll())
+    /// Whether the source has one member.
+    let single: Bool
+
+    init(single: Bool = false) { self.single = single }
+
+    /// Where `member`'s next answer takes unchanged alerts from.
+    func previous(of member: URL) -> Previous {
+        if single { return .poll(mapped.withLock { $0 }) }
+        return .answer(byMember.withLock { $0[member.absoluteString] ?? Answer() })
+    }
+
+    /// Keeps `answer` (the one just decoded) for `member`'s next answer, when there are several.
     func keep(_ answer: Answer, of member: URL) {
+        guard !single else { return }
         byMember.withLock { $0[member.absoluteString] = answer }
     }
 }

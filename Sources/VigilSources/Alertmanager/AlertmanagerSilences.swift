@@ -23,11 +23,11 @@ extension AlertmanagerMatcher {
 
 extension AlertmanagerSource {
     /// The silences not yet expired, each with the alerts Alertmanager says it silences.
-    static func silenceInfos(_ silences: [AlertmanagerSilence], alerts: [AlertmanagerAlert], source: SourceID)
+    static func silenceInfos(_ silences: [AlertmanagerSilence], alerts: PolledAlerts, source: SourceID)
         -> [SilenceInfo] {
         var silencing: [String: [String]] = [:]
-        for alert in alerts {
-            for id in alert.silencedBy { silencing[id, default: []].append("AM-\(alert.fingerprint)") }
+        for k in alerts.indices {
+            for id in alerts.silencedBy(k) { silencing[id, default: []].append("AM-\(alerts.fingerprint(k))") }
         }
         return silences.filter { $0.state != "expired" }.map { $0.info(source: source, silencing: silencing[$0.id] ?? []) }
     }

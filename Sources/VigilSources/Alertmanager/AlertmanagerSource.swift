@@ -32,11 +32,9 @@ public final class AlertmanagerSource: Source {
     private let decoder: AlertmanagerDecoder
     /// The routing tree and each alert's page keys (one problem, one row).
     private let pageKeys = AlertmanagerPageKeys()
-    /// Each member's last alerts, by the bytes they came from: unchanged ones are not decoded again.
-    private let decodeMemory = AlertmanagerDecodeMemory()
-    /// The last poll's incidents, with what they were made from: an unchanged alert gives the
-    /// same incident without mapping it again.
-    private let mapped = Mutex(MappedPoll())
+    /// The last poll's incidents, with what they were made from: an unchanged alert is not
+    /// decoded again, and gives the same incident without mapping it again.
+    private let decodeMemory: AlertmanagerDecodeMemory
 
     /// What the last read of the routing tree found, for `check-config --online`.
     public var routingSummary: AlertmanagerPageKeys.Summary? { pageKeys.summary }
@@ -47,6 +45,7 @@ public final class AlertmanagerSource: Source {
         self.pollInterval = settings.pollInterval
         self.settings = settings
         self.api = AlertmanagerAPI(transport: transport, auth: settings.auth, timeout: settings.timeout)
+        self.decodeMemory = AlertmanagerDecodeMemory(single: settings.urls.count == 1)
         self.decoder = AlertmanagerDecoder(severityLabel: settings.severityLabel, serviceLabel: settings.serviceLabel,
                                            pagingSeverities: Set(settings.pagingSeverities))
     }
@@ -76,9 +75,10 @@ public final class AlertmanagerSource: Source {
                 do { return try await self.onFirstReachable { member in try await self.api.configuration(from: member) } }
                 catch { throw Self.reported(error) }
             }
-            let incidents = mapped.withLock { last in
-                last = Self.map(view.alerts, digests: view.digests, last: last, decoder: decoder, source: id,
-                                acknowledgements: acknowledgements, pageKeys: pageKeys)
+            let incidents = decodeMemory.mapped.withLock { last in
+                // With one member, against the poll its alerts were taken from.
+                last = Self.map(view.alerts, digests: view.digests, last: view.alerts.basis ?? last,
+                                decoder: decoder, source: id, acknowledgements: acknowledgements, pageKeys: pageKeys)
                 return last.incidents
             }
             let snapshot = SourceSnapshot(incidents: incidents,
@@ -162,7 +162,7 @@ public final class AlertmanagerSource: Source {
             let silencing = AlertmanagerAcknowledgements(silences: silences).silencing(alert)
             guard !silencing.isEmpty else { throw SourceError(.rejected, "\(incident.id) is not acknowledged: no silence matches it") }
             let exact = Set(identifyingMatchers(of: alert))
-            let others = view.alerts.filter { $0.fingerprint != alert.fingerprint }
+            let others = view.alerts.all.filter { $0.fingerprint != alert.fingerprint }
             let dedicated = silencing.filter { silence in
                 if Set(silence.matchers) == exact { return true }
                 let plain = silence.matchers.allSatisfy {
@@ -194,7 +194,7 @@ public final class AlertmanagerSource: Source {
     /// Alerts and silences as the cluster sees them.
     private struct View {
         /// Firing alerts, one per fingerprint.
-        var alerts: [AlertmanagerAlert]
+        var alerts: PolledAlerts
         /// The digest of the bytes each alert was decoded from (same order), when one member
         /// gave them all.
         var digests: [AlertmanagerDecodeMemory.Digest]? = nil
@@ -259,11 +259,11 @@ public final class AlertmanagerSource: Source {
         }
         guard incident.status != .resolved else { throw SourceError(.rejected, "\(incident.id) is resolved: nothing to \(what)") }
         let view = try await fetch(alerts: true)
-        guard let alert = view.alerts.first(where: { $0.fingerprint == incident.sourceKey }) else {
+        guard let k = view.alerts.indices.first(where: { view.alerts.fingerprint($0) == incident.sourceKey }) else {
             throw SourceError(.rejected, "\(incident.id) no longer fires in Alertmanager (it resolved, or its sender stopped "
                               + "sending it): nothing to \(what)")
         }
-        return (view, alert)
+        return (view, view.alerts.alert(k))
     }
 
     /// Equality matchers on the alert's labels, less the excluded ones, sorted by name.
