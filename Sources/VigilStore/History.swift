@@ -43,41 +43,71 @@ extension VigilStore {
         let latest = try db.cachedStatement(sql: """
             SELECT \(StoredIncident.columns) FROM incidents WHERE id = ? ORDER BY occurrence DESC LIMIT 1
             """)
+        let seen = now.timeIntervalSince1970
         let known = memory.rows.removeValue(forKey: source) ?? HistoryMemory.Rows()
         var rows = HistoryMemory.Rows()
         rows.reserve(incidents.count)
-        func wrote(_ row: StoredIncident) {
-            rows.set(row)
+        func wrote(_ key: UInt64, _ digest: HistoryMemory.Digest, id: String) {
+            rows.set(key, digest)
             written += 1
-            memory.forget(row.fields.id)   // another source's memory of this id is stale now
+            memory.forget(id)   // another source's memory of this id is stale now
         }
         for incident in incidents {
-            // What this source's last poll left in the row, else the row itself.
-            let stored = try known[incident.id] ?? Row.fetchOne(latest, arguments: [incident.id]).map(StoredIncident.init(row:))
+            let key = memory.key(incident.id)
             var fields = HistoryFields(incident, source: source, now: now)
+            // What this source's last poll left in the row, when that settles it.
+            if let remembered = known[key] {
+                let stored = remembered.stored
+                // A new occurrence (rare) is decided on the row itself: `remembered` may be
+                // another id's whose key is the same.
+                if !(stored.resolved && incident.isOpen && fields.triggeredAt != stored.triggeredAt) {
+                    fields.merge(stored: stored, sourceGaveResolution: incident.resolvedAt != nil)
+                    let hash = memory.hash(fields)
+                    if hash == remembered.fields {
+                        if seen - remembered.lastSeenAt >= Self.lastSeenResolution {
+                            try db.cachedStatement(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?")
+                                .execute(arguments: [seen, remembered.occurrence])
+                            var digest = remembered
+                            digest.lastSeenAt = seen
+                            wrote(key, digest, id: fields.id)
+                        } else {
+                            rows.set(key, remembered)
+                        }
+                        continue
+                    }
+                    // Changes nothing when the row is another id's: then read this one's.
+                    if try fields.update(db, occurrence: remembered.occurrence, lastSeenAt: now) {
+                        wrote(key, HistoryMemory.Digest(occurrence: remembered.occurrence, lastSeenAt: seen, fields: hash,
+                                                        kept: .init(fields.kept)), id: fields.id)
+                        continue
+                    }
+                    fields = HistoryFields(incident, source: source, now: now)
+                }
+            }
+            // The row itself.
+            let stored = try Row.fetchOne(latest, arguments: [incident.id]).map(StoredIncident.init(row:))
             let newOccurrence = stored.map {
                 $0.fields.status == IncidentStatus.resolved.rawValue && incident.isOpen
                     && fields.triggeredAt != $0.fields.triggeredAt
             } ?? true
-            guard var stored, !newOccurrence else {
+            guard let stored, !newOccurrence else {
                 try fields.insert(db, lastSeenAt: now)
-                wrote(StoredIncident(occurrence: db.lastInsertedRowID, fields: fields, lastSeenAt: now.timeIntervalSince1970))
+                wrote(key, memory.digest(occurrence: db.lastInsertedRowID, fields: fields, lastSeenAt: seen), id: fields.id)
                 continue
             }
-            fields.merge(stored: stored.fields, sourceGaveResolution: incident.resolvedAt != nil)
+            fields.merge(stored: stored.fields.kept, sourceGaveResolution: incident.resolvedAt != nil)
             if fields == stored.fields {
-                if now.timeIntervalSince1970 - stored.lastSeenAt >= Self.lastSeenResolution {
+                if seen - stored.lastSeenAt >= Self.lastSeenResolution {
                     try db.cachedStatement(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?")
-                        .execute(arguments: [now.timeIntervalSince1970, stored.occurrence])
-                    stored.lastSeenAt = now.timeIntervalSince1970
-                    wrote(stored)
+                        .execute(arguments: [seen, stored.occurrence])
+                    wrote(key, memory.digest(occurrence: stored.occurrence, fields: fields, lastSeenAt: seen), id: fields.id)
                 } else {
-                    rows.set(stored)
+                    rows.set(key, memory.digest(occurrence: stored.occurrence, fields: fields, lastSeenAt: stored.lastSeenAt))
                 }
                 continue
             }
             try fields.update(db, occurrence: stored.occurrence, lastSeenAt: now)
-            wrote(StoredIncident(occurrence: stored.occurrence, fields: fields, lastSeenAt: now.timeIntervalSince1970))
+            wrote(key, memory.digest(occurrence: stored.occurrence, fields: fields, lastSeenAt: seen), id: fields.id)
         }
         // Only this poll's incidents are remembered: it cannot grow beyond one poll per source.
         memory.rows[source] = rows
@@ -147,52 +177,8 @@ extension VigilStore {
     }
 }
 
-/// What `record` last wrote or read of each incident, by source: a poll whose incidents did not
-/// change then costs no SQL statement per incident (reading 10,000 rows back every 5 s was most
-/// of the cost of keeping the history of 10,000 alerts). Valid while no other connection writes:
-/// SQLite's `data_version` says when one did, and then it is dropped.
-struct HistoryMemory: Sendable {
-    /// `PRAGMA data_version` of the writer connection when it was last valid.
-    var dataVersion: Int64?
-    /// By source, the rows of that source's last poll.
-    var rows: [String: Rows] = [:]
-
-    /// Forgets `id` wherever it is remembered (it was written, or resolved, by something else).
-    mutating func forget(_ id: String) {
-        for source in rows.keys where rows[source]?[id] != nil { rows[source]?.remove(id) }
-    }
-
-    /// Rows by incident id: in a list, with an index of positions (a dictionary of the rows
-    /// themselves took half as much again, its table being a third empty).
-    struct Rows: Sendable {
-        private var list: [StoredIncident] = []
-        private var position: [String: Int32] = [:]
-
-        subscript(id: String) -> StoredIncident? {
-            position[id].map { list[Int($0)] }
-        }
-
-        mutating func reserve(_ n: Int) {
-            list.reserveCapacity(n)
-            position.reserveCapacity(n)
-        }
-
-        mutating func set(_ row: StoredIncident) {
-            if let p = position[row.fields.id] {
-                list[Int(p)] = row
-            } else {
-                position[row.fields.id] = Int32(list.count)
-                list.append(row)
-            }
-        }
-
-        /// Forgets `id` (its place in the list stays, unreachable, until the next poll's rows).
-        mutating func remove(_ id: String) { position.removeValue(forKey: id) }
-    }
-}
-
 /// The stored fields of one incident occurrence that metrics need, compared before writing.
-struct HistoryFields: Equatable, Sendable {
+struct HistoryFields: Hashable, Sendable {
     var id: String
     var source: String
     var sourceKey: String
@@ -239,8 +225,9 @@ struct HistoryFields: Equatable, Sendable {
     }
 
     /// Keeps what the stored occurrence knew and the source no longer says: the first
-    /// acknowledgement, and the resolution time when the source gives none.
-    mutating func merge(stored: HistoryFields, sourceGaveResolution: Bool) {
+    /// acknowledgement, and the resolution time when the source gives none. `stored` is what
+    /// the stored occurrence's `kept` was: all this reads of it.
+    mutating func merge(stored: Kept, sourceGaveResolution: Bool) {
         if let storedAck = stored.acknowledgedAt {
             if let ack = acknowledgedAt, ack <= storedAck {
                 // The source's (earlier or equal) time wins.
@@ -250,7 +237,7 @@ struct HistoryFields: Equatable, Sendable {
             }
         }
         if !sourceGaveResolution, status == IncidentStatus.resolved.rawValue,
-           stored.status == IncidentStatus.resolved.rawValue, let storedResolved = stored.resolvedAt {
+           stored.resolved, let storedResolved = stored.resolvedAt {
             // Resolved without a time: keep the time it was first seen resolved (or missing).
             resolvedAt = storedResolved
         }
@@ -269,13 +256,16 @@ struct HistoryFields: Equatable, Sendable {
             """).execute(arguments: arguments + [lastSeenAt.timeIntervalSince1970])
     }
 
-    func update(_ db: Database, occurrence: Int64, lastSeenAt: Date) throws {
+    /// Rewrites `occurrence` if it is an occurrence of this id; returns whether it was.
+    @discardableResult
+    func update(_ db: Database, occurrence: Int64, lastSeenAt: Date) throws -> Bool {
         try db.cachedStatement(sql: """
             UPDATE incidents SET id = ?, source = ?, sourceKey = ?, number = ?, title = ?, service = ?, severity = ?,
                                  status = ?, triggeredAt = ?, acknowledgedAt = ?, acknowledgedBy = ?, resolvedAt = ?,
                                  paged = ?, dedupKey = ?, pagedAs = ?, lastSeenAt = ?
-            WHERE occurrence = ?
-            """).execute(arguments: arguments + [lastSeenAt.timeIntervalSince1970, occurrence])
+            WHERE occurrence = ? AND id = ?
+            """).execute(arguments: arguments + [lastSeenAt.timeIntervalSince1970, occurrence, id])
+        return db.changesCount > 0
     }
 }
 
