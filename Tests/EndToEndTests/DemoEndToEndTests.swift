@@ -45,7 +45,10 @@ extension EndToEnd {
         let rota = try t.screen().joined(separator: "\n")
         #expect(rota.contains("on call: "), "the demo names who is on call:\n\(rota)")
         try t.send(keys: ["R"])
-        let picker = try t.waitFor(timeout: 10, "the people picker") { $0.contains("to whom?") }.joined(separator: "\n")
+        // The whole dialog, not only its first lines: a capture can fall in the middle of a frame.
+        let picker = try t.waitFor(timeout: 10, "the people picker") {
+            $0.contains("to whom?") && $0.firstMatch(of: /1  (\S+ \S+)  on call/) != nil && $0.contains(" cancel")
+        }.joined(separator: "\n")
         let match = picker.firstMatch(of: /1  (\S+ \S+)  on call/)
         let name = try #require(match.map { String($0.1) }, "no first choice:\n\(picker)")
         try t.send(keys: ["1"])
