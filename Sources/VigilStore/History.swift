@@ -52,6 +52,18 @@ extension VigilStore {
             written += 1
             memory.forget(id)   // another source's memory of this id is stale now
         }
+        // An unchanged row: remembered as it is, and its `lastSeenAt` rewritten once that is stale.
+        func unchanged(_ key: UInt64, _ digest: HistoryMemory.Digest, id: String) throws {
+            guard seen - digest.lastSeenAt >= Self.lastSeenResolution else {
+                rows.set(key, digest)
+                return
+            }
+            try db.cachedStatement(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?")
+                .execute(arguments: [seen, digest.occurrence])
+            var touched = digest
+            touched.lastSeenAt = seen
+            wrote(key, touched, id: id)
+        }
         for incident in incidents {
             let key = memory.key(incident.id)
             var fields = HistoryFields(incident, source: source, now: now)
@@ -64,15 +76,7 @@ extension VigilStore {
                     fields.merge(stored: stored, sourceGaveResolution: incident.resolvedAt != nil)
                     let hash = memory.hash(fields)
                     if hash == remembered.fields {
-                        if seen - remembered.lastSeenAt >= Self.lastSeenResolution {
-                            try db.cachedStatement(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?")
-                                .execute(arguments: [seen, remembered.occurrence])
-                            var digest = remembered
-                            digest.lastSeenAt = seen
-                            wrote(key, digest, id: fields.id)
-                        } else {
-                            rows.set(key, remembered)
-                        }
+                        try unchanged(key, remembered, id: fields.id)
                         continue
                     }
                     // Changes nothing when the row is another id's: then read this one's.
@@ -97,13 +101,8 @@ extension VigilStore {
             }
             fields.merge(stored: stored.fields.kept, sourceGaveResolution: incident.resolvedAt != nil)
             if fields == stored.fields {
-                if seen - stored.lastSeenAt >= Self.lastSeenResolution {
-                    try db.cachedStatement(sql: "UPDATE incidents SET lastSeenAt = ? WHERE occurrence = ?")
-                        .execute(arguments: [seen, stored.occurrence])
-                    wrote(key, memory.digest(occurrence: stored.occurrence, fields: fields, lastSeenAt: seen), id: fields.id)
-                } else {
-                    rows.set(key, memory.digest(occurrence: stored.occurrence, fields: fields, lastSeenAt: stored.lastSeenAt))
-                }
+                try unchanged(key, memory.digest(occurrence: stored.occurrence, fields: fields, lastSeenAt: stored.lastSeenAt),
+                              id: fields.id)
                 continue
             }
             try fields.update(db, occurrence: stored.occurrence, lastSeenAt: now)
