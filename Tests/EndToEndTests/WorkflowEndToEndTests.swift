@@ -105,13 +105,15 @@ extension EndToEnd {
         #expect(Demo.footer(start).contains("/ filter  w window"), "\(Demo.footer(start))")
 
         try t.send(keys: ["/"])
-        let typing = try t.waitFor(timeout: 5, "the filter prompt") { Demo.title($0).contains("┏ Incidents · /█ ━") }
-            .joined(separator: "\n")
+        // A frame can be captured half drawn: wait for the footer of the same frame too.
+        let typing = try t.waitFor(timeout: 5, "the filter prompt") {
+            Demo.title($0).contains("┏ Incidents · /█ ━") && Demo.footer($0).hasPrefix("Enter keep")
+        }.joined(separator: "\n")
         #expect(Demo.footer(typing).hasPrefix("Enter keep  Esc clear"), "\(Demo.footer(typing))")
 
         try t.send(literal: "inventory")
         let filtered = try t.waitFor(timeout: 5, "/inventory typed") {
-            Demo.title($0).contains("┏ Incidents · /inventory█ · 6 hidden ━")
+            Demo.title($0).contains("┏ Incidents · /inventory█ · 6 hidden ━") && Demo.rows($0).count == 3
         }.joined(separator: "\n")
         let rows = Demo.rows(filtered)
         #expect(rows.count == 3, "\(rows)")
