@@ -56,13 +56,21 @@ final class TmuxSession {
     }
 
     /// Polls the screen until `done` holds; fails with the last screen after `timeout` seconds.
+    /// A frame reaches the terminal in several writes, so the capture that first satisfies `done`
+    /// can be half drawn (the title of the new frame, the footer of the old one): the screen is
+    /// captured once more 40 ms later and that capture is returned if `done` still holds for it,
+    /// so a caller that reads more of the screen than it waited for reads the finished frame.
     @discardableResult
     func waitFor(timeout: Double = 15, _ what: String = "", _ done: (String) -> Bool) throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
         var lines: [String] = []
         while Date() < deadline {
             lines = try screen()
-            if done(lines.joined(separator: "\n")) { return lines }
+            if done(lines.joined(separator: "\n")) {
+                usleep(40_000)
+                let settled = try screen()
+                return done(settled.joined(separator: "\n")) ? settled : lines
+            }
             usleep(50_000)
         }
         let report = "\(what)\n--- screen ---\n" + lines.joined(separator: "\n")
