@@ -10,8 +10,71 @@ import Testing
                  status: .triggered, triggeredAt: Date(timeIntervalSinceReferenceDate: 1_000))
     }
 
-    @Test func aListOfIncidentsTakes152BytesEach() {
-        #expect(MemoryLayout<Incident>.stride == 152)
+    @Test func aListOfIncidentsTakes144BytesEach() {
+        #expect(MemoryLayout<Incident>.stride == 144)
+    }
+
+    /// The source key is kept as where it starts in the id when it ends the id, else in the box:
+    /// either way it reads back, follows a change of id, compares and hashes as a stored field.
+    @Test func sourceKeyReadsBackWhereverItIsKept() {
+        let fingerprint = "e75db90e1f2a3b4c"   // 16 bytes: one more than a string holds inline
+        var a = Incident(id: "AM-\(fingerprint)", source: "am", sourceKey: fingerprint, title: "t", service: "s",
+                         severity: .high, status: .triggered, triggeredAt: Date(timeIntervalSinceReferenceDate: 0))
+        #expect(a.sourceKey == fingerprint && Array(a.sourceKeyUTF8) == Array(fingerprint.utf8))
+        // Not an end of the id (a CloudWatch alarm's ARN, say): kept apart, same answers.
+        var b = a
+        b.sourceKey = "arn:aws:cloudwatch:eu-west-1:1:alarm:disk"
+        #expect(b.sourceKey == "arn:aws:cloudwatch:eu-west-1:1:alarm:disk" && b != a)
+        #expect(String(Substring(b.sourceKeyUTF8)) == b.sourceKey)
+        b.sourceKey = fingerprint
+        #expect(b == a && b.hashValue == a.hashValue)
+        // The id changes, the key stays (whether or not it still ends the id).
+        a.id = "X-\(fingerprint)"
+        #expect(a.sourceKey == fingerprint && a.id == "X-\(fingerprint)")
+        a.id = "other"
+        #expect(a.sourceKey == fingerprint)
+        a.id = "AM-\(fingerprint)"
+        #expect(a == b)
+        // Edge cases: empty, the whole id, non-ASCII, an id too long to point into.
+        for (id, key) in [("AM-1", ""), ("same", "same"), ("Ü-café", "café"), ("é", "́"),
+                          (String(repeating: "x", count: 300) + "k", "k"), ("short", "longer than the id")] {
+            let i = Incident(id: id, source: "s", sourceKey: key, title: "t", service: "s", severity: .info,
+                             status: .triggered, triggeredAt: Date(timeIntervalSinceReferenceDate: 0))
+            #expect(i.sourceKey == key, "\(id) / \(key)")
+            #expect(Array(i.sourceKeyUTF8) == Array(key.utf8))
+        }
+    }
+
+    /// A timeline that opens with a common entry keeps it as a number and a time; it reads back,
+    /// appends, compares and hashes exactly as the list it was given.
+    @Test func timelineWithACommonOpeningReadsBackAsGiven() {
+        let start = Date(timeIntervalSinceReferenceDate: 1_000)
+        let opening = TimelineEntry(at: start, text: TimelineEntry.alertStartedFiring)
+        let note = TimelineEntry(at: start + 60, text: "Silenced by ann")
+        var a = Self.plain()
+        #expect(a.timeline.isEmpty)
+        a.timeline = [opening]
+        #expect(a.timeline == [opening] && a != Self.plain())
+        a.timeline.append(note)
+        #expect(a.timeline == [opening, note])
+        var b = Self.plain()
+        b.timeline = [opening, note]
+        #expect(a == b && a.hashValue == b.hashValue)
+        // Another time of the same text is another timeline.
+        b.timeline = [TimelineEntry(at: start + 1, text: TimelineEntry.alertStartedFiring), note]
+        #expect(a != b)
+        // The common text later in the list, or another text first: kept as the list.
+        let later = [note, opening]
+        a.timeline = later
+        #expect(a.timeline == later)
+        a.timeline = []
+        #expect(a == Self.plain() && a.hashValue == Self.plain().hashValue)
+        let made = Incident(id: "AM-1", source: "am", sourceKey: "1", title: "disk full", service: "db",
+                            severity: .critical, status: .triggered, triggeredAt: start, timeline: [opening, note])
+        var set = Self.plain()
+        set.triggeredAt = start
+        set.timeline = [opening, note]
+        #expect(made == set && made.timeline == [opening, note])
     }
 
     @Test func usuallyEmptyFieldsSetAndClearLikeStoredOnes() {

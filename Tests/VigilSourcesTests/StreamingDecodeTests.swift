@@ -137,6 +137,21 @@ import VigilCore
     /// The long strings an answer repeats (a rule's generator URL, a runbook, a label value) are
     /// held once, also across alerts taken from the last answer and alerts decoded anew; short
     /// ones are inline anyway. (Two strings are one copy when their two words are the same.)
+    /// The digest is 16 bytes and covers the length as well as the bytes: an element and the
+    /// same element with a byte more (even a zero) differ, and equal bytes give equal digests.
+    @Test func digestsAreSixteenBytesAndTellLengthsApart() {
+        typealias Digest = AlertmanagerDecodeMemory.Digest
+        #expect(MemoryLayout<Digest>.stride == 16)
+        func digest(_ bytes: [UInt8]) -> Digest { bytes.withUnsafeBytes { Digest($0) } }
+        let element = Array(#"{"fingerprint":"0000000000000001"}"#.utf8)
+        #expect(digest(element) == digest(element))
+        #expect(digest(element) != digest(element + [0]))
+        #expect(digest([]) != digest([0]) && digest([0]) != digest([0, 0]))
+        var changed = element
+        changed[changed.count - 3] ^= 1
+        #expect(digest(element) != digest(changed))
+    }
+
     @Test func repeatedLongStringsAreHeldOnce() throws {
         func sameCopy(_ a: String?, _ b: String?) -> Bool {
             guard let a, let b else { return false }

@@ -76,8 +76,8 @@ extension AlertmanagerAlert {
         // One member (most set-ups) listing each fingerprint once, as Alertmanager does: its list as it is.
         if lists.count == 1 {
             let list = lists[0]
-            var seen = Set<String>(minimumCapacity: list.count)
-            if list.indices.allSatisfy({ seen.insert(list.fingerprint($0)).inserted }) { return list }
+            var seen = Set<Substring>(minimumCapacity: list.count)
+            if list.indices.allSatisfy({ seen.insert(Substring(list.fingerprintUTF8($0))).inserted }) { return list }
         }
         return PolledAlerts(merging(lists.map(\.all)))
     }

@@ -91,7 +91,7 @@ public struct AlertmanagerDecoder: Sendable, Hashable {
         add("Dashboard", alert.dashboardURL)
         add("Prometheus", alert.generatorURL)
 
-        var timeline = [TimelineEntry(at: alert.startsAt, text: "Alert started firing")]
+        var timeline = [TimelineEntry(at: alert.startsAt, text: TimelineEntry.alertStartedFiring)]
         if let acknowledgement {
             let silence = acknowledgement.silence
             let comment = nonEmpty(silence.comment).map { ": \($0)" } ?? ""

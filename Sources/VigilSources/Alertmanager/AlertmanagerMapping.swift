@@ -13,11 +13,11 @@ extension AlertmanagerSource {
     static func map(_ alerts: PolledAlerts, digests: [AlertmanagerDecodeMemory.Digest]?, last: MappedPoll,
                     decoder: AlertmanagerDecoder, source: SourceID, acknowledgements: AlertmanagerAcknowledgements,
                     pageKeys: [String: [String]]) -> MappedPoll {
-        // Oldest first, then by id ("AM-" + fingerprint): positions sorted first, so the
+        // Oldest first, then by fingerprint's bytes: positions sorted first, so the
         // incidents are made once, in their order (sorting them after held two lists at once).
         let order = alerts.indices.sorted { a, b in
             let x = alerts.startsAt(a), y = alerts.startsAt(b)
-            return x != y ? x < y : alerts.fingerprint(a) < alerts.fingerprint(b)
+            return x != y ? x < y : alerts.fingerprintUTF8(a).lexicographicallyPrecedes(alerts.fingerprintUTF8(b))
         }
         // Records for the next poll only where its stream takes alerts from a poll (one member).
         let digests = alerts.basis == nil || digests?.count != alerts.count ? nil : digests
@@ -30,14 +30,18 @@ extension AlertmanagerSource {
         // the last list itself is the answer (below), not a second list equal to it.
         var same = order.count == last.incidents.count
         for k in order {
-            let fingerprint = alerts.fingerprint(k)
             let acknowledgement = acknowledgements.acknowledgement(silencedBy: alerts.silencedBy(k), labels: alerts.labels(k))
-            if let acknowledgement { acks[fingerprint] = acknowledgement }
-            let keys = pageKeys[fingerprint] ?? []
-            let digest = digests?[k]
             let from = alerts.takenFrom(k)
+            // A taken alert's fingerprint is made a string (from its incident's id) only when a
+            // table is asked for it: with none acknowledged and nothing paged, never.
+            let asked = from == nil || acknowledgement != nil || !pageKeys.isEmpty || !last.acknowledgements.isEmpty
+            let fingerprint = asked ? alerts.fingerprint(k) : ""
+            if let acknowledgement { acks[fingerprint] = acknowledgement }
+            let keys = pageKeys.isEmpty ? [] : pageKeys[fingerprint] ?? []
+            let digest = digests?[k]
             let here = next.incidents.count
-            if let from, last.acknowledgements[fingerprint] == acknowledgement, last.incidents[from].pagedAs == keys {
+            if let from, (asked ? last.acknowledgements[fingerprint] : nil) == acknowledgement,
+               last.incidents[from].pagedAs == keys {
                 next.append(last.incidents[from], record: last.kept[from], digest: digest)
                 same = same && from == here
                 continue
@@ -118,6 +122,7 @@ extension AlertmanagerSource {
         // What a poll reads of the alert at `position` (one `position(of:)` found), without
         // making the alert.
         func fingerprint(at position: Int) -> String { incidents[position].sourceKey }
+        func fingerprintUTF8(at position: Int) -> Substring.UTF8View { incidents[position].sourceKeyUTF8 }
         func startsAt(at position: Int) -> Date { incidents[position].triggeredAt }
         func silencedBy(at position: Int) -> [String] { kept[position]!.silencedBy }
         func labels(at position: Int) -> AlertLabels { kept[position]!.labels(of: incidents[position]) }
@@ -129,9 +134,14 @@ extension AlertmanagerSource {
             while low < high {
                 let mid = (low + high) / 2
                 let at = incidents[mid].triggeredAt
-                if at < startsAt || (at == startsAt && incidents[mid].sourceKey < fingerprint) { low = mid + 1 } else { high = mid }
+                if at < startsAt || (at == startsAt && incidents[mid].sourceKeyUTF8.lexicographicallyPrecedes(fingerprint.utf8)) {
+                    low = mid + 1
+                } else {
+                    high = mid
+                }
             }
-            guard low < incidents.count, incidents[low].triggeredAt == startsAt, incidents[low].sourceKey == fingerprint
+            guard low < incidents.count, incidents[low].triggeredAt == startsAt,
+                  incidents[low].sourceKeyUTF8.elementsEqual(fingerprint.utf8)
             else { return nil }
             return low
         }

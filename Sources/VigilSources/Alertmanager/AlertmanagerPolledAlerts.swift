@@ -64,6 +64,12 @@ struct PolledAlerts: Sendable {
         return basis!.fingerprint(at: Int(slots![k]))
     }
 
+    /// Alert `k`'s fingerprint's UTF-8, without making a string (a taken alert's is its incident's).
+    func fingerprintUTF8(_ k: Int) -> Substring.UTF8View {
+        if let d = decodedIndex(k) { return Substring(decoded[d].fingerprint).utf8 }
+        return basis!.fingerprintUTF8(at: Int(slots![k]))
+    }
+
     func startsAt(_ k: Int) -> Date {
         if let d = decodedIndex(k) { return decoded[d].startsAt }
         return basis!.startsAt(at: Int(slots![k]))

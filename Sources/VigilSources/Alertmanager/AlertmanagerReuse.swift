@@ -17,22 +17,24 @@ import VigilCore
 /// Only the last successful answer is kept (per member), so it cannot grow; an answer that fails
 /// leaves the last one in place.
 final class AlertmanagerDecodeMemory: Sendable {
-    /// A 128-bit digest of an element's bytes (two SipHash-1-3 sums under the process's random
-    /// seed, one of them over a prefixed message) and its length. Two different elements share
+    /// A 128-bit digest of an element's length and bytes (two SipHash-1-3 sums under the
+    /// process's random seed, one of them over a prefixed message). Two different elements share
     /// one only by a chance of about 2^-128 per pair; nobody outside the process can aim at it.
+    /// 16 bytes: the length is hashed, not kept beside (a third of each poll's digest list and
+    /// of the index by digest).
     struct Digest: Hashable, Sendable {
         var first: UInt64
         var second: UInt64
-        var count: Int
 
         init(_ bytes: UnsafeRawBufferPointer) {
             var a = Hasher(), b = Hasher()
+            a.combine(bytes.count)
             a.combine(bytes: bytes)
             b.combine(0x9E37_79B9_7F4A_7C15 as UInt64)
+            b.combine(bytes.count)
             b.combine(bytes: bytes)
             first = UInt64(truncatingIfNeeded: a.finalize())
             second = UInt64(truncatingIfNeeded: b.finalize())
-            count = bytes.count
         }
     }
 
