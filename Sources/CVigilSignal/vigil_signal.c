@@ -115,7 +115,7 @@ unsigned long long vigil_heap_in_use(void) {
 }
 void vigil_trim_heap(void) { malloc_trim(0); }
 void vigil_tune_heap(void) {
-    if (getenv("MALLOC_ARENA_MAX") == NULL) mallopt(M_ARENA_MAX, 2);
+    if (getenv("MALLOC_ARENA_MAX") == NULL) mallopt(M_ARENA_MAX, 1);
     if (getenv("MALLOC_MMAP_THRESHOLD_") == NULL) mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     if (getenv("MALLOC_TRIM_THRESHOLD_") == NULL) mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 }

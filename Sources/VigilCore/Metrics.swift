@@ -158,10 +158,53 @@ public struct OutageStats: Sendable, Hashable {
     public var count: Int
     /// Outage minutes inside the window, overlapping outages of one service merged.
     public var minutes: Double
-    /// Outages open now, longest first.
+    /// Outages open now, longest first (ties by incident id): the first `OutageStats.listed`
+    /// of them; `ongoingCount` says how many there are.
     public var ongoing: [OngoingOutage]
+    /// How many outages are open now.
+    public var ongoingCount: Int
     /// Outages started per bucket.
     public var buckets: [Int]
+
+    /// How many of the outages open now are listed: more than the outages panel (5) and the
+    /// wall (1) show. A list of them all held 4,000 rows per revision for a big Alertmanager.
+    public static let listed = 10
+
+    /// Creates the figures; `ongoing` is every outage open now (in any order), of which the
+    /// longest `listed` are kept.
+    public init(count: Int, minutes: Double, ongoing: [OngoingOutage], buckets: [Int]) {
+        var longest = LongestOutages()
+        for o in ongoing { longest.add(o) }
+        self.init(count: count, minutes: minutes, longest: longest, buckets: buckets)
+    }
+
+    /// Creates the figures from the longest outages open now, counted as they were added.
+    init(count: Int, minutes: Double, longest: LongestOutages, buckets: [Int]) {
+        self.count = count; self.minutes = minutes; self.buckets = buckets
+        self.ongoing = longest.list; self.ongoingCount = longest.count
+    }
+}
+
+/// The longest-running outages open now, at most `OutageStats.listed`, longest first (ties by
+/// incident id), and how many were offered.
+struct LongestOutages {
+    private(set) var list: [OngoingOutage] = []
+    private(set) var count = 0
+
+    /// Whether `a` comes before `b`: running longer, or as long with the smaller id.
+    static func precedes(_ a: OngoingOutage, _ b: OngoingOutage) -> Bool {
+        a.running != b.running ? a.running > b.running : a.incidentID < b.incidentID
+    }
+
+    mutating func add(_ o: OngoingOutage) {
+        count += 1
+        if list.count == OutageStats.listed {
+            guard Self.precedes(o, list[list.count - 1]) else { return }
+            list.removeLast()
+        }
+        let at = list.firstIndex { Self.precedes(o, $0) } ?? list.count
+        list.insert(o, at: at)
+    }
 }
 
 /// The metric functions of METRICS.md: pure, `now` and the window passed in. Each computes its

@@ -53,7 +53,12 @@ final class IncidentDigest: Sendable {
         var resTimes = [Double](), resPositions = [Int32](), rows = [OutageRow]()
         t.reserveCapacity(all.count); service.reserveCapacity(all.count); flags.reserveCapacity(all.count)
         ack.reserveCapacity(all.count); rep.reserveCapacity(all.count)
-        resTimes.reserveCapacity(all.count); resPositions.reserveCapacity(all.count)
+        // Only the resolved have a resolution: a big Alertmanager's list has none (room for all
+        // of them was 120 KB per digest, empty).
+        let resolved = all.withUnsafeBufferPointer { list in
+            list.reduce(0) { $0 + ($1.status == .resolved && $1.resolvedAt != nil ? 1 : 0) }
+        }
+        resTimes.reserveCapacity(resolved); resPositions.reserveCapacity(resolved)
         // Which severities are outages, as bits by raw value: a set lookup per incident (hashing
         // the severity) was 4 % of computing every figure from nothing.
         let outageBits = config.outageSeverities.reduce(0) { $0 | (1 << $1.rawValue) }

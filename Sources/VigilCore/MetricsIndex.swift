@@ -287,7 +287,7 @@ public final class MetricsIndex: Sendable {
         let ws = w.start.timeIntervalSinceReferenceDate, we = w.end.timeIntervalSinceReferenceDate
         let n = now.timeIntervalSinceReferenceDate
         var spans: [String: [(Double, Double)]] = [:]
-        var ongoing: [OngoingOutage] = []
+        var ongoing = LongestOutages()
         var count = 0
         var buckets = [Int](repeating: 0, count: Columns.bucketCount(w, bucket))
         for d in incidentDigests {
@@ -295,7 +295,7 @@ public final class MetricsIndex: Sendable {
                 let s = max(o.start, ws), e = min(o.end ?? n, we, n)
                 if s < e { spans[o.service, default: []].append((s, e)) }
                 if o.open && o.start <= n {
-                    ongoing.append(OngoingOutage(incidentID: o.id, service: o.service, title: o.title, running: n - o.start))
+                    ongoing.add(OngoingOutage(incidentID: o.id, service: o.service, title: o.title, running: n - o.start))
                 }
                 if o.start >= ws && o.start < we {
                     count += 1
@@ -314,8 +314,7 @@ public final class MetricsIndex: Sendable {
             }
             if let c = cur { minutes += (c.1 - c.0) / 60 }
         }
-        ongoing.sort { $0.running != $1.running ? $0.running > $1.running : $0.incidentID < $1.incidentID }
-        return OutageStats(count: count, minutes: minutes, ongoing: ongoing, buckets: buckets)
+        return OutageStats(count: count, minutes: minutes, longest: ongoing, buckets: buckets)
     }
 
     /// Each outage that was down at some time in the window (the incidents `outages(in:now:bucket:)`

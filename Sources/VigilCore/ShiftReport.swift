@@ -312,7 +312,7 @@ extension ShiftReport {
                       previousCount: pageBefore.count, previousOffHours: pageBefore.offHours)
         // As the dashboard compares them: the previous window's outages as of its own end.
         let outNow = index.outages(in: w, now: now, bucket: day), outBefore = index.outages(in: p, now: p.end, bucket: day)
-        outages = Outages(count: outNow.count, minutes: outNow.minutes, ongoing: outNow.ongoing.count,
+        outages = Outages(count: outNow.count, minutes: outNow.minutes, ongoing: outNow.ongoingCount,
                           list: index.outageSpans(in: w, now: now).map {
                               Outage(incidentId: $0.incidentID, service: $0.service, title: $0.title, start: $0.start,
                                      end: $0.end, ongoing: $0.end == nil, minutes: $0.secondsInWindow / 60)

@@ -164,7 +164,7 @@ enum MetricPanels {
         if let first = o.ongoing.first {
             head = [ctx.span("\(ctx.glyphs.severityCritical) \(first.service) down \(coarseAge(since: state.now.addingTimeInterval(-first.running), now: state.now))",
                              .severityCritical)]
-            if o.ongoing.count > 1 { head.append(ctx.span(" +\(o.ongoing.count - 1)", .severityCritical)) }
+            if o.ongoingCount > 1 { head.append(ctx.span(" +\(o.ongoingCount - 1)", .severityCritical)) }
         } else {
             head = [ctx.span("\(ctx.glyphs.check) no outage now", .statusResolved)]
         }

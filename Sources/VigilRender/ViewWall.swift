@@ -159,7 +159,7 @@ enum NowPage {
                               role: unacked > 0 ? .severityCritical : (open.isEmpty ? .healthOK : .severityWarning),
                               stale: incidentsStale))
             let down = f.outages.now.ongoing
-            tiles.append(Tile(label: "DOWN NOW", value: "\(down.count)", unit: "",
+            tiles.append(Tile(label: "DOWN NOW", value: "\(f.outages.now.ongoingCount)", unit: "",
                               caption: down.first.map { "\($0.service) for \(Formatting.age(seconds: $0.running))" } ?? "nothing down",
                               role: down.isEmpty ? .healthOK : .severityCritical, stale: incidentsStale))
             tiles.append(Tile(label: "PAGES \(w)", value: "\(f.pages.now.count)", unit: "",

@@ -80,6 +80,31 @@ import Testing
         #expect(s.minutes == 24 * 60 + 30)
         #expect(s.ongoing.map(\.incidentID) == ["long", "new"])
         #expect(s.ongoing.first?.running == 30 * hour)
+        #expect(s.ongoingCount == 2)
+    }
+
+    /// Of many outages open at once only the longest few are listed (longest first, ties by id),
+    /// whatever order they come in; all of them are counted.
+    @Test func manyOngoingOutagesListTheLongestAndCountAll() {
+        // 500 open outages, started 1…500 minutes ago, two at each start (ids "a…" and "b…"), shuffled.
+        var incidents: [Incident] = []
+        for m in 1...250 {
+            for prefix in ["b", "a"] {
+                incidents.append(incident("\(prefix)\(m)", severity: .critical, triggered: -Double(m) * 60))
+            }
+        }
+        var random = SplitMix64(seed: 7)
+        incidents.shuffle(using: &random)
+        let s = Metrics.outages(incidents, in: w, now: noon, bucket: hour)
+        #expect(s.ongoingCount == 500 && s.count == 500)
+        #expect(s.ongoing.count == OutageStats.listed)
+        #expect(s.ongoing.map(\.incidentID) == ["a250", "b250", "a249", "b249", "a248", "b248", "a247", "b247", "a246", "b246"])
+        // The same from the index a dashboard keeps (`MetricsIndex`), and from figures built by hand.
+        let byHand = OutageStats(count: 500, minutes: s.minutes,
+                                 ongoing: incidents.map { OngoingOutage(incidentID: $0.id, service: $0.service, title: $0.title,
+                                                                        running: noon.timeIntervalSince($0.triggeredAt)) },
+                                 buckets: s.buckets)
+        #expect(byHand == s)
     }
 }
 
