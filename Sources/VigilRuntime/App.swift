@@ -61,9 +61,7 @@ public final class App {
         }
         if let problem { loop.handle([.storeProblem(problem)]) }
         if self.store != nil { loop.restore() }
-        var lastTrim = Date()
-        // When to hand back what the last poll freed (`trimAfterPoll` after its answer was taken in).
-        var trimAt: Date?
+        var trim = TrimSchedule(start: Date())
         var releaseStartupPagesAt: Date? = Date().addingTimeInterval(Self.releaseStartupPagesAfter)
         var status: Int32 = 0
         var idleInputWakeups = 0
@@ -74,7 +72,7 @@ public final class App {
             loop.drawFrame()
             // While actions wait in the outbox, look at them every couple of seconds.
             var next = timeUntilNextTick(loop.state)
-            if let trimAt { next = min(next, .milliseconds(Int64(max(0, trimAt.timeIntervalSinceNow) * 1_000) + 1)) }
+            if let untilTrim = trim.wait(from: Date()) { next = min(next, untilTrim) }
             let result = term.wait(timeout: loop.actionsPending ? min(next, .seconds(2)) : next, wakeup: wakeup)
             if result.inputClosed { status = 1; break }
             if let sig = term.takeSignal() {
@@ -89,22 +87,13 @@ public final class App {
             if idleInputWakeups > 200 { status = 1; break }
             loop.handleInput(inputs)
             let events = inbox.drain()
-            if trimAt == nil, events.contains(where: { if case .sourcePolled = $0 { true } else { false } }) {
-                trimAt = Date().addingTimeInterval(Self.trimAfterPoll)
-            }
+            if events.contains(where: { if case .sourcePolled = $0 { true } else { false } }) { trim.polled(at: Date()) }
             loop.handle(events)
             loop.retryDueActions()
             // Weeks on a wall: give freed memory back, so fragments do not pile up as resident
             // memory (the soak test shows the heap in use flat, and resident memory creeping
-            // without this). Also a moment after each poll, once what it decoded and replaced is
-            // freed, so that memory is not resident until the next poll reuses it.
-            let now = Date()
-            if now.timeIntervalSince(lastTrim) >= Self.trimEvery
-                || (trimAt.map { now >= $0 } ?? false) && now.timeIntervalSince(lastTrim) >= Self.shortestTrimGap {
-                lastTrim = now
-                trimAt = nil
-                vigil_trim_heap()
-            }
+            // without this), and a moment after each poll (`TrimSchedule`).
+            if trim.due(at: Date()) { vigil_trim_heap() }
             // Start-up is over: give back the code and data only it used (see
             // vigil_release_file_pages; the demo's RSS goes from 39 to 22 MB, 16 MB with the code
             // laid out by scripts/build-release; DECISIONS 2026-12-06).
@@ -116,12 +105,6 @@ public final class App {
         return status
     }
 
-    /// How often freed memory is handed back to the system, at least.
-    public static let trimEvery: TimeInterval = 60
-    /// How long after a poll's answer is taken in its freed memory is handed back.
-    static let trimAfterPoll: TimeInterval = 1
-    /// The shortest time between two hand-backs (several sources' polls come at once).
-    static let shortestTrimGap: TimeInterval = 4
 
     /// When start-up is surely over (the first frame drawn, the first polls answered), so the
     /// pages only it touched can be given back.
