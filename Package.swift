@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // ncurses, quarantined: only VigilTerminal imports it.
@@ -25,13 +26,16 @@ let package = Package(
         .target(name: "CVigilSignal", path: "Sources/CVigilSignal"),
         // Pure domain: model, metrics, state, reducer, key map. Foundation only.
         .target(name: "VigilCore"),
+        // The diagnostic log: swift-log records to a size-bounded file, every line redacted.
+        .target(name: "VigilLog", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // Yams behind a guard against YAML that is cheap to write and ruinous to compose.
         .target(name: "VigilYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Pure rendering: cell grid, widgets, themes, views.
         .target(name: "VigilRender", dependencies: ["VigilCore", "VigilYAML", .product(name: "Yams", package: "Yams")]),
         // Sources: one folder per kind (config keys, decoder, source), their registry, the HTTP transport.
         .target(name: "VigilSources", dependencies: [
-            "VigilCore", "VigilYAML", .product(name: "Yams", package: "Yams"),
+            "VigilCore", "VigilYAML", "VigilLog", .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -47,11 +51,13 @@ let package = Package(
         .target(name: "VigilTerminal", dependencies: ["CNcursesw", "CVigilSignal", "VigilRender", "VigilCore"]),
         // Event loop, effect runner, pollers.
         .target(name: "VigilRuntime", dependencies: ["VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig",
-                                                     "VigilStore", "CVigilSignal"]),
+                                                     "VigilStore", "CVigilSignal", "VigilLog",
+                                                     .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "vigil", dependencies: [
             "VigilRuntime", "VigilCore", "VigilRender", "VigilSources", "VigilTerminal", "VigilConfig", "VigilStore",
-            "CVigilSignal",
+            "CVigilSignal", "VigilLog",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTestSupport"]),
         .testTarget(name: "VigilRenderTests", dependencies: ["VigilRender", "VigilCore", "VigilSources", "VigilTestSupport"],
@@ -59,6 +65,8 @@ let package = Package(
         .testTarget(name: "VigilSourcesTests", dependencies: ["VigilSources", "VigilCore", "VigilTestSupport",
                                                          .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
+        .testTarget(name: "VigilLogTests", dependencies: ["VigilLog", "VigilSources", "VigilCore", "VigilTestSupport",
+                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "VigilFuzzTests", dependencies: [
             "VigilSources", "VigilCore", "VigilConfig", "VigilRender", "VigilYAML",
             .product(name: "PropertyBased", package: "swift-property-based"),

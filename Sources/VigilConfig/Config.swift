@@ -29,6 +29,15 @@ public struct VigilConfig: Sendable, Hashable, CustomStringConvertible {
     public var notify = NotifySettings()
     /// Clicks and the wheel (`mouse: true`; off by default, since it takes over text selection).
     public var mouse = false
+    /// The diagnostic log's level (`log_level:` error, warning, info, debug or trace); nil for
+    /// the default (error). `--log-level` wins.
+    public var logLevel: String?
+    /// The diagnostic log's file (`log_file:`, resolved against the config's directory); nil
+    /// for `$XDG_STATE_HOME/vigil/vigil.log`. `--log-file` wins.
+    public var logFile: String?
+
+    /// The levels `log_level:` takes, least to most.
+    public static let logLevels = ["error", "warning", "info", "debug", "trace"]
 
     /// Creates a config.
     public init(path: String, user: String, window: TimeWindow = .week, theme: String = "default", readOnly: Bool = false,

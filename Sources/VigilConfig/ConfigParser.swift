@@ -19,7 +19,8 @@ struct ConfigParser {
         self.registry = registry
     }
 
-    static let topKeys = ["user", "window", "theme", "read_only", "wall", "notify", "mouse", "working_hours", "outage_severities",
+    static let topKeys = ["user", "window", "theme", "read_only", "wall", "notify", "mouse", "log_level", "log_file",
+                          "working_hours", "outage_severities",
                           "change_failure_window", "sources"]
     static let workingHoursKeys = ["start", "end", "time_zone"]
     static let wallKeys = ["start", "rotate", "bell", "repaint"]
@@ -55,6 +56,8 @@ struct ConfigParser {
         var startOnWall = false
         var notify = NotifySettings()
         var mouse = false
+        var logLevel: String?
+        var logFile: String?
 
         for (k, v) in top {
             let key = k.string ?? ""
@@ -84,6 +87,19 @@ struct ConfigParser {
                     theme = r.isPathLike(t) ? r.resolve(t) : t
                 case "read_only": readOnly = try r.bool(v, key)
                 case "mouse": mouse = try r.bool(v, key)
+                case "log_level":
+                    let level = try r.text(v, key, expected: "one of \(VigilConfig.logLevels.joined(separator: ", "))").lowercased()
+                    guard VigilConfig.logLevels.contains(level) else {
+                        throw r.error(v, key, .notOneOf(r.shown(level), valid: VigilConfig.logLevels))
+                    }
+                    logLevel = level
+                case "log_file":
+                    let path = try r.text(v, key, expected: "the path of the log file, e.g. log_file: ~/vigil.log")
+                    if path.isEmpty {
+                        throw r.error(v, key, .invalid("no path given; write a file path, or leave the key out for "
+                            + "$XDG_STATE_HOME/vigil/vigil.log"))
+                    }
+                    logFile = r.resolve(path)
                 case "wall": try wallSettings(v, key, into: &wall, start: &startOnWall)
                 case "notify": try notifySettings(v, key, into: &notify)
                 case "working_hours": try workingHours(v, key, into: &metrics)
@@ -108,6 +124,8 @@ struct ConfigParser {
         config.startOnWall = startOnWall
         config.notify = notify
         config.mouse = mouse
+        config.logLevel = logLevel
+        config.logFile = logFile
         return config
     }
 

@@ -3,6 +3,8 @@ import Synchronization
 import VigilCore
 import VigilSources
 import VigilStore
+import Logging
+import VigilLog
 
 /// The one way an action (acknowledge, resolve, a note…) reaches a source: written to the store
 /// before it is sent, retried with back-off while the source is unreachable, checked against the
@@ -105,24 +107,47 @@ public final class ActionOutbox: Sendable {
             post(failure: claimed, SourceError(.notSupported, reason))
             return nil
         }
+        let log = Self.log(claimed, incident)
         return Task.detached { [self] in
+            let started = ContinuousClock.now
+            log.info("action sent", metadata: ["attempt": .stringConvertible(claimed.attempts)])
             do {
                 let confirmation = try await source.perform(action, on: incident, by: claimed.user, now: now())
+                log.info("action confirmed", metadata: ["by": .string(confirmation.by),
+                                                        "duration_ms": .stringConvertible(Self.milliseconds(since: started))])
                 // Taking an acknowledgement back records no "by": nobody acknowledged anything.
                 let recorded = action == .unacknowledge ? nil : confirmation
                 _ = try? store.recordSuccess(id: claimed.id, confirmation: recorded, at: now())
                 inbox.post(.actionConfirmed(incidentID: claimed.incidentID, action, confirmation))
             } catch {
                 let failure = Self.sourceError(error)
+                var metadata: Logger.Metadata = ["kind": .string(failure.kind.label), "error": .string(failure.message),
+                                                 "duration_ms": .stringConvertible(Self.milliseconds(since: started))]
                 if failure.isTransient {
                     let next = (try? store.recordFailure(id: claimed.id, error: failure.message, at: now()))?.nextAttemptAt
+                    if let next { metadata["retry_at"] = .string(ISO8601DateFormatter().string(from: next)) }
+                    log.warning("action failed, will retry", metadata: metadata)
                     inbox.post(.actionRetrying(incidentID: claimed.incidentID, action, failure, next: next ?? now()))
                 } else {
+                    log.error("action refused", metadata: metadata)
                     _ = try? store.abandon(id: claimed.id, reason: failure.message, at: now())
                     post(failure: claimed, failure)
                 }
             }
         }
+    }
+
+    /// The logger of one action: the source, the incident, what and by whom.
+    static func log(_ entry: OutboxEntry, _ incident: Incident) -> Logger {
+        VigilLogging.logger("vigil.action", metadata: [
+            "source": .string(incident.source), "incident": .string(entry.incidentID),
+            "action": .string(entry.kind.noun), "user": .string(entry.user),
+        ])
+    }
+
+    static func milliseconds(since started: ContinuousClock.Instant) -> Int {
+        let d = ContinuousClock.now - started
+        return Int(d.components.seconds * 1_000 + d.components.attoseconds / 1_000_000_000_000_000)
     }
 
     private func post(success entry: OutboxEntry, _ confirmation: ActionConfirmation?) {

@@ -6,6 +6,8 @@ import VigilRender
 import VigilSources
 import VigilStore
 import VigilTerminal
+import Logging
+import VigilLog
 
 /// The interactive app: the runtime loop on the calling thread, driven by an ncurses terminal and
 /// the wall clock; pollers in tasks.
@@ -39,6 +41,11 @@ public final class App {
         defer { for t in pollers { t.cancel() } }
         let term = try NcursesTerminal(options: options)
         defer { term.restore() }
+        VigilLogging.logger("vigil.terminal").info("terminal", metadata: [
+            "term": .string(term.termName), "size": .string("\(term.size.width)x\(term.size.height)"),
+            "colors": .string("\(term.colorDepth)"), "utf8": .stringConvertible(term.isUTF8),
+            "ascii_only": .stringConvertible(term.asciiOnly), "mouse": .stringConvertible(options.mouse),
+        ])
         var problem = storeProblem
         let store: VigilStore
         if let opened = self.store {

@@ -2,6 +2,8 @@ import Foundation
 import Synchronization
 import VigilCore
 import VigilSources
+import Logging
+import VigilLog
 
 /// How the runner schedules the polls of a source: the outer time limit of one poll, and the
 /// back-off after failures.
@@ -110,6 +112,7 @@ public final class SourceRunner: Sendable {
         let attempt = await self.attempt(source, limit: timeLimit(of: source))
         guard !attempt.cancelled else { return }
         let failures = attempt.error == nil ? 0 : 1
+        Self.log(attempt, source, failures: failures, next: .zero)
         inbox.post(.sourcePolled(source.id, report(attempt, source, failures: failures, next: nil)))
     }
 
@@ -145,6 +148,7 @@ public final class SourceRunner: Sendable {
             }
             guard !attempt.cancelled, !Task.isCancelled else { return }
             abandoned = attempt.abandoned
+            let failedBefore = failures
             var delay: Duration
             if attempt.error == nil {
                 failures = 0
@@ -161,12 +165,50 @@ public final class SourceRunner: Sendable {
                 delay = policy.backoff(pollInterval: interval, failures: failures, fraction: random())
             }
             if let wait = attempt.retryAfter { delay = max(delay, wait) }
+            Self.log(attempt, source, failures: failures, next: delay, recovered: failedBefore > 0 && failures == 0)
             let ended = now()
             inbox.post(.sourcePolled(source.id, report(attempt, source, failures: failures,
                                                        next: ended.addingTimeInterval(delay.seconds), at: ended)))
             try? await clock.sleep(delay)
         }
     }
+
+    /// The poll's outcome in the log: a success at `debug` (at `info` when it ends a run of
+    /// failures), a failure at `warning` with the retry decision; the source and the duration
+    /// as metadata.
+    static func log(_ attempt: Attempt, _ source: any Source, failures: Int, next: Duration, recovered: Bool = false) {
+        var metadata: Logger.Metadata = [
+            "source": .string(source.id), "duration_ms": .stringConvertible(Int((attempt.duration.seconds * 1_000).rounded())),
+            "next_in": .string(format(next)),
+        ]
+        if let error = attempt.error {
+            metadata["kind"] = .string(error.kind.label)
+            metadata["error"] = .string(error.message)
+            metadata["failures"] = .stringConvertible(failures)
+            if let wait = attempt.retryAfter { metadata["retry_after"] = .string(format(wait)) }
+            logger.warning("poll failed; \(error.isTransient ? "retrying with back-off" : "trying again at the next interval")",
+                           metadata: metadata)
+            return
+        }
+        let snapshot = attempt.result?.snapshot
+        for (key, count) in [("incidents", snapshot?.incidents?.count), ("deployments", snapshot?.deployments?.count),
+                             ("builds", snapshot?.builds?.count), ("series", snapshot?.series?.count)] {
+            if let count { metadata[key] = .stringConvertible(count) }
+        }
+        if let warnings = attempt.result?.warnings, !warnings.isEmpty {
+            metadata["warnings"] = .string(warnings.map(\.message).joined(separator: "; "))
+        }
+        if let quota = attempt.result?.quota {
+            metadata["quota_left"] = .string("\(quota.remaining)/\(quota.limit)")
+        }
+        if recovered {
+            logger.info("poll ok again", metadata: metadata)
+        } else {
+            logger.debug("poll ok", metadata: metadata)
+        }
+    }
+
+    private static let logger = VigilLogging.logger("vigil.poll")
 
     private func report(_ attempt: Attempt, _ source: any Source, failures: Int, next: Date?, at: Date? = nil) -> PollReport {
         let outcome: PollReport.Outcome

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import VigilCore
+import VigilLog
 
 /// One HTTP request, as a source builds it.
 public struct HTTPRequest: Sendable {
@@ -158,8 +159,11 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// Where it came from, for messages ("env PROM_TOKEN", "file /etc/vigil/am-password").
     public let origin: String
 
-    /// Creates a secret.
-    public init(value: String, origin: String) { self.value = value; self.origin = origin }
+    /// Creates a secret, and registers it so that it never appears in the log (`Redaction`).
+    public init(value: String, origin: String) {
+        self.value = value; self.origin = origin
+        Redaction.register(value)
+    }
 
     /// Always redacted.
     public var description: String { "<secret from \(origin)>" }

@@ -114,6 +114,8 @@ struct Dashboard: ParsableCommand {
                                valueName: "TIME"))
     var now: String?
 
+    @OptionGroup var logging: LogOptions
+
     func validate() throws {
         if let window, TimeWindow(rawValue: window.lowercased()) == nil {
             throw ValidationError("--window must be one of 24h, 7d, 30d (got \"\(window)\").")
@@ -140,6 +142,7 @@ struct Dashboard: ParsableCommand {
         if let now, Self.parseDate(now) == nil {
             throw ValidationError("--now must be an ISO 8601 time such as 2026-11-26T12:00:00Z (got \"\(now)\").")
         }
+        try logging.validate()
         if now != nil && !once {
             // The live dashboard runs on the clock: a past --now would replay days of made-up pages.
             throw ValidationError("--now is for --once captures (and vigil report); the live dashboard runs on the clock.")
@@ -157,6 +160,10 @@ struct Dashboard: ParsableCommand {
         vigil_tune_heap()
         let env = ProcessInfo.processInfo.environment
         let config = try loadConfig(env)
+        let log = logging.start(config: config, stateDirectory: setup.stateURL)
+        if let config {
+            log.info("config loaded", metadata: ["path": .string(config.path), "sources": .stringConvertible(config.sources.count)])
+        }
         // The demo's data is most of the start-up time: it loads on the other core (and this
         // one, once done) while the theme is read (it may have started before the arguments
         // were parsed). Its errors still come after the theme's.
@@ -164,6 +171,8 @@ struct Dashboard: ParsableCommand {
         let start = prefetched?.startedAt ?? now.flatMap(Self.parseDate) ?? Date()
         let demoSource = config == nil ? startDemoSource(startedAt: start, prefetched: prefetched) : nil
         let themes = try loadThemes(selected: theme ?? config?.theme ?? "default")
+        log.info("theme loaded", metadata: ["theme": .string(themes.list[themes.selected].name),
+                                            "available": .stringConvertible(themes.list.count)])
         // Meanwhile the demo also opens its durable state (a few milliseconds of SQLite).
         let openedEarly = demoSource != nil && !once ? openStore() : nil
         let sources: [ConfiguredSource]

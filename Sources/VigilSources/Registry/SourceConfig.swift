@@ -23,14 +23,23 @@ public struct SourceConfig: Sendable, Hashable, CustomStringConvertible {
         checker = { context in await K.check(settings, context) }
     }
 
-    /// `check-config --online`: what one cheap real call or two says about it.
-    public func check(_ context: SourceContext) async -> OnlineCheck { await checker(context) }
+    /// `check-config --online`: what one cheap real call or two says about it (its requests
+    /// logged at `trace` under its name).
+    public func check(_ context: SourceContext) async -> OnlineCheck { await checker(traced(context)) }
 
     /// How often it is polled.
     public var pollInterval: Duration { settings.pollInterval }
 
-    /// Builds the source, wrapped with what its kind declares.
-    public func make(_ context: SourceContext) throws -> ConfiguredSource { try build(context) }
+    /// Builds the source, wrapped with what its kind declares; its requests are logged at
+    /// `trace` under its name (`TracingTransport`).
+    public func make(_ context: SourceContext) throws -> ConfiguredSource { try build(traced(context)) }
+
+    /// `context` with its transport logging this source's requests.
+    private func traced(_ context: SourceContext) -> SourceContext {
+        var traced = context
+        traced.transport = TracingTransport(context.transport, source: id)
+        return traced
+    }
 
     /// One line; the auth shows where the secret comes from, never the secret.
     public var description: String { "\(id) (\(type)) \(settings.summary)" }
