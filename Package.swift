@@ -74,7 +74,8 @@ let package = Package(
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilSources", "VigilCore"]),
         .testTarget(name: "VigilTerminalTests", dependencies: ["VigilTerminal", "VigilRender", "VigilCore"]),
         .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilSources", "VigilCore", "VigilStore", "VigilConfig",
-                                                          "VigilRender", "VigilTerminal", "CVigilSignal"]),
+                                                          "VigilRender", "VigilTerminal", "CVigilSignal", "VigilLog",
+                                                          "VigilTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vigil", "VigilTestSupport"]),
     ]
 )

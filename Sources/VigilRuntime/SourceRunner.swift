@@ -177,6 +177,8 @@ public final class SourceRunner: Sendable {
     /// failures), a failure at `warning` with the retry decision; the source and the duration
     /// as metadata.
     static func log(_ attempt: Attempt, _ source: any Source, failures: Int, next: Duration, recovered: Bool = false) {
+        // Nothing is put together for a record the level leaves out (a poll every few seconds).
+        guard logger.logLevel <= (attempt.error != nil ? .warning : recovered ? .info : .debug) else { return }
         var metadata: Logger.Metadata = [
             "source": .string(source.id), "duration_ms": .stringConvertible(Int((attempt.duration.seconds * 1_000).rounded())),
             "next_in": .string(format(next)),

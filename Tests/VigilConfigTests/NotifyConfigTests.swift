@@ -37,4 +37,20 @@ import VigilCore
         #expect(bad.line == 2)
         #expect(bad.description.contains("mouse"), "\(bad)")
     }
+
+    /// `log_level:` and `log_file:`: the level by name, the file resolved against the config's
+    /// directory; a wrong level names the line and the levels there are.
+    @Test func theLogLevelAndFileAreReadAndCheckedWithTheirLine() throws {
+        let plain = try load("sources: [{name: d, type: demo}]\n")
+        #expect(plain.logLevel == nil && plain.logFile == nil)
+        let set = try load("log_level: Debug\nlog_file: logs/vigil.log\nsources: [{name: d, type: demo}]\n")
+        #expect(set.logLevel == "debug")
+        let dir = URL(fileURLWithPath: configFile).deletingLastPathComponent().path
+        #expect(set.logFile == dir + "/logs/vigil.log")
+        let bad = try #require(loadError("sources: [{name: d, type: demo}]\nlog_level: verbose\n"))
+        #expect(bad.line == 2)
+        #expect(bad.description.contains("log_level") && bad.description.contains("trace"), "\(bad)")
+        let empty = try #require(loadError("log_file: ''\nsources: [{name: d, type: demo}]\n"))
+        #expect(empty.line == 1 && empty.description.contains("XDG_STATE_HOME"), "\(empty)")
+    }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import VigilConfig
+import VigilCore
+import VigilLog
+import VigilRuntime
+import VigilSources
+import VigilTestSupport
+
+/// The log at `trace`, from sources built as the dashboard builds them (config, `SourceFactory`)
+/// against servers that behave like the real ones, each with its credentials: every request is
+/// logged, and no credential is anywhere in the file. The process-wide log is set up for the
+/// test, so whatever else runs in the test process meanwhile is written and checked too.
+@Suite(.serialized) struct RedactedLogTests {
+    @Test func everySourcesRequestsAreLoggedAndNoSecretIs() async throws {
+        let gh = try await GitHubServer.start()
+        defer { _ = gh.stop() }
+        let jenkins = try await JenkinsServer.start()
+        defer { _ = jenkins.stop() }
+        let pd = try await PagerDutyServer.start()
+        defer { _ = pd.stop() }
+        let am = try await AlertmanagerServer.start()
+        defer { am.stop() }
+        let secrets = ["GH_TOKEN": GitHubServer.token, "JENKINS_TOKEN": JenkinsServer.token, "PD_KEY": PagerDutyServer.fullKey,
+                       "AM_PASSWORD": "am-pass-\(UUID().uuidString.prefix(8))"]
+        let yaml = """
+            user: e2e
+            sources:
+              - {name: gh, type: github, url: \(gh.url.absoluteString), token_env: GH_TOKEN, repositories: [octo-org/checkout]}
+              - {name: ci, type: jenkins, url: \(jenkins.url.absoluteString), user: \(JenkinsServer.user), token_env: JENKINS_TOKEN}
+              - {name: pd, type: pagerduty, url: \(pd.url.absoluteString), api_key_env: PD_KEY, from: ben@example.com}
+              - name: am
+                type: alertmanager
+                url: \(am.url.absoluteString)
+                auth: {basic: {username: vigil, password_env: AM_PASSWORD}}
+            """
+        let config = try ConfigLoader.load(yaml: yaml, file: "/t/config.yaml", environment: secrets, readFile: { _ in "" })
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-redact-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = try LogFile(path: dir + "/vigil.log")
+        VigilLogging.bootstrap(file: file, level: .trace)
+        defer { VigilLogging.bootstrap(file: nil, level: .error) }
+
+        for source in try SourceFactory.make(config, now: Date()) {
+            _ = try? await source.source.poll(now: Date())
+        }
+        // `check-config --online` goes through the same transports.
+        for source in config.sources { _ = await source.check(SourceContext(transport: AsyncHTTPTransport.shared, now: Date())) }
+
+        let text = try String(contentsOfFile: file.path, encoding: .utf8)
+        for name in ["gh", "ci", "pd", "am"] {
+            #expect(text.contains("vigil.http: HTTP GET") && text.contains("source=\(name)"), "no request of \(name) logged")
+        }
+        for (name, secret) in secrets {
+            #expect(!text.contains(secret), "\(name) is in the log")
+        }
+        // Nor the Basic credential they make (base64 of user:password).
+        let basic = Data("vigil:\(secrets["AM_PASSWORD"]!)".utf8).base64EncodedString()
+        let jenkinsBasic = Data("\(JenkinsServer.user):\(JenkinsServer.token)".utf8).base64EncodedString()
+        #expect(!text.contains(basic) && !text.contains(jenkinsBasic))
+    }
+}
