@@ -67,11 +67,9 @@ struct ConfigParser {
                 if r.isNull(v) { continue }
                 switch key {
                 case "user":
-                    user = try r.text(v, key, expected: "a name, e.g. user: alice")
-                    if user.isEmpty {
-                        throw r.error(v, key, .invalid("the name is empty; write the name to record on acknowledgements, "
-                            + "e.g. user: alice, or leave the key out to use $USER"))
-                    }
+                    user = try nonEmptyText(v, key, expected: "a name, e.g. user: alice",
+                                            empty: "the name is empty; write the name to record on acknowledgements, "
+                                                + "e.g. user: alice, or leave the key out to use $USER")
                 case "window":
                     let w = try r.text(v, key, expected: "24h, 7d or 30d")
                     guard let tw = TimeWindow(rawValue: w) else {
@@ -79,11 +77,8 @@ struct ConfigParser {
                     }
                     window = tw
                 case "theme":
-                    let t = try r.text(v, key, expected: "a theme name such as default, or the path of a theme file")
-                    if t.isEmpty {
-                        throw r.error(v, key, .invalid("no theme given; write a theme name such as default, or the path "
-                            + "of a theme file"))
-                    }
+                    let t = try nonEmptyText(v, key, expected: "a theme name such as default, or the path of a theme file",
+                                             empty: "no theme given; write a theme name such as default, or the path of a theme file")
                     theme = r.isPathLike(t) ? r.resolve(t) : t
                 case "read_only": readOnly = try r.bool(v, key)
                 case "mouse": mouse = try r.bool(v, key)
@@ -94,12 +89,9 @@ struct ConfigParser {
                     }
                     logLevel = level
                 case "log_file":
-                    let path = try r.text(v, key, expected: "the path of the log file, e.g. log_file: ~/vigil.log")
-                    if path.isEmpty {
-                        throw r.error(v, key, .invalid("no path given; write a file path, or leave the key out for "
-                            + "$XDG_STATE_HOME/vigil/vigil.log"))
-                    }
-                    logFile = r.resolve(path)
+                    logFile = r.resolve(try nonEmptyText(v, key, expected: "the path of the log file, e.g. log_file: ~/vigil.log",
+                                                         empty: "no path given; write a file path, or leave the key out for "
+                                                             + "$XDG_STATE_HOME/vigil/vigil.log"))
                 case "wall": try wallSettings(v, key, into: &wall, start: &startOnWall)
                 case "notify": try notifySettings(v, key, into: &notify)
                 case "working_hours": try workingHours(v, key, into: &metrics)
@@ -127,6 +119,13 @@ struct ConfigParser {
         config.logLevel = logLevel
         config.logFile = logFile
         return config
+    }
+
+    /// A text value that must not be empty; `empty` is the message (with the fix) when it is.
+    func nonEmptyText(_ v: Node, _ key: String, expected: String, empty: String) throws(ConfigError) -> String {
+        let text = try r.text(v, key, expected: expected)
+        if text.isEmpty { throw r.error(v, key, .invalid(empty)) }
+        return text
     }
 
     func wallSettings(_ node: Node, _ path: String, into wall: inout WallSettings, start: inout Bool) throws(ConfigError) {

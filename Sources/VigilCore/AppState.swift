@@ -48,6 +48,8 @@ public enum Mode: Sendable, Hashable {
     /// Choosing a value from a short list (how long to snooze).
     case pick(ActionKind, String, returnTo: ReturnMode)
     case help(returnTo: ReturnMode)
+    /// Every source's state and last errors, and the log file (`H`); scrolls and closes as help does.
+    case health(returnTo: ReturnMode)
 
     /// Where a dialog returns to.
     public enum ReturnMode: Sendable, Hashable { case dashboard, details(String), silences }
@@ -64,7 +66,7 @@ public enum Mode: Sendable, Hashable {
         case .confirm: return .confirm
         case .input: return .input
         case .pick: return .picker
-        case .help: return .help
+        case .help, .health: return .help
         }
     }
 }
@@ -142,6 +144,8 @@ public struct AppState: Sendable {
     public private(set) var revision: UInt64 = Revision.next()
     /// Set once quitting was asked for.
     public var quitting = false
+    /// The diagnostic log's file and level, for the sources dialog (nil: no log file).
+    public var logFile: LogFileInfo?
     /// Name shown in the header ("demo", a config name).
     public var title: String
     /// The wall monitor's pages and timers; nil when not on a wall. Set it with `makeWall`.
@@ -380,4 +384,14 @@ public struct AppState: Sendable {
 
     /// The theme in use.
     public var themeName: String { themeNames[min(max(themeIndex, 0), themeNames.count - 1)] }
+}
+
+/// Where the diagnostic log goes and at which level (`AppState.logFile`).
+public struct LogFileInfo: Sendable, Hashable {
+    /// The file.
+    public var path: String
+    /// The level's name ("error", "debug", …).
+    public var level: String
+    /// Creates the description.
+    public init(path: String, level: String) { self.path = path; self.level = level }
 }

@@ -23,6 +23,8 @@ public enum Action: Sendable, Hashable {
     case extendSilence
     /// Expire the selected silence.
     case expireSilence
+    /// Show every source's state, its last errors and where the log is.
+    case sourceHealth
 }
 
 /// Where a binding applies.
@@ -103,6 +105,8 @@ public struct KeyMap: Sendable, Hashable {
         Binding([.char("o")], .cycleSort, .dashboard, help: "Order by severity / newest / service / unacknowledged"),
         Binding([.escape], .clearFilter, .dashboard, help: "Clear the filter and \"mine\""),
         Binding([.char("S")], .silences, .dashboard, help: "Silences (Alertmanager): who, what, until when, what they silence"),
+        Binding([.char("H")], .sourceHealth, .dashboard,
+                help: "Sources: each one's state, its last errors with their times, and the log file"),
         Binding([.char("w")], .cycleWindow, .dashboard, help: "Cycle the window 24h / 7d / 30d", hint: "window"),
         Binding([.char("t")], .cycleTheme, .dashboard, help: "Cycle themes", hint: "theme"),
         Binding([.ctrl("l")], .repaint, .dashboard, help: "Repaint the whole screen"),

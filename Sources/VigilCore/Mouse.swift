@@ -89,6 +89,7 @@ func scrollDialog(by lines: Int, _ state: inout AppState) {
     let count: Int
     switch state.mode {
     case .help: count = DialogContent.help(state, ascii: false).count
+    case .health: count = DialogContent.health(state).count
     case .details(let id):
         guard let incident = state.incident(id) else { return }
         count = DialogContent.details(incident, state).count

@@ -221,6 +221,7 @@ func sourceFailed(_ state: inout AppState, _ id: SourceID, _ error: SourceError,
     s.lastFailure = error
     s.lastErrorAt = at
     s.nextRetryAt = nil
+    s.remember(error, at: at)
     state.sources[id] = s
 }
 
@@ -241,9 +242,14 @@ func perform(_ action: Action, on state: inout AppState) -> [Effect] {
     case .help:
         state.mode = .help(returnTo: returnMode(state.mode))
         return []
+    case .sourceHealth:
+        state.mode = .health(returnTo: returnMode(state.mode))
+        state.dialogScroll = 0
+        return []
     case .close, .cancel:
         switch state.mode {
-        case .help(let back), .confirm(_, _, let back), .input(_, _, _, let back), .pick(_, _, let back):
+        case .help(let back), .health(let back), .confirm(_, _, let back), .input(_, _, _, let back),
+             .pick(_, _, let back):
             state.mode = mode(for: back)
         default:
             state.mode = .dashboard

@@ -9,9 +9,15 @@ func moveSelection(_ action: Action, _ state: inout AppState) {
     if case .details = state.mode { inDetails = true } else { inDetails = false }
     let page = max(1, state.size.height - 6)
     // Dialogs scroll, never past their last page, so PgUp answers at once.
-    if case .help = state.mode {
+    let dialogLines: Int?
+    switch state.mode {
+    case .help: dialogLines = DialogContent.help(state, ascii: false).count
+    case .health: dialogLines = DialogContent.health(state).count
+    default: dialogLines = nil
+    }
+    if let dialogLines {
         let step = action == .pageDown ? page : action == .pageUp ? -page : 0
-        let limit = DialogContent.maxScroll(lines: DialogContent.help(state, ascii: false).count, size: state.size)
+        let limit = DialogContent.maxScroll(lines: dialogLines, size: state.size)
         state.dialogScroll = min(max(0, state.dialogScroll + step), limit)
         return
     }

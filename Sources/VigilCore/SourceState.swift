@@ -40,6 +40,24 @@ public struct SourceState: Sendable, Hashable {
     public var quota: RateQuota?
     /// When its incidents were last handed to the store (`Effect.recordHistory`).
     public var historyRecordedAt: Date?
+    /// Its last few failures, oldest first (at most `recentErrorsKept`), kept after a success:
+    /// what the sources dialog (`H`) shows.
+    public var recentErrors: [RecentError] = []
+    /// How many failures `recentErrors` keeps.
+    public static let recentErrorsKept = 5
+
+    /// One failed poll: when, and what the source said.
+    public struct RecentError: Sendable, Hashable {
+        public var at: Date
+        public var error: SourceError
+        public init(at: Date, error: SourceError) { self.at = at; self.error = error }
+    }
+
+    /// Remembers a failure among the recent ones.
+    mutating func remember(_ error: SourceError, at: Date) {
+        recentErrors.append(RecentError(at: at, error: error))
+        if recentErrors.count > Self.recentErrorsKept { recentErrors.removeFirst(recentErrors.count - Self.recentErrorsKept) }
+    }
     /// Creates an empty state.
     public init(pollInterval: TimeInterval) { self.pollInterval = pollInterval }
 

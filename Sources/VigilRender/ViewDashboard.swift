@@ -35,6 +35,8 @@ public enum DashboardView {
             if case .details(let id) = back { DetailsView.render(state, id, body, ctx, &grid) }
             if back == .silences { SilencesView.render(state, body, ctx, &grid) }
             HelpView.render(state, body, ctx, &grid)
+        case .health:
+            HealthView.render(state, body, ctx, &grid)
         }
         return grid
     }

@@ -287,3 +287,10 @@ enum HelpView {
         drawDialog(title: "Help", DialogContent.help(state, ascii: ctx.glyphs == .ascii), state, area, ctx, &grid)
     }
 }
+
+/// Every source's state, its last errors and the log file (`H`).
+enum HealthView {
+    static func render(_ state: AppState, _ area: Rect, _ ctx: ViewContext, _ grid: inout CellGrid) {
+        drawDialog(title: "Sources", DialogContent.health(state), state, area, ctx, &grid)
+    }
+}

@@ -36,6 +36,8 @@ enum WallView {
         switch state.mode {
         case .help:
             HelpView.render(state, Rect(x: 0, y: 1, width: width, height: max(0, height - 2)), ctx, &grid)
+        case .health:
+            HealthView.render(state, Rect(x: 0, y: 1, width: width, height: max(0, height - 2)), ctx, &grid)
         default:
             break
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilConfig
+import VigilCore
 import VigilLog
 
 /// `--log-level` and `--log-file`: the diagnostic log (never the terminal). The options win over
@@ -29,14 +30,17 @@ struct LogOptions: ParsableArguments {
         file ?? config?.logFile ?? stateDirectory.appendingPathComponent("vigil.log").path
     }
 
-    /// Sends the log to its file and returns the start-up logger. A file that cannot be opened
-    /// leaves the log off and says so on standard error (before the terminal is taken).
-    func start(config: VigilConfig?, stateDirectory: URL) -> Logger {
+    /// Sends the log to its file and returns the start-up logger, and where the log goes (for
+    /// the sources dialog). A file that cannot be opened leaves the log off and says so on
+    /// standard error (before the terminal is taken).
+    func start(config: VigilConfig?, stateDirectory: URL) -> (logger: Logger, file: LogFileInfo?) {
         let level = self.level.flatMap(VigilLogging.level(named:)) ?? config?.logLevel.flatMap(VigilLogging.level(named:))
             ?? .error
         let path = path(config: config, stateDirectory: stateDirectory)
+        var info: LogFileInfo?
         do {
             VigilLogging.bootstrap(file: try LogFile(path: path), level: level)
+            info = LogFileInfo(path: path, level: level.rawValue)
         } catch {
             VigilLogging.bootstrap(file: nil, level: level)
             FileHandle.standardError.write(Data("vigil: \(error) (running without a log file)\n".utf8))
@@ -44,6 +48,6 @@ struct LogOptions: ParsableArguments {
         let logger = VigilLogging.logger("vigil")
         logger.info("started", metadata: ["version": .string(Vigil.version), "level": .string(level.rawValue),
                                           "pid": .stringConvertible(getpid())])
-        return logger
+        return (logger, info)
     }
 }

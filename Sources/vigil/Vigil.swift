@@ -160,7 +160,7 @@ struct Dashboard: ParsableCommand {
         vigil_tune_heap()
         let env = ProcessInfo.processInfo.environment
         let config = try loadConfig(env)
-        let log = logging.start(config: config, stateDirectory: setup.stateURL)
+        let (log, logFile) = logging.start(config: config, stateDirectory: setup.stateURL)
         if let config {
             log.info("config loaded", metadata: ["path": .string(config.path), "sources": .stringConvertible(config.sources.count)])
         }
@@ -201,6 +201,7 @@ struct Dashboard: ParsableCommand {
             state.window = window.flatMap { TimeWindow(rawValue: $0.lowercased()) } ?? .week
         }
         state.themeIndex = themes.selected
+        state.logFile = logFile
         if notify {
             state.notify.desktop = true
             if wall { state.notify.onWall = true }   // asked for on the wall, explicitly

@@ -6,7 +6,8 @@ extension EndToEnd {
 /// The diagnostic log, from the built binary against a real Alertmanager: at `trace` the file
 /// gets the start-up records (config, theme, terminal), every poll's outcome with its source and
 /// duration, and every request; the pty, read from its first byte with tmux's `pipe-pane`,
-/// gets none of it. A stopped Alertmanager is a warning with the retry decision.
+/// gets none of it. A stopped Alertmanager is a warning with the retry decision, and `H` shows
+/// its last errors and the log file's path.
 @Suite(.serialized) struct LogEndToEndTests {
     @Test func everythingGoesToTheLogFileAndNothingToTheTerminal() async throws {
         guard TmuxSession.tmuxAvailable else { throw E2EError.missing("tmux is not installed: run scripts/test") }
@@ -34,6 +35,14 @@ extension EndToEnd {
         try t.waitFor(timeout: 20, "the failed poll in the log") { _ in
             ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("warning vigil.poll: poll failed")
         }
+        // `H`: the source's last errors with their times, and where the log is.
+        try t.send(keys: ["H"])
+        let dialog = try t.waitFor(timeout: 10, "the sources dialog") {
+            $0.contains("Sources") && $0.contains("last errors, newest first") && $0.contains("vigil.log (level trace)")
+        }.joined(separator: "\n")
+        #expect(dialog.contains("am  failing") || dialog.contains("am  stale"), "\(dialog)")
+        try t.send(keys: ["Escape"])
+        try t.waitFor(timeout: 10, "the dialog closed") { !$0.contains("last errors, newest first") }
         try t.send(keys: ["q"])
         try t.waitFor("EXIT=0")
         try await Task.sleep(for: .milliseconds(300))   // pipe-pane copies the output asynchronously
