@@ -64,7 +64,8 @@ public struct Link: Sendable, Hashable, Codable {
 /// copied when it changes: the fields most incidents leave empty (number, who acknowledged,
 /// dedup key, merged incidents) are in one shared box that is absent when they are all empty,
 /// and the optional times are kept as plain numbers. The source's own key is kept as where it
-/// starts in `id` when it ends `id` (it does for every source: "AM-" + fingerprint), and a
+/// starts in `id` when it ends `id` (Alertmanager's "AM-" + fingerprint, PagerDuty's "PD-" + id;
+/// a CloudWatch alarm's ARN is kept apart, in the box), and a
 /// timeline that opens with a common entry ("Alert started firing") keeps that entry as a
 /// number and a time (`TimelineEntry.openings`): with 10,000 alerts, 0.64 MB of fingerprints
 /// and 0.56 MB of one-entry lists. 144 bytes of list per incident instead of 216; the properties
