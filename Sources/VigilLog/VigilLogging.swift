@@ -43,9 +43,12 @@ public enum VigilLogging {
         if first { LoggingSystem.bootstrap { label in Handler(label: label) } }
     }
 
-    /// A logger labelled `label` ("vigil.poll", "vigil.http"), with `metadata`.
+    /// A logger labelled `label` ("vigil.poll", "vigil.http"), with `metadata`. Its handler is
+    /// always Vigil's, made or not before `bootstrap` (or without one: `vigil report`, the
+    /// tests), so a record goes to the set-up file or nowhere, never to swift-log's default
+    /// handler on standard error.
     public static func logger(_ label: String, metadata: Logger.Metadata = [:]) -> Logger {
-        var logger = Logger(label: label)
+        var logger = Logger(label: label) { Handler(label: $0) }
         for (k, v) in metadata { logger[metadataKey: k] = v }
         return logger
     }

@@ -61,6 +61,14 @@ import Testing
         }
     }
 
+    /// Vigil's loggers always have Vigil's handler, made before any set-up or without one:
+    /// never swift-log's default, which writes to standard error (the dashboard's terminal).
+    @Test func vigilsLoggersNeverUseTheDefaultHandler() {
+        #expect(VigilLogging.logger("vigil.test").handler is VigilLogging.Handler)
+        #expect(VigilLogging.level(named: "WARN") == .warning && VigilLogging.level(named: "trace") == .trace)
+        #expect(VigilLogging.level(named: "loud") == nil)
+    }
+
     @Test func recordsAtTheLevelAndAboveOneLineEachInAFixedForm() throws {
         let dir = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -38,8 +38,11 @@ import VigilTestSupport
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-redact-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = try LogFile(path: dir + "/vigil.log")
+        // A logger made before the set-up follows it.
+        let early = VigilLogging.logger("vigil.test", metadata: ["test": "redacted-log"])
         VigilLogging.bootstrap(file: file, level: .trace)
         defer { VigilLogging.bootstrap(file: nil, level: .error) }
+        early.info("made before the set-up")
 
         for source in try SourceFactory.make(config, now: Date()) {
             _ = try? await source.source.poll(now: Date())
@@ -48,6 +51,7 @@ import VigilTestSupport
         for source in config.sources { _ = await source.check(SourceContext(transport: AsyncHTTPTransport.shared, now: Date())) }
 
         let text = try String(contentsOfFile: file.path, encoding: .utf8)
+        #expect(text.contains("info vigil.test: made before the set-up test=redacted-log"))
         for name in ["gh", "ci", "pd", "am"] {
             #expect(text.contains("vigil.http: HTTP GET") && text.contains("source=\(name)"), "no request of \(name) logged")
         }
