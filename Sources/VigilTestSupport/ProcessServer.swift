@@ -121,7 +121,9 @@ public final class ProcessServer: Sendable {
                 server.terminate()
                 lastProblem = "\(name) exited with status \(status) before it was ready on port \(port)"
                     + ". Its log:\n\(log)"
-                if log.contains("address already in use") { continue }  // lost a race for the port
+                // Lost a race for the port (Go says "address already in use", Python
+                // "Address already in use"): try another.
+                if log.lowercased().contains("address already in use") { continue }
             case .timedOut(let lastAnswer):
                 let log = server.logTail()
                 server.terminate()

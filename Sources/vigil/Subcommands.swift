@@ -71,6 +71,17 @@ struct CheckConfig: ParsableCommand {
     @Flag(help: "Also make one cheap real call to each source: reachable, credentials accepted, what they allow.")
     var online = false
 
+    @Option(help: ArgumentHelp("With --online: table (default) or json (one object, for scripts; nothing else on "
+        + "standard output).", valueName: "FORMAT"))
+    var format: String = "table"
+
+    func validate() throws {
+        guard format == "table" || format == "json" else {
+            throw ValidationError("--format must be table or json (got \"\(format)\").")
+        }
+        if format == "json" && !online { throw ValidationError("--format json is for --online: add --online.") }
+    }
+
     func run() throws {
         let env = ProcessInfo.processInfo.environment
         let path = file ?? ConfigLoader.defaultPath(environment: env)
@@ -87,20 +98,18 @@ struct CheckConfig: ParsableCommand {
                 FileHandle.standardError.write(Data("\(path): theme: no theme \"\(config.theme)\" (available: \((dir.map { ThemeLoader.available(in: $0) } ?? []).joined(separator: ", ")))\n".utf8))
                 throw ExitCode(1)
             }
-            print(config.description)
+            if format == "table" { print(config.description) }
             if online {
                 let results = Self.checkOnline(config)
-                for (source, result) in zip(config.sources, results) {
-                    print("\(result.passed ? "ok  " : "FAIL") \(source.id) (\(source.type))")
-                    for finding in result.findings { print("       \(finding)") }
-                }
+                let rows = Array(zip(config.sources, results)).map { (source: $0.0, check: $0.1) }
+                print(format == "json" ? OnlineReport.json(rows) : OnlineReport.table(rows))
                 let failed = results.filter { !$0.passed }.count
                 guard failed == 0 else {
                     FileHandle.standardError.write(Data("\(path): \(failed) source\(failed == 1 ? "" : "s") failed the online check\n".utf8))
                     throw ExitCode(1)
                 }
             }
-            print("\(path): OK")
+            if format == "table" { print("\(path): OK") }
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
