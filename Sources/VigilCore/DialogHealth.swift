@@ -16,14 +16,15 @@ extension DialogContent {
                 : s.isStale(at: now) ? (s.lastSuccess == nil ? "waiting for its first answer" : "stale", .pending)
                 : ("fresh", .resolved)
             lines.append([DialogSegment(id, .heading), DialogSegment("  "), DialogSegment(word, tone)])
-            var facts: [DialogSegment] = [DialogSegment("last answer ", .label),
-                                          DialogSegment(s.lastSuccess.map { "\(clockSeconds($0)) (\(minutesAgo($0, now)) ago)" } ?? "none yet")]
+            let answered = s.lastSuccess.map { "\(clock($0, seconds: true)) (\(minutesAgo($0, now)) ago)" } ?? "none yet"
+            var facts: [DialogSegment] = [DialogSegment("last answer ", .label), DialogSegment(answered)]
             if let d = s.lastPollDuration { facts += [DialogSegment("  poll took ", .label), DialogSegment(seconds(d))] }
             lines.append(facts)
             if s.consecutiveFailures > 0 || s.nextRetryAt != nil {
                 var retry: [DialogSegment] = [DialogSegment("failures in a row ", .label), DialogSegment("\(s.consecutiveFailures)")]
                 if let next = s.nextRetryAt {
-                    retry += [DialogSegment("  next try ", .label), DialogSegment("\(clockSeconds(next)) (in \(seconds(max(0, next.timeIntervalSince(now)))))")]
+                    let wait = seconds(max(0, next.timeIntervalSince(now)))
+                    retry += [DialogSegment("  next try ", .label), DialogSegment("\(clock(next, seconds: true)) (in \(wait))")]
                 }
                 lines.append(retry)
             }
@@ -38,7 +39,7 @@ extension DialogContent {
             } else {
                 lines.append([DialogSegment("last errors, newest first", .label)])
                 for e in s.recentErrors.reversed() {
-                    lines += wrap([DialogSegment("  \(clockSeconds(e.at)) ", .label), DialogSegment("\(e.error.kind.label): ", .error)],
+                    lines += wrap([DialogSegment("  \(clock(e.at, seconds: true)) ", .label), DialogSegment("\(e.error.kind.label): ", .error)],
                                   e.error.message, .text, width: w)
                 }
             }
@@ -54,14 +55,6 @@ extension DialogContent {
             lines.append([DialogSegment("no log file", .label)])
         }
         return lines
-    }
-
-    /// "12:04:05" in UTC (the time of flashes and acknowledgements, with seconds).
-    static func clockSeconds(_ t: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let c = calendar.dateComponents([.hour, .minute, .second], from: t)
-        return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     /// "250ms", "1.2s", "45s", "3m".

@@ -367,10 +367,11 @@ func flash(_ state: inout AppState, _ text: String, error: Bool) {
     state.flash = Flash(text: text, isError: error, until: state.now.addingTimeInterval(error ? 10 : 5))
 }
 
-/// "14:02" in UTC, the time format of flashes and ack lines.
-public func clock(_ d: Date) -> String {
+/// "14:02" in UTC, the time format of flashes and ack lines; "14:02:05" with `seconds`.
+public func clock(_ d: Date, seconds: Bool = false) -> String {
     var cal = Calendar(identifier: .gregorian)
     cal.timeZone = TimeZone(identifier: "UTC") ?? .current
-    let c = cal.dateComponents([.hour, .minute], from: d)
-    return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+    let c = cal.dateComponents([.hour, .minute, .second], from: d)
+    return seconds ? String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        : String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
 }

@@ -43,6 +43,12 @@ public enum VigilLogging {
         if first { LoggingSystem.bootstrap { label in Handler(label: label) } }
     }
 
+    /// Whole milliseconds from `started` to now: the `duration_ms` of a record.
+    public static func milliseconds(since started: ContinuousClock.Instant) -> Int {
+        let d = ContinuousClock.now - started
+        return Int(d.components.seconds * 1_000 + d.components.attoseconds / 1_000_000_000_000_000)
+    }
+
     /// A logger labelled `label` ("vigil.poll", "vigil.http"), with `metadata`. Its handler is
     /// always Vigil's, made or not before `bootstrap` (or without one: `vigil report`, the
     /// tests), so a record goes to the set-up file or nowhere, never to swift-log's default

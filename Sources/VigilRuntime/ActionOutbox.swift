@@ -114,7 +114,7 @@ public final class ActionOutbox: Sendable {
             do {
                 let confirmation = try await source.perform(action, on: incident, by: claimed.user, now: now())
                 log.info("action confirmed", metadata: ["by": .string(confirmation.by),
-                                                        "duration_ms": .stringConvertible(Self.milliseconds(since: started))])
+                                                        "duration_ms": .stringConvertible(VigilLogging.milliseconds(since: started))])
                 // Taking an acknowledgement back records no "by": nobody acknowledged anything.
                 let recorded = action == .unacknowledge ? nil : confirmation
                 _ = try? store.recordSuccess(id: claimed.id, confirmation: recorded, at: now())
@@ -122,7 +122,7 @@ public final class ActionOutbox: Sendable {
             } catch {
                 let failure = Self.sourceError(error)
                 var metadata: Logger.Metadata = ["kind": .string(failure.kind.label), "error": .string(failure.message),
-                                                 "duration_ms": .stringConvertible(Self.milliseconds(since: started))]
+                                                 "duration_ms": .stringConvertible(VigilLogging.milliseconds(since: started))]
                 if failure.isTransient {
                     let next = (try? store.recordFailure(id: claimed.id, error: failure.message, at: now()))?.nextAttemptAt
                     if let next { metadata["retry_at"] = .string(ISO8601DateFormatter().string(from: next)) }
@@ -143,11 +143,6 @@ public final class ActionOutbox: Sendable {
             "source": .string(incident.source), "incident": .string(entry.incidentID),
             "action": .string(entry.kind.noun), "user": .string(entry.user),
         ])
-    }
-
-    static func milliseconds(since started: ContinuousClock.Instant) -> Int {
-        let d = ContinuousClock.now - started
-        return Int(d.components.seconds * 1_000 + d.components.attoseconds / 1_000_000_000_000_000)
     }
 
     private func post(success entry: OutboxEntry, _ confirmation: ActionConfirmation?) {

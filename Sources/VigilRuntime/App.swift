@@ -112,7 +112,6 @@ public final class App {
         return status
     }
 
-
     /// When start-up is surely over (the first frame drawn, the first polls answered), so the
     /// pages only it touched can be given back.
     public static let releaseStartupPagesAfter: TimeInterval = 5

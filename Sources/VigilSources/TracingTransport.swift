@@ -60,7 +60,8 @@ public struct TracingTransport: HTTPTransport {
     private func trace(_ request: HTTPRequest, _ response: HTTPResponse, received: Int, since started: ContinuousClock.Instant) {
         var metadata: Logger.Metadata = [
             "method": .string(request.method), "url": .string(Redaction.url(request.url)),
-            "status": .stringConvertible(response.status), "duration_ms": .stringConvertible(Self.milliseconds(since: started)),
+            "status": .stringConvertible(response.status),
+            "duration_ms": .stringConvertible(VigilLogging.milliseconds(since: started)),
             "sent_bytes": .stringConvertible(request.body?.count ?? 0), "received_bytes": .stringConvertible(received),
         ]
         for (name, value) in response.headers where Self.isRateLimit(name) {
@@ -76,8 +77,9 @@ public struct TracingTransport: HTTPTransport {
     private func traceFailure(_ request: HTTPRequest, _ error: any Error, since started: ContinuousClock.Instant) {
         logger.trace("HTTP \(request.method) failed", metadata: [
             "method": .string(request.method), "url": .string(Redaction.url(request.url)),
-            "duration_ms": .stringConvertible(Self.milliseconds(since: started)),
-            "error": .string(Redaction.line("\((error as? HTTPBodyRejected)?.error.message ?? (error as? SourceError)?.message ?? "\(error)")")),
+            "duration_ms": .stringConvertible(VigilLogging.milliseconds(since: started)),
+            "error": .string(Redaction.line((error as? HTTPBodyRejected)?.error.message ?? (error as? SourceError)?.message
+                                            ?? "\(error)")),
         ])
     }
 
@@ -85,11 +87,6 @@ public struct TracingTransport: HTTPTransport {
     static func isRateLimit(_ name: String) -> Bool {
         let lower = name.lowercased()
         return lower.hasPrefix("x-ratelimit-") || lower.hasPrefix("ratelimit") || lower == "retry-after"
-    }
-
-    static func milliseconds(since started: ContinuousClock.Instant) -> Int {
-        let d = ContinuousClock.now - started
-        return Int(d.components.seconds * 1_000 + d.components.attoseconds / 1_000_000_000_000_000)
     }
 }
 
