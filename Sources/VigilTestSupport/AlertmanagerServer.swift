@@ -35,10 +35,14 @@ public final class AlertmanagerServer: Sendable {
     /// Starts one Alertmanager with clustering off.
     /// - Throws: `ServerUnavailable` when `prometheus-alertmanager` is not installed (the
     ///   message names the package and the apt command) or does not become ready.
-    /// - Parameter configuration: the `alertmanager.yml` to run (default: everything to a
-    ///   receiver that sends nothing).
-    public static func start(configuration: String = minimalConfig) async throws -> AlertmanagerServer {
-        try await launch(clusterPort: nil, peers: [], configuration: configuration)
+    /// - Parameters:
+    ///   - configuration: the `alertmanager.yml` to run (default: everything to a receiver that
+    ///     sends nothing).
+    ///   - basicAuth: every request must carry `WebBasicAuth`'s user and password (the helpers
+    ///     below, which send none, are then refused).
+    public static func start(configuration: String = minimalConfig, basicAuth: Bool = false) async throws
+        -> AlertmanagerServer {
+        try await launch(clusterPort: nil, peers: [], configuration: configuration, basicAuth: basicAuth)
     }
 
     /// Starts `size` Alertmanagers that gossip with each other on loopback, and returns once
@@ -96,13 +100,15 @@ public final class AlertmanagerServer: Sendable {
 
         """
 
-    private static func launch(clusterPort: Int?, peers: [Int], configuration: String = minimalConfig) async throws
-        -> AlertmanagerServer {
+    private static func launch(clusterPort: Int?, peers: [Int], configuration: String = minimalConfig,
+                               basicAuth: Bool = false) async throws -> AlertmanagerServer {
         let path = try ProcessServer.requireBinary(binary)
         let work = try ProcessServer.makeWorkDirectory(prefix: "alertmanager")
         let config = work.appendingPathComponent("alertmanager.yml")
         let storage = work.appendingPathComponent("data", isDirectory: true)
+        var web: [String] = []
         do {
+            if basicAuth { web = ["--web.config.file=\(try WebBasicAuth.write(into: work))"] }
             try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
             try Data(configuration.utf8).write(to: config)
         } catch {
@@ -110,9 +116,10 @@ public final class AlertmanagerServer: Sendable {
             throw error
         }
         let cluster = clusterPort.map { ["--cluster.listen-address=127.0.0.1:\($0)"] } ?? ["--cluster.listen-address="]
-        let process = try await ProcessServer.start(path, workDirectory: work) { port in
+        let process = try await ProcessServer.start(path, workDirectory: work,
+                                                    readyHeaders: basicAuth ? [WebBasicAuth.header] : []) { port in
             ["--config.file=\(config.path)", "--storage.path=\(storage.path)",
-             "--web.listen-address=127.0.0.1:\(port)"] + cluster + peers.map { "--cluster.peer=127.0.0.1:\($0)" }
+             "--web.listen-address=127.0.0.1:\(port)"] + cluster + peers.map { "--cluster.peer=127.0.0.1:\($0)" } + web
         }
         return AlertmanagerServer(process: process, clusterPort: clusterPort)
     }

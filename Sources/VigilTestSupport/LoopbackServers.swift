@@ -87,7 +87,7 @@ enum LoopbackSocket {
     }
 
     /// `GET path` over HTTP/1.0 on 127.0.0.1:port; the status code, or why there was none.
-    static func get(port: Int, path: String, timeout: Duration) -> Result<Int, Problem> {
+    static func get(port: Int, path: String, timeout: Duration, headers: [String] = []) -> Result<Int, Problem> {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
@@ -104,7 +104,8 @@ enum LoopbackSocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return .failure(Problem(message: "connect: \(String(cString: strerror(errno)))")) }
-        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        let extra = headers.map { $0 + "\r\n" }.joined()
+        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n\(extra)Connection: close\r\n\r\n".utf8)
         let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         guard sent == request.count else { return .failure(Problem(message: "send failed")) }
         var received: [UInt8] = []

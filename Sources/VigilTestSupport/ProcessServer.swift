@@ -79,12 +79,13 @@ public final class ProcessServer: Sendable {
     ///     `makeWorkDirectory`); it is removed when the server stops, or at once if it fails to start.
     ///   - readyPath: the readiness endpoint.
     ///   - readyDeadline: how long the server may take to become ready.
+    ///   - readyHeaders: header lines sent with the readiness request ("Authorization: Basic …").
     ///   - arguments: the command-line arguments for a given port.
     /// - Throws: `ServerUnavailable` when the binary is missing or the server does not become
     ///   ready in time (the message holds the tail of its log). A port conflict is retried with
     ///   another port.
     public static func start(_ binary: String, workDirectory: URL, readyPath: String = "/-/ready",
-                             readyDeadline: Duration = .seconds(15),
+                             readyDeadline: Duration = .seconds(15), readyHeaders: [String] = [],
                              arguments: (_ port: Int) -> [String]) async throws -> ProcessServer {
         let path: String
         do {
@@ -112,7 +113,7 @@ public final class ProcessServer: Sendable {
                 throw error
             }
             let server = ProcessServer(name: name, port: port, workDirectory: workDirectory, logFile: logFile, pid: pid)
-            let outcome = await server.waitUntilReady(path: readyPath, deadline: readyDeadline)
+            let outcome = await server.waitUntilReady(path: readyPath, deadline: readyDeadline, headers: readyHeaders)
             switch outcome {
             case .ready:
                 return server
@@ -288,7 +289,7 @@ public final class ProcessServer: Sendable {
 
     private enum Readiness { case ready, exited(Int32), timedOut(String) }
 
-    private func waitUntilReady(path: String, deadline: Duration) async -> Readiness {
+    private func waitUntilReady(path: String, deadline: Duration, headers: [String]) async -> Readiness {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: deadline)
         var lastAnswer = "no answer"
@@ -297,7 +298,7 @@ public final class ProcessServer: Sendable {
                 state.withLock { $0 = .stopped }
                 return .exited(status)
             }
-            switch LoopbackSocket.get(port: port, path: path, timeout: .seconds(1)) {
+            switch LoopbackSocket.get(port: port, path: path, timeout: .seconds(1), headers: headers) {
             case .success(let status):
                 // Another test's server may have taken the port first: then ours is about to
                 // exit with "address already in use", and the 200 is not its answer.

@@ -18,17 +18,20 @@ public final class PrometheusServer: Sendable {
     private init(process: ProcessServer) { self.process = process }
 
     /// Starts Prometheus, first loading `openMetrics` (an OpenMetrics text ending in `# EOF`,
-    /// timestamps in seconds) when given.
+    /// timestamps in seconds) when given; with `basicAuth`, every request must carry
+    /// `WebBasicAuth`'s user and password.
     /// - Throws: `ServerUnavailable` when prometheus or promtool is missing (the message names the
     ///   package and the apt command) or the server does not become ready; `ProcessFailure` when
     ///   promtool rejects the history.
-    public static func start(history openMetrics: String? = nil) async throws -> PrometheusServer {
+    public static func start(history openMetrics: String? = nil, basicAuth: Bool = false) async throws -> PrometheusServer {
         let prometheus = try ProcessServer.requireBinary("prometheus")
         let promtool = try ProcessServer.requireBinary("promtool")
         let work = try ProcessServer.makeWorkDirectory(prefix: "prometheus")
         let data = work.appendingPathComponent("data", isDirectory: true)
         let config = work.appendingPathComponent("prometheus.yml")
+        var web: [String] = []
         do {
+            if basicAuth { web = ["--web.config.file=\(try WebBasicAuth.write(into: work))"] }
             try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
             try Data(minimalConfig.utf8).write(to: config)
             if let openMetrics {
@@ -42,7 +45,8 @@ public final class PrometheusServer: Sendable {
             try? FileManager.default.removeItem(at: work)
             throw error
         }
-        let process = try await ProcessServer.start(prometheus, workDirectory: work) { port in
+        let process = try await ProcessServer.start(prometheus, workDirectory: work,
+                                                    readyHeaders: basicAuth ? [WebBasicAuth.header] : []) { port in
             [
                 "--config.file=\(config.path)",
                 "--storage.tsdb.path=\(data.path)",
@@ -50,7 +54,7 @@ public final class PrometheusServer: Sendable {
                 "--web.listen-address=127.0.0.1:\(port)",
                 "--web.external-url=http://127.0.0.1:\(port)/",
                 "--web.enable-lifecycle",
-            ]
+            ] + web
         }
         return PrometheusServer(process: process)
     }

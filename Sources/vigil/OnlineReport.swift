@@ -2,31 +2,104 @@ import Foundation
 import VigilLog
 import VigilSources
 
-/// What `check-config --online` prints: a table a person reads, one block per source (result,
-/// name and type, then each finding), and a last line with the count; or, with `--format json`,
-/// one JSON object for scripts. Every finding passes through `Redaction`, so no secret is printed
-/// even when a server echoes one back.
+/// What `check-config --online` prints: a table a person reads (a row per source: result,
+/// reachable, TLS, credentials, what they allow, quota left, version), then each source's
+/// findings (and each Prometheus query's series and labels), and a last line with the count; or,
+/// with `--format json`, one JSON object for scripts. Every finding passes through `Redaction`,
+/// so no secret is printed even when a server echoes one back.
 enum OnlineReport {
-    /// The table.
-    static func table(_ rows: [(source: SourceConfig, check: OnlineCheck)]) -> String {
-        var lines: [String] = []
-        for (source, check) in rows {
-            lines.append("\(check.passed ? "ok  " : "FAIL") \(source.id) (\(source.type))")
-            for finding in check.findings { lines.append("       " + Redaction.line(finding)) }
+    typealias Row = (source: SourceConfig, check: OnlineCheck)
+
+    /// The table's columns.
+    static let headers = ["SOURCE", "TYPE", "RESULT", "REACHABLE", "TLS", "AUTH", "ACCESS", "QUOTA", "VERSION"]
+
+    /// The table, the findings, the count.
+    static func table(_ rows: [Row]) -> String {
+        let cells = rows.map { row -> [String] in
+            let c = row.check
+            return [row.source.id, row.source.type, c.passed ? "ok" : "FAIL", text(c.reachable), text(c.tls),
+                    auth(c.authenticated), text(c.access), c.quota.map { "\($0.remaining)/\($0.limit)" } ?? "-",
+                    c.version.map(Redaction.line) ?? "-"]
+        }
+        let widths = headers.indices.map { i in ([headers[i]] + cells.map { $0[i] }).map(\.count).max() ?? 0 }
+        func line(_ values: [String]) -> String {
+            values.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var lines = [line(headers)] + cells.map(line)
+        for (source, check) in rows where !check.findings.isEmpty {
+            lines.append("")
+            lines.append("\(source.id) (\(source.type))")
+            for finding in check.findings { lines.append("  " + Redaction.line(finding)) }
         }
         let failed = rows.filter { !$0.check.passed }.count
-        lines.append(failed == 0 ? "all \(rows.count) source\(rows.count == 1 ? "" : "s") passed"
-                                 : "\(failed) of \(rows.count) source\(rows.count == 1 ? "" : "s") failed")
+        let plural = rows.count == 1 ? "" : "s"
+        lines.append("")
+        lines.append(failed == 0 ? "all \(rows.count) source\(plural) passed" : "\(failed) of \(rows.count) source\(plural) failed")
         return lines.joined(separator: "\n")
     }
 
-    /// The JSON: `{"passed": Bool, "sources": [{"name", "type", "passed", "findings": [String]}]}`.
-    static func json(_ rows: [(source: SourceConfig, check: OnlineCheck)]) -> String {
-        struct Row: Encodable { let name: String, type: String, passed: Bool, findings: [String] }
-        struct All: Encodable { let passed: Bool, sources: [Row] }
-        let all = All(passed: rows.allSatisfy(\.check.passed),
-                      sources: rows.map { Row(name: $0.source.id, type: $0.source.type, passed: $0.check.passed,
-                                              findings: $0.check.findings.map(Redaction.line)) })
+    static func text(_ answer: OnlineCheck.Answer) -> String {
+        switch answer {
+        case .yes: return "yes"
+        case .no: return "no"
+        case .unknown: return "?"
+        case .notApplicable: return "-"
+        }
+    }
+
+    static func auth(_ answer: OnlineCheck.Answer) -> String {
+        switch answer {
+        case .yes: return "accepted"
+        case .no: return "refused"
+        case .unknown: return "?"
+        case .notApplicable: return "none"
+        }
+    }
+
+    static func text(_ access: OnlineCheck.Access) -> String {
+        switch access {
+        case .unknown: return "?"
+        case .readOnly: return "read only"
+        case .canAct: return "can act"
+        case .refused: return "refused"
+        case .notChecked: return "not checked"
+        }
+    }
+
+    /// The JSON: `{"passed": Bool, "sources": [{"name", "type", "passed", "reachable", "tls",
+    /// "authenticated", "access", "quota", "version", "queries", "findings"}]}`. The answers are
+    /// "yes", "no", "unknown" (the check stopped first) or "none" (no TLS, no credentials, no
+    /// server); access is "read-only", "can-act", "refused", "not-checked" or "unknown".
+    static func json(_ rows: [Row]) -> String {
+        struct Quota: Encodable { let limit: Int, remaining: Int, resetsAt: String }
+        struct Query: Encodable { let name: String, series: Int?, labels: [String], problem: String? }
+        struct Source: Encodable {
+            let name: String, type: String, passed: Bool
+            let reachable: String, tls: String, authenticated: String, access: String
+            let quota: Quota?, version: String?, queries: [Query], findings: [String]
+        }
+        struct All: Encodable { let passed: Bool, sources: [Source] }
+        func answer(_ a: OnlineCheck.Answer) -> String {
+            switch a {
+            case .yes: return "yes"
+            case .no: return "no"
+            case .unknown: return "unknown"
+            case .notApplicable: return "none"
+            }
+        }
+        let all = All(passed: rows.allSatisfy(\.check.passed), sources: rows.map { row in
+            let c = row.check
+            return Source(name: row.source.id, type: row.source.type, passed: c.passed, reachable: answer(c.reachable),
+                          tls: answer(c.tls), authenticated: answer(c.authenticated),
+                          access: text(c.access).replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "?", with: "unknown"),
+                          quota: c.quota.map { Quota(limit: $0.limit, remaining: $0.remaining,
+                                                     resetsAt: ISO8601DateFormatter().string(from: $0.resetAt)) },
+                          version: c.version.map(Redaction.line),
+                          queries: c.queries.map { Query(name: $0.name, series: $0.series, labels: $0.labels,
+                                                         problem: $0.problem.map(Redaction.line)) },
+                          findings: c.findings.map(Redaction.line))
+        })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(all)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

@@ -208,7 +208,11 @@ extension EndToEnd {
         }
         let full = try TmuxSession.run(bin, ["check-config", "--online", try config(key: PagerDutyServer.fullKey, from: "ben@example.com")])
         #expect(full.status == 0, "\(full.output)")
-        #expect(full.output.contains("ok   pd (pagerduty)"))
+        // The row: reached over plain HTTP (the test server), the key accepted and able to act, the quota left.
+        let row = try #require(full.output.components(separatedBy: "\n").first { $0.hasPrefix("pd ") }, "\(full.output)")
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true).prefix(7).joined(separator: " ")
+                == "pd pagerduty ok yes - accepted can", "\(row)")
+        #expect(row.contains("can act") && row.range(of: #"\d+/\d+"#, options: .regularExpression) != nil, "\(row)")
         #expect(full.output.contains("reachable, API key from file"))
         #expect(full.output.contains("the key can act (read and write), as ben@example.com"))
         #expect(full.output.contains("watching services PSVC001"))
@@ -216,7 +220,8 @@ extension EndToEnd {
         let readOnly = try TmuxSession.run(bin, ["check-config", "--online",
                                                  try config(key: PagerDutyServer.readOnlyKey, from: "ben@example.com")])
         #expect(readOnly.status == 1)
-        #expect(readOnly.output.contains("FAIL pd (pagerduty)"))
+        let readOnlyRow = readOnly.output.components(separatedBy: "\n").first { $0.hasPrefix("pd ") } ?? ""
+        #expect(readOnlyRow.contains(" FAIL ") && readOnlyRow.contains(" refused "), "\(readOnly.output)")
         #expect(readOnly.output.contains("the key is read-only"))
 
         let stranger = try TmuxSession.run(bin, ["check-config", "--online",

@@ -21,8 +21,10 @@ import VigilTestSupport
         defer { _ = pd.stop() }
         let am = try await AlertmanagerServer.start()
         defer { am.stop() }
+        let prom = try await PrometheusServer.start(basicAuth: true)
+        defer { prom.stop() }
         let secrets = ["GH_TOKEN": GitHubServer.token, "JENKINS_TOKEN": JenkinsServer.token, "PD_KEY": PagerDutyServer.fullKey,
-                       "AM_PASSWORD": "am-pass-\(UUID().uuidString.prefix(8))"]
+                       "AM_PASSWORD": "am-pass-\(UUID().uuidString.prefix(8))", "PROM_PASSWORD": WebBasicAuth.password]
         let yaml = """
             user: e2e
             sources:
@@ -33,6 +35,10 @@ import VigilTestSupport
                 type: alertmanager
                 url: \(am.url.absoluteString)
                 auth: {basic: {username: vigil, password_env: AM_PASSWORD}}
+              - name: prom
+                type: prometheus
+                url: \(prom.url.absoluteString)
+                auth: {basic: {username: \(WebBasicAuth.user), password_env: PROM_PASSWORD}}
             """
         let config = try ConfigLoader.load(yaml: yaml, file: "/t/config.yaml", environment: secrets, readFile: { _ in "" })
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-redact-\(UUID().uuidString)").path
@@ -52,7 +58,7 @@ import VigilTestSupport
 
         let text = try String(contentsOfFile: file.path, encoding: .utf8)
         #expect(text.contains("info vigil.test: made before the set-up test=redacted-log"))
-        for name in ["gh", "ci", "pd", "am"] {
+        for name in ["gh", "ci", "pd", "am", "prom"] {
             #expect(text.contains("vigil.http: HTTP GET") && text.contains("source=\(name)"), "no request of \(name) logged")
         }
         for (name, secret) in secrets {
@@ -61,6 +67,7 @@ import VigilTestSupport
         // Nor the Basic credential they make (base64 of user:password).
         let basic = Data("vigil:\(secrets["AM_PASSWORD"]!)".utf8).base64EncodedString()
         let jenkinsBasic = Data("\(JenkinsServer.user):\(JenkinsServer.token)".utf8).base64EncodedString()
-        #expect(!text.contains(basic) && !text.contains(jenkinsBasic))
+        let promBasic = Data("\(WebBasicAuth.user):\(WebBasicAuth.password)".utf8).base64EncodedString()
+        #expect(!text.contains(basic) && !text.contains(jenkinsBasic) && !text.contains(promBasic))
     }
 }

@@ -129,6 +129,25 @@ struct AlertmanagerAPI: Sendable {
         return try SourceJSON.decode(Status.self, from: body, what: "Alertmanager status").config.original
     }
 
+    /// What `check-config --online` shows of a member: its version and its cluster's state.
+    struct Status: Decodable, Sendable {
+        struct Version: Decodable, Sendable { var version: String? }
+        struct Cluster: Decodable, Sendable {
+            struct Peer: Decodable, Sendable { var name: String? }
+            var status: String?
+            var peers: [Peer]?
+        }
+        var versionInfo: Version?
+        var cluster: Cluster?
+    }
+
+    /// The member's version and cluster state (`GET /api/v2/status`).
+    func status(of member: URL) async throws -> Status {
+        let response = try await send("GET", "/api/v2/status", to: member, limit: Self.listLimit)
+        let body = try Self.check(response, from: member, doing: "read its status")
+        return try SourceJSON.decode(Status.self, from: body, what: "Alertmanager status")
+    }
+
     func silences(from member: URL) async throws -> [AlertmanagerSilence] {
         let response = try await send("GET", "/api/v2/silences", to: member, limit: Self.listLimit)
         return try AlertmanagerDecoder.silences(from: Self.check(response, from: member, doing: "list silences"))

@@ -69,7 +69,8 @@ public enum AlertmanagerKind: SourceKind {
     }
 
     /// Polls once, then says whether its alerts can merge with PagerDuty incidents (which
-    /// receivers page PagerDuty, as its running configuration says).
+    /// receivers page PagerDuty, as its running configuration says), each member's version and
+    /// cluster state, and whether the credentials may create silences.
     public static func check(_ settings: AlertmanagerSettings, _ context: SourceContext) async -> OnlineCheck {
         let source = AlertmanagerSource(settings: settings, transport: context.transport)
         var check = await OnlineCheck.byPolling(source, now: context.now)
@@ -84,6 +85,7 @@ public enum AlertmanagerKind: SourceKind {
                                   + "show inside the incidents they opened when a pagerduty source watches them")
         case nil: break
         }
+        await source.statusAndWrites(into: &check, now: context.now)
         return check
     }
 }

@@ -38,3 +38,11 @@ public struct AlertmanagerSettings: Sendable, Hashable {
         self.ackSilence = ackSilence; self.excludedMatcherLabels = excludedMatcherLabels
     }
 }
+
+extension AlertmanagerSettings {
+    /// Every member of the cluster.
+    public var endpoints: [URL] { urls }
+
+    /// Whether a credential is sent.
+    public var sendsCredentials: Bool { auth != .none }
+}

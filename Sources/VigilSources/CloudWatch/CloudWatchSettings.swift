@@ -59,3 +59,15 @@ public struct CloudWatchSettings: SourceSettings {
             + "per region"
     }
 }
+
+extension CloudWatchSettings {
+    /// `endpoint_url`, else each region's endpoint (or `AWS_ENDPOINT_URL…`).
+    public var endpoints: [URL] {
+        endpointURL.map { [$0] } ?? regions.map {
+            AWSEndpoints.url(service: "monitoring", region: $0, environment: ProcessInfo.processInfo.environment)
+        }
+    }
+
+    /// Every request is signed.
+    public var sendsCredentials: Bool { true }
+}

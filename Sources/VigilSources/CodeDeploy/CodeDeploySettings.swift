@@ -46,3 +46,15 @@ public struct CodeDeploySettings: SourceSettings {
             + "; production: groups matching /\(productionGroups)/; history \(f(history))"
     }
 }
+
+extension CodeDeploySettings {
+    /// `endpoint_url`, else each region's endpoint (or `AWS_ENDPOINT_URL…`).
+    public var endpoints: [URL] {
+        endpointURL.map { [$0] } ?? regions.map {
+            AWSEndpoints.url(service: "codedeploy", region: $0, environment: ProcessInfo.processInfo.environment)
+        }
+    }
+
+    /// Every request is signed.
+    public var sendsCredentials: Bool { true }
+}

@@ -239,3 +239,15 @@ public enum CodePipelineKind: SourceKind {
         CodePipelineSource(settings: settings, transport: context.transport)
     }
 }
+
+extension CodePipelineSettings {
+    /// `endpoint_url`, else each region's endpoint (or `AWS_ENDPOINT_URL…`).
+    public var endpoints: [URL] {
+        endpointURL.map { [$0] } ?? regions.map {
+            AWSEndpoints.url(service: "codepipeline", region: $0, environment: ProcessInfo.processInfo.environment)
+        }
+    }
+
+    /// Every request is signed.
+    public var sendsCredentials: Bool { true }
+}

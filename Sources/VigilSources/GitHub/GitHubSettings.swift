@@ -60,3 +60,11 @@ public struct GitHubSettings: SourceSettings {
             + decoder.reworkPatterns.joined(separator: ", ") + "; history \(f(history))"
     }
 }
+
+extension GitHubSettings {
+    /// The API URL.
+    public var endpoints: [URL] { [url] }
+
+    /// Whether a credential is sent.
+    public var sendsCredentials: Bool { token != nil }
+}

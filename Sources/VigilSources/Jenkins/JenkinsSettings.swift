@@ -68,3 +68,11 @@ public struct JenkinsSettings: SourceSettings {
             + "; newest \(maxBuilds) builds a job, history \(f(history))"
     }
 }
+
+extension JenkinsSettings {
+    /// The Jenkins URL.
+    public var endpoints: [URL] { [url] }
+
+    /// Whether a credential is sent.
+    public var sendsCredentials: Bool { true }
+}

@@ -5,17 +5,20 @@ extension PagerDutySource {
     /// See `PagerDutyKind.check`.
     func check(now: Date) async -> OnlineCheck {
         var findings: [String] = []
+        var quota: RateQuota?
         do {
             _ = try await api.send("GET", "/abilities", limit: PagerDutyAPI.itemBytes, now: now,
                                    doing: "read the account's abilities")
             findings.append("reachable, API key from \(settings.apiKey.origin) accepted")
-            if let q = api.quota { findings.append("rate limit: \(q.remaining) of \(q.limit) requests left this minute") }
+            quota = api.quota
+            if let q = quota { findings.append("rate limit: \(q.remaining) of \(q.limit) requests left this minute") }
         } catch let error as SourceError {
-            return OnlineCheck(passed: false, findings: ["\(error.kind.label): \(error.message)"])
+            return OnlineCheck(stoppedBy: error)
         } catch {
-            return OnlineCheck(passed: false, findings: ["\(error)"])
+            return OnlineCheck(passed: false, findings: ["\(error)"], stoppedBy: .unreachable)
         }
         var passed = true
+        var access = OnlineCheck.Access.unknown
         if settings.from == nil {
             findings.append("read only: no from:, so no actions are offered (add from: your PagerDuty login e-mail to act)")
         } else {
@@ -24,16 +27,19 @@ extension PagerDutySource {
                 _ = try await api.send("PUT", "/incidents/PVIGILCHECK", body: probe, limit: PagerDutyAPI.itemBytes, now: now,
                                        doing: "check what the key may do")
                 findings.append("the key can act, as \(settings.from ?? "")")
+                access = .canAct
             } catch let error as SourceError {
                 switch error.kind {
                 case .forbidden:
                     passed = false
+                    access = .refused
                     findings.append("the key is read-only: acknowledging and every other action would be refused; use a "
                         + "full-access REST API key or a user token, or remove from: to only read")
                 case .rejected where error.message.contains("not a user of this account"):
                     passed = false
                     findings.append(error.message)
                 case .rejected:
+                    access = .canAct
                     findings.append("the key can act (read and write), as \(settings.from ?? "")")
                 default:
                     passed = false
@@ -56,6 +62,9 @@ extension PagerDutySource {
             passed = false
             findings.append("\(error)")
         }
-        return OnlineCheck(passed: passed, findings: findings)
+        var check = OnlineCheck(passed: passed, findings: findings)
+        check.access = access
+        check.quota = api.quota ?? quota
+        return check
     }
 }

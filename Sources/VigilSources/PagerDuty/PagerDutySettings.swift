@@ -53,3 +53,11 @@ public struct PagerDutySettings: SourceSettings {
             + (watched.isEmpty ? "every service" : watched.joined(separator: "; ")) + ", history \(f(history))"
     }
 }
+
+extension PagerDutySettings {
+    /// The API URL.
+    public var endpoints: [URL] { [url] }
+
+    /// Whether a credential is sent.
+    public var sendsCredentials: Bool { true }
+}

@@ -81,3 +81,11 @@ public struct PrometheusSettings: Sendable, Hashable {
         self.serviceLabel = serviceLabel; self.queries = queries; self.lookback = lookback
     }
 }
+
+extension PrometheusSettings {
+    /// The server.
+    public var endpoints: [URL] { [url] }
+
+    /// Whether a credential is sent.
+    public var sendsCredentials: Bool { auth != .none }
+}

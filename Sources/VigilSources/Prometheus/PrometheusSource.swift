@@ -200,7 +200,13 @@ public final class PrometheusSource: Source {
     }
 
     /// Sends one GET to the API and decodes the result; throws a `SourceError` naming the defect.
-    private func fetch(path: String, parameters: [(String, String)]) async throws -> [PrometheusDecoder.LabelledSeries] {
+    func fetch(path: String, parameters: [(String, String)]) async throws -> [PrometheusDecoder.LabelledSeries] {
+        try PrometheusDecoder.labelledSeries(from: try await get(path: path, parameters: parameters))
+    }
+
+    /// Sends one GET to the API and returns the body of a 2xx answer; throws a `SourceError`
+    /// naming the defect otherwise.
+    func get(path: String, parameters: [(String, String)]) async throws -> Data {
         let url = try endpoint(path, parameters: parameters)
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let auth = settings.auth.header { headers.append(auth) }
@@ -211,7 +217,7 @@ public final class PrometheusSource: Source {
             throw SourceError(SourceError.kind(ofStatus: response.status, retryAfter: wait),
                               describe(status: response.status, response: response), retryAfter: wait)
         }
-        return try PrometheusDecoder.labelledSeries(from: response.body)
+        return response.body
     }
 
     private func describe(status: Int, response: HTTPResponse) -> String {

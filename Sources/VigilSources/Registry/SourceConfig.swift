@@ -20,7 +20,7 @@ public struct SourceConfig: Sendable, Hashable, CustomStringConvertible {
         type = K.type
         self.settings = settings
         build = { context in try K.configured(settings, context) }
-        checker = { context in await K.check(settings, context) }
+        checker = { context in await K.completeCheck(settings, context) }
     }
 
     /// `check-config --online`: what one cheap real call or two says about it (its requests

@@ -49,11 +49,18 @@ public protocol SourceSettings: Sendable, Hashable {
     /// Whether acknowledging a page that merged this source's alerts (one problem, one row)
     /// also acknowledges those alerts here; false unless the settings ask for it.
     var acknowledgesWithPage: Bool { get }
+    /// The servers it calls (`check-config --online` says TLS was used when all are https);
+    /// empty for a source that calls none (the demo).
+    var endpoints: [URL] { get }
+    /// Whether it sends credentials (a token, a password, an AWS signature).
+    var sendsCredentials: Bool { get }
 }
 
 extension SourceSettings {
     public var actions: Set<ActionKind>? { nil }
     public var acknowledgesWithPage: Bool { false }
+    public var endpoints: [URL] { [] }
+    public var sendsCredentials: Bool { false }
 }
 
 /// What building a source may need besides its settings.
@@ -74,6 +81,18 @@ extension SourceKind {
         } catch {
             return OnlineCheck(passed: false, findings: ["cannot be built: \(error)"])
         }
+    }
+
+    /// `check(settings, context)`, with what it left unknown filled from the settings and from
+    /// a version header of the answers (`VersionHeaders`).
+    public static func completeCheck(_ settings: Settings, _ context: SourceContext) async -> OnlineCheck {
+        let headers = VersionHeaders(context.transport)
+        var recording = context
+        recording.transport = headers
+        var result = await check(settings, recording)
+        if result.version == nil { result.version = headers.version }
+        return result.completed(endpoints: settings.endpoints, credentials: settings.sendsCredentials,
+                                actions: settings.actions ?? actions)
     }
 
     /// Builds the source and wraps it with what this kind declares.
