@@ -263,6 +263,11 @@ public enum DashboardView {
                 bad.append(ctx.span(" \(ctx.glyphs.pending) \(id): quota \(q.remaining)/\(q.limit) ", .healthStale))
             }
         }
+        // A source in trouble: its last errors, their times and the log file are one key away.
+        let troubled = state.sources.values.contains {
+            $0.lastError != nil || !$0.warnings.isEmpty || $0.isStale(at: state.now)
+        }
+        let details = troubled ? [ctx.span(" H details ", .header)] : []
         if bad.count > 1 {
             // Several: name them all in a few words; each panel says what went wrong for it.
             let names = state.sourceOrder.filter { id in
@@ -272,7 +277,7 @@ public enum DashboardView {
             }
             let failing = names.contains { state.sources[$0]?.lastError != nil }
             return [ctx.span(" \(ctx.glyphs.severityCritical) \(names.joined(separator: ", ")) \(failing ? "failing" : "not fresh") ",
-                             failing ? .healthError : .healthStale)]
+                             failing ? .healthError : .healthStale)] + details
         }
         if bad.isEmpty {
             let n = state.sources.count
@@ -289,7 +294,7 @@ public enum DashboardView {
             }
             return out
         }
-        return bad
+        return bad + details
     }
 
     /// The flash message, while it lasts, on the footer line `rect` (dashboard and wall): true

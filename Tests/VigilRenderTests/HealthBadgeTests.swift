@@ -129,6 +129,24 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
         #expect(header.contains("prom, am failing"), "\(header)")
     }
 
+    @Test func theHealthLineSaysWhichKeyShowsWhyASourceIsInTrouble() {
+        let fresh = DashboardView.render(twoSources(), ctx).lines[0]
+        #expect(!fresh.contains("H details"), "\(fresh)")
+        var failing = twoSources()
+        fail(&failing, "am", "connection refused", kind: .refused, retryIn: 20)
+        #expect(DashboardView.render(failing, ctx).lines[0].contains("● am: connection refused · retry in 20s  H details "))
+        var stale = twoSources()
+        stale.sources["prom"]?.lastSuccess = noon.addingTimeInterval(-600)
+        #expect(DashboardView.render(stale, ctx).lines[0].contains("prom stale 10m  H details "))
+        // At 80 columns a long error keeps its words, and the hint gives way first.
+        var narrow = twoSources(size: Size(width: 80, height: 24))
+        fail(&narrow, "am", "timed out after 10s waiting for alertmanager-eu-west-1.example.internal:9093", kind: .timedOut,
+             retryIn: 8)
+        let top = DashboardView.render(narrow, ctx).lines[0]
+        #expect(top.contains("● am: timed out after 10s waiting for alertmanager-eu-"), "\(top)")
+        #expect(!top.contains("H details"), "\(top)")
+    }
+
     @Test func retryTimesAreCoarse() {
         #expect(DashboardView.retryText(noon.addingTimeInterval(3), now: noon) == "retry in 10s")
         #expect(DashboardView.retryText(noon.addingTimeInterval(35), now: noon) == "retry in 40s")
