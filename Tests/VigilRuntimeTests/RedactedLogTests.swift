@@ -4,7 +4,7 @@ import VigilConfig
 import VigilCore
 import VigilLog
 import VigilRuntime
-import VigilSources
+@testable import VigilSources
 import VigilTestSupport
 
 /// The log at `trace`, from sources built as the dashboard builds them (config, `SourceFactory`)
@@ -23,6 +23,10 @@ import VigilTestSupport
         defer { am.stop() }
         let prom = try await PrometheusServer.start(basicAuth: true)
         defer { prom.stop() }
+        let moto = try await MotoServer.start()
+        defer { _ = moto.stop() }
+        let aws = ["AWS_ACCESS_KEY_ID": "AKIDVIGILLOGTEST", "AWS_SECRET_ACCESS_KEY": "aws-secret-\(UUID().uuidString.prefix(8))",
+                   "AWS_SESSION_TOKEN": "aws-session-\(UUID().uuidString.prefix(8))"]
         let secrets = ["GH_TOKEN": GitHubServer.token, "JENKINS_TOKEN": JenkinsServer.token, "PD_KEY": PagerDutyServer.fullKey,
                        "AM_PASSWORD": "am-pass-\(UUID().uuidString.prefix(8))", "PROM_PASSWORD": WebBasicAuth.password]
         let yaml = """
@@ -53,12 +57,19 @@ import VigilTestSupport
         for source in try SourceFactory.make(config, now: Date()) {
             _ = try? await source.source.poll(now: Date())
         }
+        // AWS: where the credentials came from, and the signed requests, without the keys.
+        let cloudWatch = CloudWatchSource(settings: CloudWatchSettings(id: "cw", regions: ["us-east-1"], endpointURL: moto.url),
+                                          transport: TracingTransport(AsyncHTTPTransport.shared, source: "cw"), environment: aws)
+        _ = try? await cloudWatch.poll(now: Date())
         // `check-config --online` goes through the same transports.
         for source in config.sources { _ = await source.check(SourceContext(transport: AsyncHTTPTransport.shared, now: Date())) }
 
         let text = try String(contentsOfFile: file.path, encoding: .utf8)
         #expect(text.contains("info vigil.test: made before the set-up test=redacted-log"))
-        for name in ["gh", "ci", "pd", "am", "prom"] {
+        #expect(text.contains("info vigil.aws: AWS credentials resolved") && text.contains("origin=\"env AWS_ACCESS_KEY_ID\""),
+                "\(text.split(separator: "\n").filter { $0.contains("vigil.aws") })")
+        #expect(!text.contains(aws["AWS_SECRET_ACCESS_KEY"]!) && !text.contains(aws["AWS_SESSION_TOKEN"]!))
+        for name in ["gh", "ci", "pd", "am", "prom", "cw"] {
             #expect(text.contains("vigil.http: HTTP GET") && text.contains("source=\(name)"), "no request of \(name) logged")
         }
         for (name, secret) in secrets {

@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import Synchronization
 import VigilCore
+import VigilLog
 
 /// Finds AWS credentials the way the AWS CLI does, and keeps temporary ones until shortly before
 /// they expire:
@@ -23,6 +25,8 @@ final class AWSCredentialChain: Sendable {
     let readFile: @Sendable (String) -> String?
     let runProcess: @Sendable (String) throws -> (status: Int32, output: Data, error: Data)
     private let cache = Mutex<AWSCredentials?>(nil)
+    /// Where the credentials came from and when they expire, at `info`; never a secret.
+    private let logger = VigilLogging.logger("vigil.aws")
 
     /// Temporary credentials are renewed this long before they expire.
     static let renewBefore: TimeInterval = 300
@@ -47,17 +51,29 @@ final class AWSCredentialChain: Sendable {
            kept.expiration.map({ $0.timeIntervalSince(now) > Self.renewBefore }) ?? true {
             return kept
         }
-        let fresh = try await resolve(now: now)
+        let fresh: AWSCredentials
+        do {
+            fresh = try await resolve(now: now)
+        } catch {
+            logger.warning("AWS credentials could not be resolved", metadata: ["error": "\(error)"])
+            throw error
+        }
+        let expires = fresh.expiration.map { ISO8601DateFormatter().string(from: $0) }
         if let expiration = fresh.expiration, expiration <= now {
+            logger.warning("AWS credentials expired", metadata: ["origin": "\(fresh.origin)", "expired": "\(expires ?? "")"])
             throw SourceError(.unauthorised, "AWS: the credentials from \(fresh.origin) expired at "
                 + "\(ISO8601DateFormatter().string(from: expiration)); renew them (e.g. aws sso login, or a new session token)")
         }
+        logger.info("AWS credentials resolved", metadata: ["origin": "\(fresh.origin)", "expires": "\(expires ?? "never")"])
         cache.withLock { $0 = fresh }
         return fresh
     }
 
     /// Forgets kept credentials (after AWS refused them as expired).
-    func forget() { cache.withLock { $0 = nil } }
+    func forget() {
+        logger.info("AWS refused the kept credentials; they are resolved again on the next call")
+        cache.withLock { $0 = nil }
+    }
 
     private func resolve(now: Date) async throws -> AWSCredentials {
         if profile == nil, let id = nonEmpty(environment["AWS_ACCESS_KEY_ID"]) {
