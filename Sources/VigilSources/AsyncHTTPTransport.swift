@@ -259,7 +259,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
         case "WRONG_VERSION_NUMBER", "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG":
             return "TLS error talking to \(target): it does not speak TLS on this port (should the url be http://?)"
         case "CERTIFICATE_VERIFY_FAILED":
-            return "TLS error talking to \(target): its certificate is not trusted (CERTIFICATE_VERIFY_FAILED)"
+            return "TLS error talking to \(target): its certificate is not trusted (CERTIFICATE_VERIFY_FAILED); if it is "
+                + "signed by your own CA, add that CA to the system's store (Debian/Ubuntu: copy it to "
+                + "/usr/local/share/ca-certificates/ and run update-ca-certificates)"
         case "":
             let name = text.prefix { $0 != "(" && $0 != ":" }
             return "TLS error talking to \(target): \(name)"

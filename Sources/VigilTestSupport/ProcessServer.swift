@@ -80,12 +80,14 @@ public final class ProcessServer: Sendable {
     ///   - readyPath: the readiness endpoint.
     ///   - readyDeadline: how long the server may take to become ready.
     ///   - readyHeaders: header lines sent with the readiness request ("Authorization: Basic …").
+    ///   - readyStatus: the status that means ready (400 for a server that speaks only TLS: Go
+    ///     answers a plain request with "400 Bad Request", which shows it listens).
     ///   - arguments: the command-line arguments for a given port.
     /// - Throws: `ServerUnavailable` when the binary is missing or the server does not become
     ///   ready in time (the message holds the tail of its log). A port conflict is retried with
     ///   another port.
     public static func start(_ binary: String, workDirectory: URL, readyPath: String = "/-/ready",
-                             readyDeadline: Duration = .seconds(15), readyHeaders: [String] = [],
+                             readyDeadline: Duration = .seconds(15), readyHeaders: [String] = [], readyStatus: Int = 200,
                              arguments: (_ port: Int) -> [String]) async throws -> ProcessServer {
         let path: String
         do {
@@ -113,7 +115,8 @@ public final class ProcessServer: Sendable {
                 throw error
             }
             let server = ProcessServer(name: name, port: port, workDirectory: workDirectory, logFile: logFile, pid: pid)
-            let outcome = await server.waitUntilReady(path: readyPath, deadline: readyDeadline, headers: readyHeaders)
+            let outcome = await server.waitUntilReady(path: readyPath, deadline: readyDeadline, headers: readyHeaders,
+                                                        status: readyStatus)
             switch outcome {
             case .ready:
                 return server
@@ -289,7 +292,7 @@ public final class ProcessServer: Sendable {
 
     private enum Readiness { case ready, exited(Int32), timedOut(String) }
 
-    private func waitUntilReady(path: String, deadline: Duration, headers: [String]) async -> Readiness {
+    private func waitUntilReady(path: String, deadline: Duration, headers: [String], status ready: Int) async -> Readiness {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: deadline)
         var lastAnswer = "no answer"
@@ -302,8 +305,8 @@ public final class ProcessServer: Sendable {
             case .success(let status):
                 // Another test's server may have taken the port first: then ours is about to
                 // exit with "address already in use", and the 200 is not its answer.
-                if status == 200, Self.listens(pid, onPort: port) { return .ready }
-                lastAnswer = status == 200 ? "HTTP 200 from another process on the port" : "HTTP \(status)"
+                if status == ready, Self.listens(pid, onPort: port) { return .ready }
+                lastAnswer = status == ready ? "HTTP \(ready) from another process on the port" : "HTTP \(status)"
             case .failure(let problem):
                 lastAnswer = problem.message
             }

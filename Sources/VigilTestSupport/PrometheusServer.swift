@@ -19,11 +19,13 @@ public final class PrometheusServer: Sendable {
 
     /// Starts Prometheus, first loading `openMetrics` (an OpenMetrics text ending in `# EOF`,
     /// timestamps in seconds) when given; with `basicAuth`, every request must carry
-    /// `WebBasicAuth`'s user and password.
+    /// `WebBasicAuth`'s user and password; with `selfSignedTLS`, it speaks only HTTPS, with the
+    /// self-signed certificate of `Tests/Fixtures/tls` (which no client trusts).
     /// - Throws: `ServerUnavailable` when prometheus or promtool is missing (the message names the
     ///   package and the apt command) or the server does not become ready; `ProcessFailure` when
     ///   promtool rejects the history.
-    public static func start(history openMetrics: String? = nil, basicAuth: Bool = false) async throws -> PrometheusServer {
+    public static func start(history openMetrics: String? = nil, basicAuth: Bool = false, selfSignedTLS: Bool = false)
+        async throws -> PrometheusServer {
         let prometheus = try ProcessServer.requireBinary("prometheus")
         let promtool = try ProcessServer.requireBinary("promtool")
         let work = try ProcessServer.makeWorkDirectory(prefix: "prometheus")
@@ -31,7 +33,9 @@ public final class PrometheusServer: Sendable {
         let config = work.appendingPathComponent("prometheus.yml")
         var web: [String] = []
         do {
-            if basicAuth { web = ["--web.config.file=\(try WebBasicAuth.write(into: work))"] }
+            if basicAuth || selfSignedTLS {
+                web = ["--web.config.file=\(try WebBasicAuth.write(into: work, basicAuth: basicAuth, selfSignedTLS: selfSignedTLS))"]
+            }
             try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
             try Data(minimalConfig.utf8).write(to: config)
             if let openMetrics {
@@ -46,7 +50,8 @@ public final class PrometheusServer: Sendable {
             throw error
         }
         let process = try await ProcessServer.start(prometheus, workDirectory: work,
-                                                    readyHeaders: basicAuth ? [WebBasicAuth.header] : []) { port in
+                                                    readyHeaders: basicAuth ? [WebBasicAuth.header] : [],
+                                                    readyStatus: selfSignedTLS ? 400 : 200) { port in
             [
                 "--config.file=\(config.path)",
                 "--storage.tsdb.path=\(data.path)",

@@ -57,6 +57,18 @@ import VigilTestSupport
         #expect(PrometheusKind.missing([], for: .coverage, serviceLabel: "service") == nil)
     }
 
+    @Test func aCertificateNoOneTrustsIsReachedButFailsTLS() async throws {
+        let prom = try await PrometheusServer.start(selfSignedTLS: true)
+        defer { prom.stop() }
+        let url = try #require(URL(string: "https://127.0.0.1:\(prom.process.port)/"))
+        let check = await SourceConfig(PrometheusKind.self, PrometheusSettings(id: "prom", url: url, timeout: .seconds(5)))
+            .check(context)
+        #expect(!check.passed)
+        #expect([check.reachable, check.tls, check.authenticated] == [.yes, .no, .notApplicable], "\(check.findings)")
+        #expect(check.findings.first?.contains("its certificate is not trusted (CERTIFICATE_VERIFY_FAILED); if it is signed by "
+                                               + "your own CA, add that CA to the system's store") == true, "\(check.findings)")
+    }
+
     @Test func jenkinsSaysItsVersionInAHeader() async throws {
         let server = try await JenkinsServer.start()
         defer { _ = server.stop() }
