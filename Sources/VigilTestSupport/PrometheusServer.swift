@@ -34,7 +34,8 @@ public final class PrometheusServer: Sendable {
         var web: [String] = []
         do {
             if basicAuth || selfSignedTLS {
-                web = ["--web.config.file=\(try WebBasicAuth.write(into: work, basicAuth: basicAuth, selfSignedTLS: selfSignedTLS))"]
+                let file = try WebBasicAuth.write(into: work, basicAuth: basicAuth, selfSignedTLS: selfSignedTLS)
+                web = ["--web.config.file=\(file)"]
             }
             try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
             try Data(minimalConfig.utf8).write(to: config)

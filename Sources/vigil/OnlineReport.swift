@@ -5,8 +5,9 @@ import VigilSources
 /// What `check-config --online` prints: a table a person reads (a row per source: result,
 /// reachable, TLS, credentials, what they allow, quota left, version), then each source's
 /// findings (and each Prometheus query's series and labels), and a last line with the count; or,
-/// with `--format json`, one JSON object for scripts. Every finding passes through `Redaction`,
-/// so no secret is printed even when a server echoes one back.
+/// with `--format json`, one JSON object for scripts. Everything a server said passes through
+/// `shown`: no secret is printed even when a server echoes one back, and no control character
+/// (a stray escape sequence in an error body) reaches the terminal.
 enum OnlineReport {
     typealias Row = (source: SourceConfig, check: OnlineCheck)
 
@@ -19,7 +20,7 @@ enum OnlineReport {
             let c = row.check
             return [row.source.id, row.source.type, c.passed ? "ok" : "FAIL", text(c.reachable), text(c.tls),
                     auth(c.authenticated), text(c.access), c.quota.map { "\($0.remaining)/\($0.limit)" } ?? "-",
-                    c.version.map(Redaction.line) ?? "-"]
+                    c.version.map(shown) ?? "-"]
         }
         let widths = headers.indices.map { i in ([headers[i]] + cells.map { $0[i] }).map(\.count).max() ?? 0 }
         func line(_ values: [String]) -> String {
@@ -30,13 +31,25 @@ enum OnlineReport {
         for (source, check) in rows where !check.findings.isEmpty {
             lines.append("")
             lines.append("\(source.id) (\(source.type))")
-            for finding in check.findings { lines.append("  " + Redaction.line(finding)) }
+            for finding in check.findings { lines.append("  " + shown(finding)) }
         }
         let failed = rows.filter { !$0.check.passed }.count
         let plural = rows.count == 1 ? "" : "s"
         lines.append("")
-        lines.append(failed == 0 ? "all \(rows.count) source\(plural) passed" : "\(failed) of \(rows.count) source\(plural) failed")
+        lines.append(failed == 0 ? "all \(rows.count) source\(plural) passed"
+                                 : "\(failed) of \(rows.count) source\(plural) failed")
         return lines.joined(separator: "\n")
+    }
+
+    /// `text` redacted, with every control character (C0, DEL, C1) replaced by `?`.
+    static func shown(_ text: String) -> String {
+        let redacted = Redaction.line(text)
+        guard redacted.unicodeScalars.contains(where: isControl) else { return redacted }
+        return String(String.UnicodeScalarView(redacted.unicodeScalars.map { isControl($0) ? "?" : $0 }))
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     static func text(_ answer: OnlineCheck.Answer) -> String {
@@ -67,6 +80,16 @@ enum OnlineReport {
         }
     }
 
+    static func json(_ access: OnlineCheck.Access) -> String {
+        switch access {
+        case .unknown: return "unknown"
+        case .readOnly: return "read-only"
+        case .canAct: return "can-act"
+        case .refused: return "refused"
+        case .notChecked: return "not-checked"
+        }
+    }
+
     /// The JSON: `{"passed": Bool, "sources": [{"name", "type", "passed", "reachable", "tls",
     /// "authenticated", "access", "quota", "version", "queries", "findings"}]}`. The answers are
     /// "yes", "no", "unknown" (the check stopped first) or "none" (no TLS, no credentials, no
@@ -92,13 +115,13 @@ enum OnlineReport {
             let c = row.check
             return Source(name: row.source.id, type: row.source.type, passed: c.passed, reachable: answer(c.reachable),
                           tls: answer(c.tls), authenticated: answer(c.authenticated),
-                          access: text(c.access).replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "?", with: "unknown"),
+                          access: json(c.access),
                           quota: c.quota.map { Quota(limit: $0.limit, remaining: $0.remaining,
                                                      resetsAt: ISO8601DateFormatter().string(from: $0.resetAt)) },
-                          version: c.version.map(Redaction.line),
-                          queries: c.queries.map { Query(name: $0.name, series: $0.series, labels: $0.labels,
-                                                         problem: $0.problem.map(Redaction.line)) },
-                          findings: c.findings.map(Redaction.line))
+                          version: c.version.map(shown),
+                          queries: c.queries.map { Query(name: $0.name, series: $0.series, labels: $0.labels.map(shown),
+                                                         problem: $0.problem.map(shown)) },
+                          findings: c.findings.map(shown))
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -137,6 +137,17 @@ extension EndToEnd {
         #expect(deployments?["series"] as? Int == 1)
         #expect(deployments?["labels"] as? [String] == ["service", "status"])
 
+        // A server whose error body holds escape sequences: shown, but never sent to the terminal.
+        let body = "\u{1B}]0;owned\u{07}\u{1B}[2Jboom"
+        let hostile = try CannedHTTPServer(response: Array(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body).utf8))
+        defer { hostile.stop() }
+        let escaped = try TmuxSession.run(bin, ["check-config", "--online", try config("hostile",
+            "  - {name: am-odd, type: alertmanager, url: http://127.0.0.1:\(hostile.port), timeout: 2s}\n")])
+        #expect(escaped.status == 1)
+        #expect(!escaped.output.contains("\u{1B}") && !escaped.output.contains("\u{07}"), "\(escaped.output.debugDescription)")
+        #expect(escaped.output.contains("HTTP 500: ?]0;owned??[2Jboom"), "\(escaped.output)")
+
         let bad = try TmuxSession.run(bin, ["check-config", "--format", "xml", try config("bad", amUp)])
         #expect(bad.status != 0 && bad.output.contains("--format must be table or json"))
     }

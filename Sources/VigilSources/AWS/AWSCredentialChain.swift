@@ -60,7 +60,8 @@ final class AWSCredentialChain: Sendable {
         }
         let expires = fresh.expiration.map { ISO8601DateFormatter().string(from: $0) }
         if let expiration = fresh.expiration, expiration <= now {
-            logger.warning("AWS credentials expired", metadata: ["origin": "\(fresh.origin)", "expired": "\(expires ?? "")"])
+            logger.warning("AWS credentials expired",
+                           metadata: ["origin": "\(fresh.origin)", "expired": "\(expires ?? "")"])
             throw SourceError(.unauthorised, "AWS: the credentials from \(fresh.origin) expired at "
                 + "\(ISO8601DateFormatter().string(from: expiration)); renew them (e.g. aws sso login, or a new session token)")
         }

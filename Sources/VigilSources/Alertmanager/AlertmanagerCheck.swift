@@ -14,10 +14,12 @@ extension AlertmanagerSource {
                 if let v = status.versionInfo?.version, !v.isEmpty, !versions.contains(v) { versions.append(v) }
                 if let cluster = status.cluster, let state = cluster.status, state != "disabled" {
                     let peers = cluster.peers?.count ?? 0
-                    check.findings.append("\(AlertmanagerAPI.name(member)): cluster \(state), \(peers) peer\(peers == 1 ? "" : "s")")
+                    check.findings.append("\(AlertmanagerAPI.name(member)): cluster \(state), "
+                                          + "\(peers) peer\(peers == 1 ? "" : "s")")
                 }
             } catch let unreachable as AlertmanagerAPI.Unreachable {
-                check.findings.append("could not read the status of \(AlertmanagerAPI.name(member)): \(unreachable.error.message)")
+                check.findings.append("could not read the status of \(AlertmanagerAPI.name(member)): "
+                                      + unreachable.error.message)
             } catch {
                 check.findings.append("could not read the status of \(AlertmanagerAPI.name(member)): \(error)")
             }

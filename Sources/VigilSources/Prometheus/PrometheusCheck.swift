@@ -57,10 +57,14 @@ extension PrometheusKind {
         var gaps: [String] = []
         switch feed {
         case .deployments:
-            if !have.contains(serviceLabel) && !have.contains("service") { gaps.append("\(serviceLabel) (every deployment is \"unknown\")") }
+            if !have.contains(serviceLabel) && !have.contains("service") {
+                gaps.append("\(serviceLabel) (every deployment is \"unknown\")")
+            }
             if !have.contains("status") { gaps.append("status (every deployment counts as a success)") }
         case .builds:
-            if !have.contains("pipeline") && !have.contains("workflow") { gaps.append("pipeline (every run is \"unknown\")") }
+            if !have.contains("pipeline") && !have.contains("workflow") {
+                gaps.append("pipeline (every run is \"unknown\")")
+            }
             if !have.contains("status") { gaps.append("status (every run counts as a success)") }
         case .latencyP50, .latencyP99, .errorRate:
             if !have.contains(serviceLabel) { gaps.append("\(serviceLabel) (the series show under one unnamed service)") }
