@@ -68,7 +68,9 @@ struct CheckConfig: ParsableCommand {
     @Argument(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/vigil/config.yaml).", valueName: "FILE"))
     var file: String?
 
-    @Flag(help: "Also make one cheap real call to each source: reachable, credentials accepted, what they allow.")
+    @Flag(help: ArgumentHelp("Also make one cheap real call or two to each source and print a table: reached, TLS, "
+        + "credentials accepted, what they allow, quota left, version; for Prometheus, each query's series and labels. "
+        + "Exits 1 unless every source passes."))
     var online = false
 
     @Option(help: ArgumentHelp("With --online: table (default) or json (one object, for scripts; nothing else on "
