@@ -69,6 +69,22 @@ import VigilTestSupport
                                                + "your own CA, add that CA to the system's store") == true, "\(check.findings)")
     }
 
+    @Test func anHAPairWithOneMemberDownStillSaysTheVersionAndWhetherItMayWrite() async throws {
+        let am = try await AlertmanagerServer.start()
+        defer { am.stop() }
+        let closed = try SilentListener()
+        let dead = try #require(URL(string: "http://127.0.0.1:\(closed.port)"))
+        closed.close()
+        let settings = AlertmanagerSettings(id: "am", urls: [dead, am.url], timeout: .seconds(2))
+        let check = await SourceConfig(AlertmanagerKind.self, settings).check(context)
+        #expect(!check.passed, "a member down is a warning, and fails the check: \(check.findings)")
+        #expect(check.reachable == .yes && check.access == .canAct, "\(check.findings)")
+        #expect(check.version?.isEmpty == false)
+        #expect(check.findings.contains { $0.hasPrefix("could not read the status of http://127.0.0.1:\(closed.port)") },
+                "\(check.findings)")
+        #expect(try am.silences().isEmpty, "the write probe left a silence")
+    }
+
     @Test func jenkinsSaysItsVersionInAHeader() async throws {
         let server = try await JenkinsServer.start()
         defer { _ = server.stop() }

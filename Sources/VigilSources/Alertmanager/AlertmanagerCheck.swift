@@ -8,9 +8,11 @@ extension AlertmanagerSource {
     /// and a proxy or web config that forbids writes refuses it first (401, 403).
     func statusAndWrites(into check: inout OnlineCheck, now: Date) async {
         var versions: [String] = []
+        var answered: [URL] = []
         for member in settings.urls {
             do {
                 let status = try await api.status(of: member)
+                answered.append(member)
                 if let v = status.versionInfo?.version, !v.isEmpty, !versions.contains(v) { versions.append(v) }
                 if let cluster = status.cluster, let state = cluster.status, state != "disabled" {
                     let peers = cluster.peers?.count ?? 0
@@ -25,7 +27,9 @@ extension AlertmanagerSource {
             }
         }
         if !versions.isEmpty { check.version = versions.joined(separator: ", ") }
-        guard let member = settings.urls.first else { return }
+        // The write goes to a member that answered (an HA pair with one member down still says
+        // whether its credentials may write).
+        guard let member = answered.first ?? settings.urls.first else { return }
         let probe = AlertmanagerAPI.PostableSilence(
             matchers: [], startsAt: now, endsAt: now.addingTimeInterval(60), createdBy: "vigil check-config",
             comment: "vigil check-config --online: a silence without matchers, which Alertmanager refuses as invalid")

@@ -74,7 +74,7 @@ public enum AlertmanagerKind: SourceKind {
     public static func check(_ settings: AlertmanagerSettings, _ context: SourceContext) async -> OnlineCheck {
         let source = AlertmanagerSource(settings: settings, transport: context.transport)
         var check = await OnlineCheck.byPolling(source, now: context.now)
-        guard check.passed else { return check }
+        guard check.stoppedBy == nil else { return check }
         switch source.routingSummary {
         case .unread(let why)?: check.findings.append("could not read the routing tree (\(why)): its alerts will not merge "
                                                       + "with PagerDuty incidents")
