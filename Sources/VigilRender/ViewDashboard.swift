@@ -214,10 +214,12 @@ public enum DashboardView {
             left.append(ctx.span(" \(ctx.glyphs.severityCritical) state not saved ", .healthError))
         }
         left.append(contentsOf: health(state, ctx))
+        let hint = detailsHint(state, ctx)
+        let hintWidth = hint?.width ?? 0
         // The health summary matters more than the theme name and the clock: on a narrow screen
         // the right-hand part goes first (clock alone, then nothing), the summary is cut last.
         // Who is on call comes after the summary and gives way to the clock, not the reverse.
-        let coreWidth = left.reduce(0) { $0 + $1.width }
+        let coreWidth = left.reduce(0) { $0 + $1.width } + hintWidth
         let full = " \(state.themeName) \(ctx.glyphs.dot) \(Formatting.clock(state.now)) UTC "
         let short = " \(Formatting.clock(state.now)) "
         func fits(_ onCall: String, _ right: String) -> Bool {
@@ -238,8 +240,8 @@ public enum DashboardView {
             }
         }
         let rw = GlyphWidth.of(right)
-        grid.put(spans: truncate(left, toWidth: max(0, rect.width - rw), ellipsis: ctx.glyphs.ellipsis),
-                 x: rect.x, y: rect.y, maxWidth: rect.width)
+        let shown = truncate(left, toWidth: max(0, rect.width - rw - hintWidth), ellipsis: ctx.glyphs.ellipsis)
+        grid.put(spans: shown + (hint.map { [$0] } ?? []), x: rect.x, y: rect.y, maxWidth: rect.width)
         if rw > 0 { grid.put(right, x: rect.maxX - rw, y: rect.y, style: ctx.theme[.header]) }
     }
 
@@ -263,11 +265,6 @@ public enum DashboardView {
                 bad.append(ctx.span(" \(ctx.glyphs.pending) \(id): quota \(q.remaining)/\(q.limit) ", .healthStale))
             }
         }
-        // A source in trouble: its last errors, their times and the log file are one key away.
-        let troubled = state.sources.values.contains {
-            $0.lastError != nil || !$0.warnings.isEmpty || $0.isStale(at: state.now)
-        }
-        let details = troubled ? [ctx.span(" H details ", .header)] : []
         if bad.count > 1 {
             // Several: name them all in a few words; each panel says what went wrong for it.
             let names = state.sourceOrder.filter { id in
@@ -276,8 +273,10 @@ public enum DashboardView {
                     || s.quota?.isLow == true
             }
             let failing = names.contains { state.sources[$0]?.lastError != nil }
-            return [ctx.span(" \(ctx.glyphs.severityCritical) \(names.joined(separator: ", ")) \(failing ? "failing" : "not fresh") ",
-                             failing ? .healthError : .healthStale)] + details
+            let warned = names.contains { state.sources[$0]?.warnings.isEmpty == false }
+            let what = failing ? "failing" : warned ? "with warnings" : "not fresh"
+            return [ctx.span(" \(ctx.glyphs.severityCritical) \(names.joined(separator: ", ")) \(what) ",
+                             failing ? .healthError : .healthStale)]
         }
         if bad.isEmpty {
             let n = state.sources.count
@@ -294,7 +293,17 @@ public enum DashboardView {
             }
             return out
         }
-        return bad + details
+        return bad
+    }
+
+    /// " H details " while a source is failing, warning or stale: its last errors, their times
+    /// and the log file are one key away. Room is kept for it at the end of the header's left
+    /// part, so a long error is cut before it rather than push it out.
+    static func detailsHint(_ state: AppState, _ ctx: ViewContext) -> Span? {
+        let troubled = state.sources.values.contains {
+            $0.lastError != nil || !$0.warnings.isEmpty || $0.isStale(at: state.now)
+        }
+        return troubled ? ctx.span(" H details ", .header) : nil
     }
 
     /// The flash message, while it lasts, on the footer line `rect` (dashboard and wall): true

@@ -136,6 +136,7 @@ public final class SourceRunner: Sendable {
         let limit = timeLimit(of: source)
         var failures = 0
         var abandoned: PollRace?
+        var warnings: [String] = []
         while !Task.isCancelled {
             let attempt: Attempt
             if let hung = abandoned, !hung.pollEnded {
@@ -165,7 +166,16 @@ public final class SourceRunner: Sendable {
                 delay = policy.backoff(pollInterval: interval, failures: failures, fraction: random())
             }
             if let wait = attempt.retryAfter { delay = max(delay, wait) }
-            Self.log(attempt, source, failures: failures, next: delay, recovered: failedBefore > 0 && failures == 0)
+            // A lasting problem that is not a failure (a query that fails, a cluster member down)
+            // is logged when it starts and when it ends, not at every poll.
+            var warningsChanged = false
+            if let result = attempt.result {
+                let now = result.warnings.map(\.message)
+                warningsChanged = now != warnings
+                warnings = now
+            }
+            Self.log(attempt, source, failures: failures, next: delay, recovered: failedBefore > 0 && failures == 0,
+                     warningsChanged: warningsChanged)
             let ended = now()
             inbox.post(.sourcePolled(source.id, report(attempt, source, failures: failures,
                                                        next: ended.addingTimeInterval(delay.seconds), at: ended)))
@@ -173,12 +183,22 @@ public final class SourceRunner: Sendable {
         }
     }
 
-    /// The poll's outcome in the log: a success at `debug` (at `info` when it ends a run of
-    /// failures), a failure at `warning` with the retry decision; the source and the duration
-    /// as metadata.
-    static func log(_ attempt: Attempt, _ source: any Source, failures: Int, next: Duration, recovered: Bool = false) {
+    /// The level of a poll's record: a failure, or an answer with new warnings, at `warning`; an
+    /// answer that ends a run of failures or clears the warnings at `info`; any other at `debug`.
+    static func level(of attempt: Attempt, recovered: Bool, warningsChanged: Bool) -> Logger.Level {
+        if attempt.error != nil { return .warning }
+        let warned = attempt.result?.warnings.isEmpty == false
+        if warningsChanged && warned { return .warning }
+        return recovered || warningsChanged ? .info : .debug
+    }
+
+    /// The poll's outcome in the log, at `level(of:recovered:warningsChanged:)`, with the retry
+    /// decision after a failure; the source and the duration as metadata.
+    static func log(_ attempt: Attempt, _ source: any Source, failures: Int, next: Duration, recovered: Bool = false,
+                    warningsChanged: Bool = false) {
+        let level = level(of: attempt, recovered: recovered, warningsChanged: warningsChanged)
         // Nothing is put together for a record the level leaves out (a poll every few seconds).
-        guard logger.logLevel <= (attempt.error != nil ? .warning : recovered ? .info : .debug) else { return }
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             "source": .string(source.id), "duration_ms": .stringConvertible(Int((attempt.duration.seconds * 1_000).rounded())),
             "next_in": .string(format(next)),
@@ -203,11 +223,10 @@ public final class SourceRunner: Sendable {
         if let quota = attempt.result?.quota {
             metadata["quota_left"] = .string("\(quota.remaining)/\(quota.limit)")
         }
-        if recovered {
-            logger.info("poll ok again", metadata: metadata)
-        } else {
-            logger.debug("poll ok", metadata: metadata)
-        }
+        let warned = attempt.result?.warnings.isEmpty == false
+        let message: Logger.Message = warningsChanged && warned ? "poll answered with warnings"
+            : warningsChanged ? "poll ok, warnings cleared" : recovered ? "poll ok again" : "poll ok"
+        logger.log(level: level, message, metadata: metadata)
     }
 
     private static let logger = VigilLogging.logger("vigil.poll")

@@ -19,7 +19,7 @@ enum OnlineReport {
         let cells = rows.map { row -> [String] in
             let c = row.check
             return [row.source.id, row.source.type, c.passed ? "ok" : "FAIL", text(c.reachable), text(c.tls),
-                    auth(c.authenticated), text(c.access), c.quota.map { "\($0.remaining)/\($0.limit)" } ?? "-",
+                    c.credentialsNotAsked ? "not asked" : auth(c.authenticated), text(c.access), c.quota.map { "\($0.remaining)/\($0.limit)" } ?? "-",
                     c.version.map(shown) ?? "-"]
         }
         let widths = headers.indices.map { i in ([headers[i]] + cells.map { $0[i] }).map(\.count).max() ?? 0 }
@@ -91,16 +91,47 @@ enum OnlineReport {
     }
 
     /// The JSON: `{"passed": Bool, "sources": [{"name", "type", "passed", "reachable", "tls",
-    /// "authenticated", "access", "quota", "version", "queries", "findings"}]}`. The answers are
-    /// "yes", "no", "unknown" (the check stopped first) or "none" (no TLS, no credentials, no
-    /// server); access is "read-only", "can-act", "refused", "not-checked" or "unknown".
+    /// "authenticated", "access", "quota", "version", "queries", "findings"}]}`, every key present
+    /// (`null` when not known). The answers are "yes", "no", "unknown" (the check stopped first)
+    /// or "none" (no TLS, no credentials, no server), and "not-asked" for credentials the server
+    /// does not check; access is "read-only", "can-act", "refused", "not-checked" or "unknown".
     static func json(_ rows: [Row]) -> String {
         struct Quota: Encodable { let limit: Int, remaining: Int, resetsAt: String }
-        struct Query: Encodable { let name: String, series: Int?, labels: [String], problem: String? }
+        struct Query: Encodable {
+            let name: String, series: Int?, labels: [String], problem: String?
+            enum CodingKeys: String, CodingKey { case name, series, labels, problem }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(name, forKey: .name)
+                try c.encode(series, forKey: .series)
+                try c.encode(labels, forKey: .labels)
+                try c.encode(problem, forKey: .problem)
+            }
+        }
         struct Source: Encodable {
             let name: String, type: String, passed: Bool
             let reachable: String, tls: String, authenticated: String, access: String
             let quota: Quota?, version: String?, queries: [Query], findings: [String]
+
+            /// Every key, `null` when not known (the synthesized encoder would leave it out).
+            enum CodingKeys: String, CodingKey {
+                case name, type, passed, reachable, tls, authenticated, access, quota, version, queries, findings
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(name, forKey: .name)
+                try c.encode(type, forKey: .type)
+                try c.encode(passed, forKey: .passed)
+                try c.encode(reachable, forKey: .reachable)
+                try c.encode(tls, forKey: .tls)
+                try c.encode(authenticated, forKey: .authenticated)
+                try c.encode(access, forKey: .access)
+                try c.encode(quota, forKey: .quota)
+                try c.encode(version, forKey: .version)
+                try c.encode(queries, forKey: .queries)
+                try c.encode(findings, forKey: .findings)
+            }
         }
         struct All: Encodable { let passed: Bool, sources: [Source] }
         func answer(_ a: OnlineCheck.Answer) -> String {
@@ -114,7 +145,7 @@ enum OnlineReport {
         let all = All(passed: rows.allSatisfy(\.check.passed), sources: rows.map { row in
             let c = row.check
             return Source(name: row.source.id, type: row.source.type, passed: c.passed, reachable: answer(c.reachable),
-                          tls: answer(c.tls), authenticated: answer(c.authenticated),
+                          tls: answer(c.tls), authenticated: c.credentialsNotAsked ? "not-asked" : answer(c.authenticated),
                           access: json(c.access),
                           quota: c.quota.map { Quota(limit: $0.limit, remaining: $0.remaining,
                                                      resetsAt: ISO8601DateFormatter().string(from: $0.resetAt)) },
@@ -123,8 +154,23 @@ enum OnlineReport {
                                                          problem: $0.problem.map(shown)) },
                           findings: c.findings.map(shown))
         })
+        return encoded(all)
+    }
+
+    /// The JSON when the config itself is wrong and no source was called:
+    /// `{"passed": false, "config_errors": ["file:line: …"], "sources": []}`.
+    static func json(configErrors: [String]) -> String {
+        struct All: Encodable {
+            let passed = false, sources: [String] = []
+            let configErrors: [String]
+            enum CodingKeys: String, CodingKey { case passed, sources, configErrors = "config_errors" }
+        }
+        return encoded(All(configErrors: configErrors.map(shown)))
+    }
+
+    private static func encoded(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(all)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -87,18 +87,24 @@ struct CheckConfig: ParsableCommand {
     func run() throws {
         let env = ProcessInfo.processInfo.environment
         let path = file ?? ConfigLoader.defaultPath(environment: env)
+        /// The config itself is wrong: every problem on standard error, and with `--format json`
+        /// the one object on standard output too, so that a script always gets one.
+        func refuse(_ problems: [String], summary: String? = nil) -> ExitCode {
+            for p in problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
+            if let summary { FileHandle.standardError.write(Data("\(summary)\n".utf8)) }
+            if format == "json" { print(OnlineReport.json(configErrors: problems)) }
+            return ExitCode(1)
+        }
         let errors = ConfigLoader.validate(path: path)
         guard errors.isEmpty else {
-            for e in errors { FileHandle.standardError.write(Data("\(e)\n".utf8)) }
-            FileHandle.standardError.write(Data("\(path): \(errors.count) problem\(errors.count == 1 ? "" : "s")\n".utf8))
-            throw ExitCode(1)
+            throw refuse(errors.map { "\($0)" }, summary: "\(path): \(errors.count) problem\(errors.count == 1 ? "" : "s")")
         }
         do {
             let config = try ConfigLoader.load(path: path)
             let dir = ThemeLoader.locateThemesDirectory(explicit: nil)
             if (try? ThemeLoader.document(nameOrPath: config.theme, themesDirectory: dir)) == nil && config.theme != "default" {
-                FileHandle.standardError.write(Data("\(path): theme: no theme \"\(config.theme)\" (available: \((dir.map { ThemeLoader.available(in: $0) } ?? []).joined(separator: ", ")))\n".utf8))
-                throw ExitCode(1)
+                let available = (dir.map { ThemeLoader.available(in: $0) } ?? []).joined(separator: ", ")
+                throw refuse(["\(path): theme: no theme \"\(config.theme)\" (available: \(available))"])
             }
             if format == "table" { print(config.description) }
             if online {
@@ -113,8 +119,7 @@ struct CheckConfig: ParsableCommand {
             }
             if format == "table" { print("\(path): OK") }
         } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
+            throw refuse(["\(error)"])
         }
     }
 }

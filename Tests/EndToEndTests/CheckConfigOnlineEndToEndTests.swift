@@ -93,27 +93,31 @@ extension EndToEnd {
             "  - name: am-ok\n    type: alertmanager\n    url: \(locked.url.absoluteString)\n" + auth(right),
         ].joined())])
         #expect(mixed.status == 1, "\(mixed.output)")
-        widths = [8, 12, 6, 9, 3, 8, 9, 5, v]
+        widths = [8, 12, 6, 9, 3, 8, 7, 5, v]
         let mixedLines = mixed.output.components(separatedBy: "\n")
         let header = try #require(mixedLines.firstIndex { $0.hasPrefix("SOURCE") }, "\(mixed.output)")
         #expect(Array(mixedLines[header...].prefix(5)) == [
             row(["SOURCE", "TYPE", "RESULT", "REACHABLE", "TLS", "AUTH", "ACCESS", "QUOTA", "VERSION"], widths),
-            row(["prom-bad", "prometheus", "FAIL", "yes", "-", "refused", "read only", "-", "-"], widths),
+            row(["prom-bad", "prometheus", "FAIL", "yes", "-", "refused", "?", "-", "-"], widths),
             row(["am-bad", "alertmanager", "FAIL", "yes", "-", "refused", "?", "-", "-"], widths),
             row(["am-dr", "alertmanager", "FAIL", "no", "-", "none", "?", "-", "-"], widths),
             row(["am-ok", "alertmanager", "ok", "yes", "-", "accepted", "can act", "-", amVersion], widths),
         ], "\(mixed.output)")
         for expected in [
-            "  unauthorised: Alertmanager \(locked.url.absoluteString.dropLast()) refused to list alerts: HTTP 401: Unauthorized",
-            "  connection refused: Alertmanager http://127.0.0.1:\(deadPort): connection refused (127.0.0.1:\(deadPort)): "
+            "  Alertmanager http://127.0.0.1:\(deadPort): connection refused (127.0.0.1:\(deadPort)): "
                 + "is the server running and listening there?",
             "3 of 4 sources failed",
         ] {
             #expect(mixedLines.contains(expected), "no line \"\(expected)\" in:\n\(mixed.output)")
         }
-        // The file's path is shown unless it looks like a secret itself.
+        // Both say whose credentials were refused (the file's path is shown unless it looks like
+        // a secret itself).
         #expect(mixedLines.contains { $0.hasPrefix("  unauthorised: HTTP 401: not authorised (user vigil with the password from file ")
                                       && $0.hasSuffix(" was refused)") }, "\(mixed.output)")
+        #expect(mixedLines.contains {
+            $0.hasPrefix("  unauthorised: Alertmanager \(locked.url.absoluteString.dropLast()) refused to list alerts: HTTP 401: "
+                         + "Unauthorized (user vigil with the password from file ") && $0.hasSuffix(" was refused)")
+        }, "\(mixed.output)")
         for output in [good.output, mixed.output] {
             #expect(!output.contains(WebBasicAuth.password) && !output.contains("not-the-password"))
         }
@@ -136,6 +140,31 @@ extension EndToEnd {
         let deployments = promQueries.first { $0["name"] as? String == "deployments" }
         #expect(deployments?["series"] as? Int == 1)
         #expect(deployments?["labels"] as? [String] == ["service", "status"])
+        // Every key is there, null when not known, so that a script can read it without a guard.
+        let dead = try #require(sources.last)
+        #expect(Set(dead.keys) == ["name", "type", "passed", "reachable", "tls", "authenticated", "access", "quota", "version",
+                                   "queries", "findings"], "\(dead.keys.sorted())")
+        #expect(dead["quota"] is NSNull && dead["version"] is NSNull && dead["access"] as? String == "unknown")
+
+        // Credentials sent to a server that does not ask for them are said, not called accepted.
+        let unasked = try TmuxSession.run(bin, ["check-config", "--online", try config("unasked",
+            "  - name: am-open\n    type: alertmanager\n    url: \(am.url.absoluteString)\n" + auth(right))])
+        #expect(unasked.status == 0, "\(unasked.output)")
+        let unaskedRow = unasked.output.components(separatedBy: "\n").first { $0.hasPrefix("am-open ") } ?? ""
+        #expect(unaskedRow.contains(" not asked "), "\(unasked.output)")
+        #expect(unasked.output.contains("answers without credentials too: the configured auth is sent, but nothing checks it"))
+
+        // A config that is itself wrong: with --format json, still one object on standard output.
+        let broken = try TmuxSession.run(bin, ["check-config", "--online", "--format", "json", try config("broken",
+            "  - {name: am, type: alertmanger, url: \(am.url.absoluteString)}\n")])
+        #expect(broken.status == 1)
+        let brokenStart = try #require(broken.output.firstIndex(of: "{"), "\(broken.output)")
+        let brokenEnd = try #require(broken.output.lastIndex(of: "}"))
+        let brokenObject = try JSONSerialization.jsonObject(with: Data(broken.output[brokenStart...brokenEnd].utf8))
+            as? [String: Any]
+        #expect(brokenObject?["passed"] as? Bool == false)
+        let configErrors = brokenObject?["config_errors"] as? [String] ?? []
+        #expect(configErrors.count == 1 && configErrors.first?.contains("did you mean 'alertmanager'") == true, "\(configErrors)")
 
         // A server whose error body holds escape sequences: shown, but never sent to the terminal.
         let body = "\u{1B}]0;owned\u{07}\u{1B}[2Jboom"

@@ -15,6 +15,10 @@ extension EndToEnd {
         let am = try await AlertmanagerServer.start()
         try am.post([AlertmanagerServer.Alert(labels: ["alertname": "DiskFull", "service": "db", "severity": "critical"],
                                               annotations: ["summary": "disk 97% full on db-1"])])
+        let closed = try SilentListener()
+        let deadPort = closed.port
+        closed.close()
+        // A pair with one member down answers with a warning at every poll: logged once.
         let config = try TestConfig("log", yaml: """
             user: e2e-oncall
             log_level: trace
@@ -23,6 +27,11 @@ extension EndToEnd {
                 type: alertmanager
                 url: \(am.url.absoluteString)
                 poll_interval: 1s
+              - name: pair
+                type: alertmanager
+                urls: [\(am.url.absoluteString), http://127.0.0.1:\(deadPort)]
+                poll_interval: 1s
+                timeout: 1s
             """)
         let log = config.dir.appendingPathComponent("vigil.log")   // the default: in the state directory
         let pty = config.dir.appendingPathComponent("pty.bytes")
@@ -56,11 +65,14 @@ extension EndToEnd {
             }
         }
         #expect(has("info", "vigil", "started", ["level=trace"]))
-        #expect(has("info", "vigil", "config loaded", ["path=\(config.file.path)", "sources=1"]))
+        #expect(has("info", "vigil", "config loaded", ["path=\(config.file.path)", "sources=2"]))
         #expect(has("info", "vigil", "theme loaded", ["theme=default"]))
         #expect(has("info", "vigil.terminal", "terminal", ["term=tmux-256color", "size=100x30"]))
         #expect(has("debug", "vigil.poll", "poll ok", ["source=am", "incidents=1", "duration_ms=", "next_in=1s"]))
         #expect(has("trace", "vigil.http", "HTTP GET 200", ["source=am", "/api/v2/alerts", "received_bytes="]))
+        let warned = lines.filter { $0.contains(" warning vigil.poll: poll answered with warnings") && $0.contains("source=pair") }
+        #expect(warned.count == 1 && warned.first?.contains("127.0.0.1:\(deadPort)") == true,
+                "\(lines.filter { $0.contains("source=pair") && $0.contains("vigil.poll") }.joined(separator: "\n"))")
         #expect(has("warning", "vigil.poll", "poll failed", ["source=am", "kind=", "failures=1", "next_in="]),
                 "\(lines.suffix(5).joined(separator: "\n"))")
         // Nothing of it on the terminal.

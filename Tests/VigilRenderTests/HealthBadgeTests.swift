@@ -138,13 +138,18 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
         var stale = twoSources()
         stale.sources["prom"]?.lastSuccess = noon.addingTimeInterval(-600)
         #expect(DashboardView.render(stale, ctx).lines[0].contains("prom stale 10m  H details "))
-        // At 80 columns a long error keeps its words, and the hint gives way first.
+        // At 80 columns a long error is cut before the hint, which keeps its place at the end.
         var narrow = twoSources(size: Size(width: 80, height: 24))
         fail(&narrow, "am", "timed out after 10s waiting for alertmanager-eu-west-1.example.internal:9093", kind: .timedOut,
              retryIn: 8)
         let top = DashboardView.render(narrow, ctx).lines[0]
-        #expect(top.contains("● am: timed out after 10s waiting for alertmanager-eu-"), "\(top)")
-        #expect(!top.contains("H details"), "\(top)")
+        #expect(top.contains("● am: timed out after 10s waiting for"), "\(top)")
+        #expect(top.hasSuffix("… H details "), "\(top)")
+        #expect(GlyphWidth.of(top) == 80)
+        // Several sources with warnings (and no error) say so, not "not fresh".
+        var warned = twoSources()
+        for id in ["prom", "am"] { warned.sources[id]?.warnings = [SourceWarning(panel: nil, message: "a query failed")] }
+        #expect(DashboardView.render(warned, ctx).lines[0].contains("● prom, am with warnings  H details "))
     }
 
     @Test func retryTimesAreCoarse() {

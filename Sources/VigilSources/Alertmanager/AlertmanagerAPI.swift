@@ -54,6 +54,18 @@ struct AlertmanagerAPI: Sendable {
         }
     }
 
+    /// `check`, with whose credentials were refused when the answer is 401 or 403.
+    func checked(_ response: HTTPResponse, from member: URL, doing what: String) throws(SourceError) -> Data {
+        do {
+            return try Self.check(response, from: member, doing: what)
+        } catch {
+            guard response.status == 401 || response.status == 403 else { throw error }
+            var refused = error
+            refused.message += " (\(auth.refused))"
+            throw refused
+        }
+    }
+
     /// The body of a 2xx answer; otherwise a `SourceError` carrying Alertmanager's own message.
     static func check(_ response: HTTPResponse, from member: URL, doing what: String) throws(SourceError) -> Data {
         guard !(200..<300).contains(response.status) else { return response.body }
@@ -84,7 +96,7 @@ struct AlertmanagerAPI: Sendable {
         } catch let rejected as HTTPBodyRejected {
             throw rejected.error   // it answered, wrongly: not a reason to try another member
         }
-        _ = try Self.check(response, from: member, doing: "list alerts")
+        _ = try checked(response, from: member, doing: "list alerts")
         let (alerts, taken) = try sink.finish()
         memory?.keep(taken.decoded, of: member)
         return AlertList(alerts: alerts, digests: taken.digests)
@@ -121,7 +133,7 @@ struct AlertmanagerAPI: Sendable {
     /// The configuration the member runs (`config.original` of `GET /api/v2/status`).
     func configuration(from member: URL) async throws -> String {
         let response = try await send("GET", "/api/v2/status", to: member, limit: Self.listLimit)
-        let body = try Self.check(response, from: member, doing: "read its status")
+        let body = try checked(response, from: member, doing: "read its status")
         struct Status: Decodable {
             struct Config: Decodable { var original: String }
             var config: Config
@@ -144,20 +156,20 @@ struct AlertmanagerAPI: Sendable {
     /// The member's version and cluster state (`GET /api/v2/status`).
     func status(of member: URL) async throws -> Status {
         let response = try await send("GET", "/api/v2/status", to: member, limit: Self.listLimit)
-        let body = try Self.check(response, from: member, doing: "read its status")
+        let body = try checked(response, from: member, doing: "read its status")
         return try SourceJSON.decode(Status.self, from: body, what: "Alertmanager status")
     }
 
     func silences(from member: URL) async throws -> [AlertmanagerSilence] {
         let response = try await send("GET", "/api/v2/silences", to: member, limit: Self.listLimit)
-        return try AlertmanagerDecoder.silences(from: Self.check(response, from: member, doing: "list silences"))
+        return try AlertmanagerDecoder.silences(from: checked(response, from: member, doing: "list silences"))
     }
 
     /// One silence, or nil when the member does not know it (404).
     func silence(_ id: String, from member: URL) async throws -> AlertmanagerSilence? {
         let response = try await send("GET", "/api/v2/silence/\(Self.escaped(id))", to: member)
         if response.status == 404 { return nil }
-        return try AlertmanagerDecoder.silence(from: Self.check(response, from: member, doing: "read silence \(id)"))
+        return try AlertmanagerDecoder.silence(from: checked(response, from: member, doing: "read silence \(id)"))
     }
 
     /// A silence to create, or to replace when `id` is set.
@@ -189,14 +201,14 @@ struct AlertmanagerAPI: Sendable {
         let response = try await send("POST", "/api/v2/silences", to: member, body: body)
         if response.status == 404, silence.id != nil { return nil }
         struct Created: Decodable { var silenceID: String }
-        let data = try Self.check(response, from: member, doing: "create a silence")
+        let data = try checked(response, from: member, doing: "create a silence")
         return try SourceJSON.decode(Created.self, from: data, what: "Alertmanager silence creation").silenceID
     }
 
     /// Expires a silence (Alertmanager answers 200 also when it had already expired).
     func expire(_ id: String, at member: URL) async throws {
         let response = try await send("DELETE", "/api/v2/silence/\(Self.escaped(id))", to: member)
-        _ = try Self.check(response, from: member, doing: "expire silence \(id)")
+        _ = try checked(response, from: member, doing: "expire silence \(id)")
     }
 
     private static func escaped(_ id: String) -> String {

@@ -19,14 +19,19 @@ extension AlertmanagerSource {
                     check.findings.append("\(AlertmanagerAPI.name(member)): cluster \(state), "
                                           + "\(peers) peer\(peers == 1 ? "" : "s")")
                 }
-            } catch let unreachable as AlertmanagerAPI.Unreachable {
-                check.findings.append("could not read the status of \(AlertmanagerAPI.name(member)): "
-                                      + unreachable.error.message)
+            } catch is AlertmanagerAPI.Unreachable {
+                continue  // the poll's own finding already says the member cannot be reached
             } catch {
                 check.findings.append("could not read the status of \(AlertmanagerAPI.name(member)): \(error)")
             }
         }
         if !versions.isEmpty { check.version = versions.joined(separator: ", ") }
+        if settings.auth != .none, let member = answered.first,
+           (try? await AlertmanagerAPI(transport: api.transport, auth: .none, timeout: api.timeout).status(of: member)) != nil {
+            check.credentialsNotAsked = true
+            check.findings.append("\(AlertmanagerAPI.name(member)) answers without credentials too: the configured auth is "
+                                  + "sent, but nothing checks it")
+        }
         // The write goes to a member that answered (an HA pair with one member down still says
         // whether its credentials may write).
         guard let member = answered.first ?? settings.urls.first else { return }

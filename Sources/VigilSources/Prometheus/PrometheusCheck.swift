@@ -25,6 +25,16 @@ extension PrometheusKind {
         var check = OnlineCheck(passed: true, findings: ["reachable; build info answered"
                                                          + (version.map { ": Prometheus \($0)" } ?? "")])
         check.version = version
+        if settings.auth != .none {
+            var bare = settings
+            bare.auth = .none
+            if (try? await PrometheusSource(settings: bare, transport: context.transport)
+                .get(path: "api/v1/status/buildinfo", parameters: [])) != nil {
+                check.credentialsNotAsked = true
+                check.findings.append("the server answers without credentials too: the configured auth is sent, but "
+                                      + "nothing checks it")
+            }
+        }
         let time = PrometheusSource.format(context.now.timeIntervalSince1970)
         for query in settings.queries {
             do {

@@ -226,13 +226,7 @@ public final class PrometheusSource: Source {
         }
         switch status {
         case 401, 403:
-            let origin: String
-            switch settings.auth {
-            case .none: origin = "no credentials are configured"
-            case .bearer(let token): origin = "the token from \(token.origin) was refused"
-            case .basic(let user, let password): origin = "user \(user) with the password from \(password.origin) was refused"
-            }
-            return "HTTP \(status): not authorised (\(origin))"
+            return "HTTP \(status): not authorised (\(settings.auth.refused))"
         case 300..<400:
             return "HTTP \(status): Prometheus redirects this request; set the source's url to the address it redirects to"
         case 404:

@@ -71,7 +71,7 @@ public enum ConfigProblem: YAMLProblem {
             return "YAML syntax error: \(text); check the indentation and quoting near this line"
         case .fileNotFound:
             return "no such config file; create it (config.example.yaml in the Vigil repository is a commented "
-                + "starting point), or give the right path with --config FILE"
+                + "starting point), or give the right path: vigil --config FILE, vigil check-config FILE"
         case let .unreadable(reason):
             return "cannot read the config file (\(reason)); check that it is a readable UTF-8 text file"
         case .empty:

@@ -21,6 +21,10 @@ public struct OnlineCheck: Sendable, Hashable {
     public var tls: Answer = .unknown
     /// Whether the credentials were accepted (`.notApplicable`: none are sent).
     public var authenticated: Answer = .unknown
+    /// The server answered without the credentials too: they are sent, but nothing checks them
+    /// (a proxy meant to require them, missing). Only said where a kind asked (Prometheus,
+    /// Alertmanager).
+    public var credentialsNotAsked = false
     /// What the credentials allow.
     public var access: Access = .unknown
     /// The request quota left, when the server says.
@@ -72,9 +76,12 @@ public struct OnlineCheck: Sendable, Hashable {
         self.passed = passed; self.findings = findings; self.stoppedBy = stoppedBy
     }
 
-    /// A check stopped by `error` before the source answered.
+    /// A check stopped by `error` before the source answered: its message, after the kind of
+    /// failure unless the message already says it ("connection refused: … connection refused").
     public init(stoppedBy error: SourceError) {
-        self.init(passed: false, findings: ["\(error.kind.label): \(error.message)"], stoppedBy: error.kind)
+        let label = error.kind.label
+        let said = error.message.range(of: label, options: .caseInsensitive) != nil
+        self.init(passed: false, findings: [said ? error.message : "\(label): \(error.message)"], stoppedBy: error.kind)
     }
 
     /// The default check of a kind without its own: build the source and poll it once.
@@ -86,7 +93,9 @@ public struct OnlineCheck: Sendable, Hashable {
             let counts = [s.incidents.map { "\($0.count) incidents" }, s.deployments.map { "\($0.count) deployments" },
                           s.builds.map { "\($0.count) CI runs" }, s.series.map { "\($0.count) series" }].compactMap { $0 }
             if !counts.isEmpty { findings[0] += " (\(counts.joined(separator: ", ")))" }
-            findings += result.warnings.map { "warning: \($0.message)" }
+            // A warning fails the check (a query or a cluster member that does not answer):
+            // said as the problem it is, not as a warning.
+            findings += result.warnings.map(\.message)
             var check = OnlineCheck(passed: result.warnings.isEmpty, findings: findings)
             check.quota = result.quota
             return check
@@ -134,7 +143,8 @@ public struct OnlineCheck: Sendable, Hashable {
             if c.reachable == .unknown { c.reachable = reached ? .yes : .no }
             if c.tls == .unknown { c.tls = !secure ? .notApplicable : reached ? .yes : .unknown }
         }
-        if c.access == .unknown && (stoppedBy == nil || actions.isEmpty) {
+        // What the credentials allow is known only once the source answered.
+        if c.access == .unknown && stoppedBy == nil {
             c.access = actions.isEmpty ? .readOnly : .notChecked
         }
         return c

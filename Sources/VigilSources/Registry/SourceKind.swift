@@ -104,6 +104,16 @@ extension SourceKind {
 }
 
 extension HTTPAuth {
+    /// Whose credentials a 401 or 403 refused, for its message: "user vigil with the password
+    /// from file /run/secrets/am was refused", "no credentials are configured". Never the secret.
+    public var refused: String {
+        switch self {
+        case .none: return "no credentials are configured"
+        case .bearer(let token): return "the token from \(token.origin) was refused"
+        case .basic(let user, let password): return "user \(user) with the password from \(password.origin) was refused"
+        }
+    }
+
     /// For `check-config`: the kind of auth and where the secret comes from, never the secret.
     public var summary: String {
         switch self {
