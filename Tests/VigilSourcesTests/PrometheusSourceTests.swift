@@ -223,6 +223,22 @@ struct PrometheusSourceTests {
         #expect(again.deployments.map { Set($0.map(\.id)) } == Set(deployments.map(\.id)))
     }
 
+    @Test("a poll between two milliseconds still has the value as of now (--once showed '-' half the time)")
+    func instantSampleNeverAfterThePoll() async throws {
+        guard let server = await startPrometheus(history: nil) else { return }
+        defer { server.stop() }
+        let source = PrometheusSource(settings: settings(server.url, queries: [PrometheusQuery(feed: .coverage, promql: "vector(87)")],
+                                                         lookback: .seconds(86_400)),
+                                      transport: AsyncHTTPTransport.shared)
+        for fraction in [0.0006, 0.0009, 0.0001] {
+            // 0.6 ms past a millisecond: sent as the next millisecond, which Prometheus echoes back.
+            let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000 + fraction)
+            let series = try #require(try await source.poll(now: now).snapshot.series?.first { $0.key == SeriesKey(.coverage) })
+            #expect(series.samples.allSatisfy { $0.at <= now }, "a sample after the poll: \(series.samples.suffix(2))")
+            #expect(Metrics.seriesWindow(series, in: DateInterval(start: now.addingTimeInterval(-3_600), end: now)).latest == 87)
+        }
+    }
+
     @Test("a bad query names itself with Prometheus' error while the other feeds still arrive")
     func badQuery() async throws {
         let history = KnownHistory(now: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))

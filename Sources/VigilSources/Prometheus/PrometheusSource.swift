@@ -157,7 +157,7 @@ public final class PrometheusSource: Source {
         async let latest = fetch(path: "api/v1/query", parameters: [
             ("query", query.promql), ("time", Self.format(grid.now)),
         ])
-        let merged = Self.merge(try await range, latest: try await latest)
+        let merged = Self.merge(try await range, latest: Self.notAfter(grid.now, try await latest))
         switch query.feed {
         case .deployments:
             return .deployments(try deployments(from: merged, grid: grid))
@@ -178,6 +178,19 @@ public final class PrometheusSource: Source {
         case .latencyP99: return .latencyP99
         case .errorRate: return .errorRate
         case .deployments, .builds: return nil
+        }
+    }
+
+    /// The instant answer with no sample later than the poll's time. Prometheus stamps it with
+    /// the query's `time`, sent to the millisecond: rounded (or read back) a hair past the poll,
+    /// it fell outside a window that ends at the poll's time, and `--once` showed the figure
+    /// half the time and "-" the other half.
+    static func notAfter(_ now: Double, _ series: [PrometheusDecoder.LabelledSeries]) -> [PrometheusDecoder.LabelledSeries] {
+        let limit = Date(timeIntervalSince1970: now)
+        return series.map { s in
+            var s = s
+            for i in s.samples.indices where s.samples[i].at > limit { s.samples[i].at = limit }
+            return s
         }
     }
 
