@@ -79,7 +79,9 @@ public enum DashboardView {
         guard !inner.isEmpty else { return }
         // A failing query is said first, on its panel, above whatever did arrive.
         let warningLines = warnings.map { RankedLine(0, .text([ctx.span($0.message, .healthError)])) }
-        let lines = RankedLine.pick(warningLines + MetricPanels.lines(id, f, state, ctx), height: inner.height)
+        var content = MetricPanels.lines(id, f, state, ctx)
+        if !warningLines.isEmpty { content.removeAll(where: MetricPanels.isNoData) }
+        let lines = RankedLine.pick(warningLines + content, height: inner.height)
         for (row, line) in lines.enumerated() {
             let y = inner.y + row
             switch line {

@@ -75,8 +75,17 @@ enum MetricPanels {
         }
     }
 
+    private static let noDataPrefix = "no data: "
+
     private static func noData(_ why: String, _ ctx: ViewContext) -> [RankedLine] {
-        [RankedLine(1, .text([ctx.span("no data: " + why, .textDim)]))]
+        [RankedLine(1, .text([ctx.span(noDataPrefix + why, .textDim)]))]
+    }
+
+    /// Whether `line` is a "no data: …" line, which a failing query's own line above it already
+    /// explains (and would contradict: "no CI source configured" under "builds query failed").
+    static func isNoData(_ line: RankedLine) -> Bool {
+        if case .text(let spans) = line.line, spans.count == 1, spans[0].text.hasPrefix(noDataPrefix) { return true }
+        return false
     }
 
     private static func sp(_ s: String) -> Span { Span(s) }

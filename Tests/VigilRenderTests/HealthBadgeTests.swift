@@ -152,6 +152,19 @@ private func border(_ state: AppState, _ panel: PanelID) -> String {
         #expect(DashboardView.render(warned, ctx).lines[0].contains("● prom, am with warnings  H details "))
     }
 
+    @Test func aFailedQuerySaysSoOnItsPanelWithoutAContradictingNoDataLine() {
+        var s = twoSources()
+        _ = reduce(&s, .sourcePolled("prom", PollReport(
+            outcome: .updated(SourceSnapshot(deployments: [], series: []),
+                              warnings: [SourceWarning(panel: .builds, message: "builds query failed: bad_data: parse error")]),
+            at: noon, duration: 0.2, consecutiveFailures: 0, nextPollAt: noon.addingTimeInterval(30))))
+        let rect = try! #require(s.layout.rect(of: .builds))
+        let lines = DashboardView.render(s, ctx).lines
+        let inside = lines[(rect.y + 1)..<(rect.y + rect.height - 1)].map { String(Array($0)[(rect.x + 1)..<(rect.x + rect.width - 1)]) }
+        #expect(inside.first?.hasPrefix("builds query failed: bad_data") == true, "\(inside)")
+        #expect(!inside.contains { $0.contains("no data") }, "\(inside)")
+    }
+
     @Test func retryTimesAreCoarse() {
         #expect(DashboardView.retryText(noon.addingTimeInterval(3), now: noon) == "retry in 10s")
         #expect(DashboardView.retryText(noon.addingTimeInterval(35), now: noon) == "retry in 40s")
