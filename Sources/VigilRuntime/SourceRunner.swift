@@ -170,9 +170,9 @@ public final class SourceRunner: Sendable {
             // is logged when it starts and when it ends, not at every poll.
             var warningsChanged = false
             if let result = attempt.result {
-                let now = result.warnings.map(\.message)
-                warningsChanged = now != warnings
-                warnings = now
+                let current = result.warnings.map(\.message)
+                warningsChanged = current != warnings
+                warnings = current
             }
             Self.log(attempt, source, failures: failures, next: delay, recovered: failedBefore > 0 && failures == 0,
                      warningsChanged: warningsChanged)
