@@ -82,7 +82,7 @@ let benchmarks: @Sendable () -> Void = {
         box.state.now = box.state.now.addingTimeInterval(60)
         benchmark.startMeasurement()
         blackHole(DashboardFigures(box.state))
-    } setup: {
+    } setup: { () -> StateBox in
         let box = StateBox(Inputs.metricsState(events: 1_000_000))
         blackHole(DashboardFigures(box.state))
         return box
@@ -94,7 +94,7 @@ let benchmarks: @Sendable () -> Void = {
         box.state.sources["bench-0"]?.snapshot = box.flip ? box.changed : box.original
         benchmark.startMeasurement()
         blackHole(DashboardFigures(box.state))
-    } setup: {
+    } setup: { () -> StateBox in
         let box = StateBox(Inputs.metricsState(events: 1_000_000, sources: 4))
         blackHole(DashboardFigures(box.state))
         box.original = box.state.sources["bench-0"]?.snapshot
