@@ -97,41 +97,11 @@ enum OnlineReport {
     /// does not check; access is "read-only", "can-act", "refused", "not-checked" or "unknown".
     static func json(_ rows: [Row]) -> String {
         struct Quota: Encodable { let limit: Int, remaining: Int, resetsAt: String }
-        struct Query: Encodable {
-            let name: String, series: Int?, labels: [String], problem: String?
-            enum CodingKeys: String, CodingKey { case name, series, labels, problem }
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(name, forKey: .name)
-                try c.encode(series, forKey: .series)
-                try c.encode(labels, forKey: .labels)
-                try c.encode(problem, forKey: .problem)
-            }
-        }
+        struct Query: Encodable { let name: String, series: Nullable<Int>, labels: [String], problem: Nullable<String> }
         struct Source: Encodable {
             let name: String, type: String, passed: Bool
             let reachable: String, tls: String, authenticated: String, access: String
-            let quota: Quota?, version: String?, queries: [Query], findings: [String]
-
-            /// Every key, `null` when not known (the synthesized encoder would leave it out).
-            enum CodingKeys: String, CodingKey {
-                case name, type, passed, reachable, tls, authenticated, access, quota, version, queries, findings
-            }
-
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(name, forKey: .name)
-                try c.encode(type, forKey: .type)
-                try c.encode(passed, forKey: .passed)
-                try c.encode(reachable, forKey: .reachable)
-                try c.encode(tls, forKey: .tls)
-                try c.encode(authenticated, forKey: .authenticated)
-                try c.encode(access, forKey: .access)
-                try c.encode(quota, forKey: .quota)
-                try c.encode(version, forKey: .version)
-                try c.encode(queries, forKey: .queries)
-                try c.encode(findings, forKey: .findings)
-            }
+            let quota: Nullable<Quota>, version: Nullable<String>, queries: [Query], findings: [String]
         }
         struct All: Encodable { let passed: Bool, sources: [Source] }
         func answer(_ a: OnlineCheck.Answer) -> String {
@@ -147,11 +117,11 @@ enum OnlineReport {
             return Source(name: row.source.id, type: row.source.type, passed: c.passed, reachable: answer(c.reachable),
                           tls: answer(c.tls), authenticated: c.credentialsNotAsked ? "not-asked" : answer(c.authenticated),
                           access: json(c.access),
-                          quota: c.quota.map { Quota(limit: $0.limit, remaining: $0.remaining,
-                                                     resetsAt: ISO8601DateFormatter().string(from: $0.resetAt)) },
-                          version: c.version.map(shown),
-                          queries: c.queries.map { Query(name: $0.name, series: $0.series, labels: $0.labels.map(shown),
-                                                         problem: $0.problem.map(shown)) },
+                          quota: Nullable(c.quota.map { Quota(limit: $0.limit, remaining: $0.remaining,
+                                                              resetsAt: ISO8601DateFormatter().string(from: $0.resetAt)) }),
+                          version: Nullable(c.version.map(shown)),
+                          queries: c.queries.map { Query(name: $0.name, series: Nullable($0.series), labels: $0.labels.map(shown),
+                                                         problem: Nullable($0.problem.map(shown))) },
                           findings: c.findings.map(shown))
         })
         return encoded(all)
@@ -172,5 +142,18 @@ enum OnlineReport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// An optional that a JSON encoder writes as `null` when empty; the synthesized encoding of an
+/// optional leaves the key out, and a script should find every key.
+struct Nullable<Value: Encodable>: Encodable {
+    let value: Value?
+
+    init(_ value: Value?) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let value { try c.encode(value) } else { try c.encodeNil() }
     }
 }
