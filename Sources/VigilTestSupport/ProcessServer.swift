@@ -191,39 +191,6 @@ public final class ProcessServer: Sendable {
         return listener.port
     }
 
-    // MARK: One-shot processes
-
-    /// Runs a helper to completion (e.g. `promtool tsdb create-blocks-from openmetrics …`) and
-    /// returns its combined output.
-    /// - Throws: `ServerUnavailable` when the binary is missing; `ProcessFailure` when it exits
-    ///   with a failure or does not finish within `timeout` (it is then killed).
-    @discardableResult
-    public static func run(_ binary: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> String {
-        let path = try requireBinary(binary)
-        let logFile = FileManager.default.temporaryDirectory
-            .appendingPathComponent("vigil-run-\(UUID().uuidString.prefix(8)).log")
-        defer { try? FileManager.default.removeItem(at: logFile) }
-        let pid = try spawn(path, arguments, logFile: logFile)
-        let command = ([binary] + arguments).joined(separator: " ")
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while true {
-            if let status = reap(pid) {
-                let output = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-                guard status == 0 else { throw ProcessFailure(command: command, status: status, output: output) }
-                return output
-            }
-            if clock.now >= deadline {
-                kill(pid, SIGKILL)
-                _ = waitBlocking(pid)
-                let output = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-                throw ProcessFailure(command: command, status: -SIGKILL,
-                                     output: "killed after \(timeout) without finishing\n" + output)
-            }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
     // MARK: Stopping
 
     /// Stops the server (SIGTERM, SIGKILL after `grace`), waits for it and removes the work
@@ -345,7 +312,7 @@ public final class ProcessServer: Sendable {
 
     /// Spawns `path` with a reset signal mask and default dispositions for the usual
     /// termination signals; stdin is /dev/null, stdout and stderr go to `logFile`.
-    private static func spawn(_ path: String, _ arguments: [String], logFile: URL) throws -> pid_t {
+    static func spawn(_ path: String, _ arguments: [String], logFile: URL) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -380,7 +347,7 @@ public final class ProcessServer: Sendable {
     }
 
     /// The exit status if the process has ended (then reaped), nil while it runs.
-    private static func reap(_ pid: pid_t) -> Int32? {
+    static func reap(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         if result == pid { return decode(status) }
@@ -388,7 +355,7 @@ public final class ProcessServer: Sendable {
         return nil
     }
 
-    private static func waitBlocking(_ pid: pid_t) -> Int32 {
+    static func waitBlocking(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return -1 }
