@@ -59,11 +59,10 @@ final class AWSCredentialChain: Sendable {
             throw error
         }
         let expires = fresh.expiration.map { ISO8601DateFormatter().string(from: $0) }
-        if let expiration = fresh.expiration, expiration <= now {
-            logger.warning("AWS credentials expired",
-                           metadata: ["origin": "\(fresh.origin)", "expired": "\(expires ?? "")"])
-            throw SourceError(.unauthorised, "AWS: the credentials from \(fresh.origin) expired at "
-                + "\(ISO8601DateFormatter().string(from: expiration)); renew them (e.g. aws sso login, or a new session token)")
+        if let expiration = fresh.expiration, let expired = expires, expiration <= now {
+            logger.warning("AWS credentials expired", metadata: ["origin": "\(fresh.origin)", "expired": "\(expired)"])
+            throw SourceError(.unauthorised, "AWS: the credentials from \(fresh.origin) expired at \(expired); "
+                + "renew them (e.g. aws sso login, or a new session token)")
         }
         logger.info("AWS credentials resolved", metadata: ["origin": "\(fresh.origin)", "expires": "\(expires ?? "never")"])
         cache.withLock { $0 = fresh }

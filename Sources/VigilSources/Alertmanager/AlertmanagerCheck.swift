@@ -62,12 +62,10 @@ extension AlertmanagerSource {
                 check.findings.append("could not tell whether silences can be created: HTTP \(response.status): "
                                       + AlertmanagerAPI.message(in: response.body))
             }
-        } catch let unreachable as AlertmanagerAPI.Unreachable {
-            check.access = .notChecked
-            check.findings.append("could not tell whether silences can be created: \(unreachable.error.message)")
         } catch {
+            let why = (error as? AlertmanagerAPI.Unreachable)?.error.message ?? "\(error)"
             check.access = .notChecked
-            check.findings.append("could not tell whether silences can be created: \(error)")
+            check.findings.append("could not tell whether silences can be created: \(why)")
         }
     }
 }

@@ -5,17 +5,13 @@ extension PagerDutySource {
     /// See `PagerDutyKind.check`.
     func check(now: Date) async -> OnlineCheck {
         var findings: [String] = []
-        var quota: RateQuota?
         do {
             _ = try await api.send("GET", "/abilities", limit: PagerDutyAPI.itemBytes, now: now,
                                    doing: "read the account's abilities")
             findings.append("reachable, API key from \(settings.apiKey.origin) accepted")
-            quota = api.quota
-            if let q = quota { findings.append("rate limit: \(q.remaining) of \(q.limit) requests left this minute") }
-        } catch let error as SourceError {
-            return OnlineCheck(stoppedBy: error)
+            if let q = api.quota { findings.append("rate limit: \(q.remaining) of \(q.limit) requests left this minute") }
         } catch {
-            return OnlineCheck(passed: false, findings: ["\(error)"], stoppedBy: .unreachable)
+            return OnlineCheck(stoppedBy: error)
         }
         var passed = true
         var access = OnlineCheck.Access.unknown
@@ -64,7 +60,7 @@ extension PagerDutySource {
         }
         var check = OnlineCheck(passed: passed, findings: findings)
         check.access = access
-        check.quota = api.quota ?? quota
+        check.quota = api.quota
         return check
     }
 }

@@ -17,10 +17,8 @@ extension PrometheusKind {
                 var data: Info?
             }
             version = (try? JSONDecoder().decode(BuildInfo.self, from: body))?.data?.version
-        } catch let error as SourceError {
-            return OnlineCheck(stoppedBy: error)
         } catch {
-            return OnlineCheck(passed: false, findings: ["\(error)"], stoppedBy: .unreachable)
+            return OnlineCheck(stoppedBy: error)
         }
         var check = OnlineCheck(passed: true, findings: ["reachable; build info answered"
                                                          + (version.map { ": Prometheus \($0)" } ?? "")])
@@ -48,14 +46,11 @@ extension PrometheusKind {
                     ? "no series now (the panel stays empty until it returns some)"
                     : "\(series.count) series, labels: \(labels.isEmpty ? "none" : labels.joined(separator: ", "))")
                     + (problem.map { "; \($0)" } ?? ""))
-            } catch let error as SourceError {
-                check.passed = false
-                check.queries.append(OnlineCheck.QueryCheck(name: query.name, series: nil, problem: error.message))
-                check.findings.append("query \(query.name) failed: \(error.message)")
             } catch {
+                let why = (error as? SourceError)?.message ?? "\(error)"
                 check.passed = false
-                check.queries.append(OnlineCheck.QueryCheck(name: query.name, series: nil, problem: "\(error)"))
-                check.findings.append("query \(query.name) failed: \(error)")
+                check.queries.append(OnlineCheck.QueryCheck(name: query.name, series: nil, problem: why))
+                check.findings.append("query \(query.name) failed: \(why)")
             }
         }
         return check

@@ -78,7 +78,12 @@ public struct OnlineCheck: Sendable, Hashable {
 
     /// A check stopped by `error` before the source answered: its message, after the kind of
     /// failure unless the message already says it ("connection refused: … connection refused").
-    public init(stoppedBy error: SourceError) {
+    /// An error that is not a `SourceError` counts as not reaching the source.
+    public init(stoppedBy error: any Error) {
+        guard let error = error as? SourceError else {
+            self.init(passed: false, findings: ["\(error)"], stoppedBy: .unreachable)
+            return
+        }
         let label = error.kind.label
         let said = error.message.range(of: label, options: .caseInsensitive) != nil
         self.init(passed: false, findings: [said ? error.message : "\(label): \(error.message)"], stoppedBy: error.kind)
@@ -99,10 +104,8 @@ public struct OnlineCheck: Sendable, Hashable {
             var check = OnlineCheck(passed: result.warnings.isEmpty, findings: findings)
             check.quota = result.quota
             return check
-        } catch let error as SourceError {
-            return OnlineCheck(stoppedBy: error)
         } catch {
-            return OnlineCheck(passed: false, findings: ["\(error)"], stoppedBy: .unreachable)
+            return OnlineCheck(stoppedBy: error)
         }
     }
 
