@@ -263,7 +263,11 @@ public final class ProcessServer: Sendable {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: deadline)
         var lastAnswer = "no answer"
-        while clock.now < end {
+        // The deadline is checked after each look, never before one: a test process whose
+        // threads were all busy may wake this task only after the deadline, and it must still
+        // see a server that exited or became ready meanwhile (a full run once reported a server
+        // that had exited at once as "not ready within 15 s").
+        while true {
             if let status = Self.reap(pid) {
                 state.withLock { $0 = .stopped }
                 return .exited(status)
@@ -277,9 +281,9 @@ public final class ProcessServer: Sendable {
             case .failure(let problem):
                 lastAnswer = problem.message
             }
+            if clock.now >= end { return .timedOut(lastAnswer) }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return .timedOut(lastAnswer)
     }
 
     /// Whether process `pid` holds the socket listening on `port` (Linux: /proc/net/tcp* and
